@@ -1,0 +1,175 @@
+"""The workload a team is deciding about: the contract shared by the UI, the CLI and saved files.
+
+The JSON field names here are a public contract: shared links, saved scenarios and
+``crossover recommend --scenario FILE.json`` all use them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Annotated, Any, Literal, get_args
+
+import annotated_types
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+__all__ = [
+    "LoadPattern",
+    "QualityNeed",
+    "Regulation",
+    "Scenario",
+    "ScenarioError",
+    "TeamCapacity",
+    "allowed_values",
+    "load_scenario_file",
+    "parse_scenario",
+]
+
+Regulation = Literal["hipaa", "gdpr", "pci", "finance", "government", "air_gapped", "trade_secrets"]
+TeamCapacity = Literal["none", "some", "dedicated"]
+QualityNeed = Literal["standard", "frontier"]
+LoadPattern = Literal["steady", "spiky", "unknown"]
+
+
+class Scenario(BaseModel):
+    """One LLM workload, described the way the selection checklist asks about it.
+
+    Defaults describe a modest production feature: 50k requests a month of short chat
+    turns, no regulated data, a 2 s response-time target, a team with some DevOps
+    capacity and a one-year horizon.
+    """
+
+    # strict: "5" is not a number and true is not a count; extra="forbid": a typo in a
+    # saved file must not silently fall back to a default.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    requests_per_month: Annotated[int, Field(ge=0, le=10**12)] = 50_000
+    input_tokens_per_request: Annotated[int, Field(ge=0, le=10_000_000)] = 500
+    output_tokens_per_request: Annotated[int, Field(ge=0, le=10_000_000)] = 300
+    sensitive_share: Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)] = 0.0
+    regulations: list[Regulation] = Field(default_factory=list)
+    latency_p95_ms: Annotated[int, Field(gt=0, le=600_000)] = 2_000
+    team: TeamCapacity = "some"
+    horizon_months: Annotated[int, Field(ge=1, le=240)] = 12
+    needs_fine_tuning: bool = False
+    quality_need: QualityNeed = "standard"
+    load_pattern: LoadPattern = "unknown"
+
+    @property
+    def tokens_per_month(self) -> int:
+        """Input plus output tokens across the month's requests."""
+        return self.requests_per_month * (self.input_tokens_per_request + self.output_tokens_per_request)
+
+    @property
+    def regulated(self) -> bool:
+        """True when any regulation applies to the workload's data."""
+        return bool(self.regulations)
+
+
+class ScenarioError(ValueError):
+    """A scenario could not be read; ``problems`` holds one readable line per issue."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+def allowed_values(field_name: str) -> str:
+    """Describe in words what a Scenario field accepts, from the model's own constraints.
+
+    Args:
+        field_name: A field of :class:`Scenario`.
+
+    Returns:
+        For example ``"a whole number from 0 to 1000000000000"`` or ``"one of: none, some, dedicated"``.
+    """
+    info = Scenario.model_fields[field_name]
+    annotation = info.annotation
+    if annotation is bool:
+        return "true or false"
+    literal_args = get_args(annotation)
+    if getattr(annotation, "__origin__", None) is list:
+        return "a list of: " + ", ".join(get_args(literal_args[0]))
+    if literal_args:
+        return "one of: " + ", ".join(literal_args)
+    low: str | None = None
+    high: str | None = None
+    for constraint in info.metadata:
+        if isinstance(constraint, annotated_types.Ge):
+            low = _number(constraint.ge)
+        elif isinstance(constraint, annotated_types.Gt):
+            low = f"more than {_number(constraint.gt)}"
+        elif isinstance(constraint, annotated_types.Le):
+            high = _number(constraint.le)
+    kind = "a whole number" if annotation is int else "a number"
+    if low and low.startswith("more than"):
+        return f"{kind} {low}, up to {high}"
+    return f"{kind} from {low} to {high}"
+
+
+def _number(value: float) -> str:
+    return f"{value:,}" if isinstance(value, int) else f"{value:g}"
+
+
+def _describe(error: dict[str, Any]) -> str:
+    location = ".".join(str(part) for part in error["loc"]) or "scenario"
+    field = str(error["loc"][0]) if error["loc"] else ""
+    given = error.get("input")
+    if error["type"] == "extra_forbidden":
+        known = ", ".join(Scenario.model_fields)
+        return f"{location}: unknown field; the fields are {known}"
+    if error["type"] == "missing":
+        return f"{location}: required"
+    shown = "NaN" if isinstance(given, float) and math.isnan(given) else json.dumps(given, default=str)
+    allowed = allowed_values(field) if field in Scenario.model_fields else ""
+    return f"{location}: {shown} is not allowed; use {allowed}" if allowed else f"{location}: {error['msg']}"
+
+
+def parse_scenario(data: Any) -> Scenario:
+    """Validate a decoded JSON object into a :class:`Scenario`.
+
+    Args:
+        data: Usually a ``dict`` decoded from JSON.
+
+    Returns:
+        The validated scenario.
+
+    Raises:
+        ScenarioError: naming every field that is wrong and what it accepts.
+    """
+    if not isinstance(data, dict):
+        raise ScenarioError([f"scenario: expected a JSON object with fields, got {type(data).__name__}"])
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError([_describe(e) for e in exc.errors()]) from None
+
+
+def load_scenario_file(path: str | Path) -> Scenario:
+    """Read a scenario JSON file (the object itself, or a preset with a ``scenario`` key).
+
+    Raises:
+        ScenarioError: when the file is missing, is not JSON, or holds invalid fields.
+    """
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError([f"{file}: no such file"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError([f"{file}: cannot be read ({exc})"]) from None
+    try:
+        data = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise ScenarioError([f"{file}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"]) from None
+    except ValueError as exc:
+        raise ScenarioError([f"{file}: {exc}"]) from None
+    if isinstance(data, dict) and isinstance(data.get("scenario"), dict):
+        data = data["scenario"]
+    return parse_scenario(data)
+
+
+def _reject_constant(name: str) -> float:
+    # JSON has no NaN or Infinity; Python's json module accepts them unless told not to.
+    raise ValueError(f"{name} is not a number JSON allows; write a finite number")

@@ -1,0 +1,342 @@
+"""Score cloud, local and hybrid for a scenario, factor by factor.
+
+Each checklist factor turns the scenario into a *lean* for every option, a number from
+-1 (argues against it) to +1 (argues for it), with one sentence saying why. A factor's
+weight decides how much its lean counts:
+
+    score(option) = 50 + 50 * sum(weight_f * lean_f(option)) / sum(weight_f)
+
+so every score stays within 0..100 and a factor's *points* are its term of that sum.
+The lean tables below encode the articles' rules of thumb (see ``advisor.checklist``).
+Hard constraints are separate: an option they rule out scores 0 and cannot win.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from advisor.checklist import Factor
+from advisor.scenario import Scenario
+
+__all__ = [
+    "OPTIONS",
+    "Exclusion",
+    "FactorContribution",
+    "Option",
+    "Recommendation",
+    "Weights",
+    "factor_leans",
+    "recommend",
+]
+
+Option = Literal["cloud", "local", "hybrid"]
+OPTIONS: tuple[Option, ...] = ("cloud", "local", "hybrid")
+# On a tie the simpler setup wins: an API call is less to run than a hybrid gateway,
+# which is less than a fleet of one's own.
+_TIE_ORDER: dict[Option, int] = {"cloud": 0, "hybrid": 1, "local": 2}
+
+_WeightValue = Annotated[float, Field(ge=0.0, le=10.0, allow_inf_nan=False)]
+
+
+class Weights(BaseModel):
+    """How much each checklist factor counts; 0 switches a factor off."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    volume: _WeightValue = 3.0
+    privacy: _WeightValue = 3.0
+    latency: _WeightValue = 2.0
+    team: _WeightValue = 2.0
+    horizon: _WeightValue = 1.0
+    customization: _WeightValue = 1.0
+    quality: _WeightValue = 2.0
+    load: _WeightValue = 1.0
+
+    def of(self, factor: Factor) -> float:
+        """The weight of one factor."""
+        return float(getattr(self, factor))
+
+
+class FactorContribution(BaseModel):
+    """What one factor did to one option's score."""
+
+    factor: Factor
+    option: Option
+    points: float
+    reason: str
+
+
+class Exclusion(BaseModel):
+    """An option a hard constraint rules out."""
+
+    option: Option
+    reason: str
+
+
+class Recommendation(BaseModel):
+    """The scored outcome for one scenario.
+
+    Attributes:
+        recommendation: The winning option.
+        runner_up: The best option that did not win, if any is still allowed.
+        scores: 0..100 per option; ruled-out options score 0.
+        factors: Points per factor and option, with the reason.
+        excluded: Options ruled out by hard constraints, and why.
+    """
+
+    recommendation: Option
+    runner_up: Option | None
+    scores: dict[Option, float]
+    factors: list[FactorContribution]
+    excluded: list[Exclusion]
+
+    @property
+    def margin(self) -> float:
+        """Points between the winner and the runner-up (100 when nothing else is allowed)."""
+        if self.runner_up is None:
+            return 100.0
+        return self.scores[self.recommendation] - self.scores[self.runner_up]
+
+    def points(self, factor: Factor, option: Option) -> float:
+        """The points one factor gave one option."""
+        return next(c.points for c in self.factors if c.factor == factor and c.option == option)
+
+    def deciding_factors(self, limit: int = 3) -> list[tuple[FactorContribution, float]]:
+        """The factors that put the winner ahead of the runner-up, strongest first.
+
+        Returns:
+            Pairs of (the winner's contribution, its lead in points over the runner-up),
+            only where the lead is positive.
+        """
+        if self.runner_up is None:
+            return []
+        leads = [
+            (c, c.points - self.points(c.factor, self.runner_up))
+            for c in self.factors
+            if c.option == self.recommendation
+        ]
+        leads = [(c, lead) for c, lead in leads if lead > 0.05]
+        return sorted(leads, key=lambda pair: -pair[1])[:limit]
+
+
+@dataclass(frozen=True)
+class Lean:
+    """How one factor argues for each option, and why."""
+
+    cloud: float
+    local: float
+    hybrid: float
+    reason: str
+
+    def of(self, option: Option) -> float:
+        return float(getattr(self, option))
+
+
+def _interpolate(x: float, anchors: tuple[tuple[float, float, float, float], ...]) -> tuple[float, float, float]:
+    """Piecewise-linear leans between (x, cloud, local, hybrid) anchors, flat beyond the ends."""
+    xs = [a[0] for a in anchors]
+    return (
+        float(np.interp(x, xs, [a[1] for a in anchors])),
+        float(np.interp(x, xs, [a[2] for a in anchors])),
+        float(np.interp(x, xs, [a[3] for a in anchors])),
+    )
+
+
+# Volume in log10(requests a month). The articles: under 100k leans cloud, 100k-500k
+# hybrid, over 500k local; with every other factor neutral the winner flips at 100k and 500k.
+_VOLUME_ANCHORS = (
+    (np.log10(20_000), 1.0, -1.0, -0.2),
+    (5.0, 0.4, -0.4, 0.4),
+    (np.log10(223_607), 0.0, 0.0, 0.6),
+    (np.log10(500_000), -0.4, 0.4, 0.4),
+    (np.log10(2_500_000), -1.0, 1.0, 0.0),
+)
+
+
+def _volume(s: Scenario) -> Lean:
+    cloud, local, hybrid = _interpolate(float(np.log10(max(s.requests_per_month, 1))), _VOLUME_ANCHORS)
+    v = s.requests_per_month
+    if v < 100_000:
+        band = "under 100k a month, where per-token pricing stays cheap: leans cloud"
+    elif v <= 500_000:
+        band = "in the 100k-500k band where splitting traffic pays: leans hybrid"
+    else:
+        band = "over 500k a month, where fixed local capacity gets cheaper per request: leans local"
+    return Lean(cloud, local, hybrid, f"{v:,} requests is {band}.")
+
+
+_REGULATION_LABELS = {
+    "hipaa": "HIPAA",
+    "gdpr": "GDPR",
+    "pci": "PCI DSS",
+    "finance": "financial regulation",
+    "government": "government/defence rules",
+    "air_gapped": "an air gap",
+    "trade_secrets": "trade secrets",
+}
+
+
+def _privacy(s: Scenario) -> Lean:
+    if "air_gapped" in s.regulations:
+        return Lean(-1.0, 1.0, -1.0, "The environment is air-gapped: nothing may leave it.")
+    share = s.sensitive_share
+    cloud = 0.4 - 1.4 * share
+    local = -0.3 + 1.3 * share
+    # Hybrid fits best when part, not all, of the data is sensitive (a privacy split).
+    hybrid = 0.2 * share + 0.7 * (1.0 - abs(2.0 * share - 1.0))
+    pct = f"{share:.0%} of requests carry sensitive data"
+    if s.regulations:
+        # Each further regulation pushes a little harder towards keeping data in.
+        pressure = min(0.6, 0.3 + 0.1 * (len(s.regulations) - 1))
+        cloud -= pressure
+        local += pressure / 2
+        hybrid -= pressure / 5
+        rules = ", ".join(_REGULATION_LABELS[r] for r in s.regulations)
+        if share == 0:
+            reason = f"No request is marked sensitive, but {rules} applies: that pushes away from cloud."
+        elif share < 1:
+            reason = f"{pct} under {rules}: a privacy split keeps that share in house (hybrid); regulation pushes away from cloud."
+        else:
+            reason = f"Every request carries data under {rules}: leans local."
+    elif share == 0:
+        reason = "No request carries sensitive data, so nothing argues against an external API."
+    elif share < 1:
+        reason = f"{pct}: keeping that part local and sending the rest out is a privacy split (hybrid)."
+    else:
+        reason = f"{pct}: everything is confidential, which leans local."
+    clip = lambda v: float(min(1.0, max(-1.0, v)))  # noqa: E731
+    return Lean(clip(cloud), clip(local), clip(hybrid), reason)
+
+
+# Latency target in log10(ms): cloud calls take 0.5-2 s, local ones 50-200 ms.
+_LATENCY_ANCHORS = (
+    (np.log10(50), -1.0, 1.0, 0.3),
+    (np.log10(200), -0.6, 0.6, 0.3),
+    (np.log10(500), -0.2, 0.2, 0.1),
+    (np.log10(1_000), 0.0, 0.0, 0.0),
+    (np.log10(3_000), 0.1, 0.0, 0.0),
+)
+
+
+def _latency(s: Scenario) -> Lean:
+    cloud, local, hybrid = _interpolate(float(np.log10(s.latency_p95_ms)), _LATENCY_ANCHORS)
+    t = s.latency_p95_ms
+    if t < 200:
+        why = "is under 200 ms, which a round trip to a cloud API rarely meets: leans local"
+    elif t < 1_000:
+        why = "is tight for a cloud API (typically 0.5-2 s): leans local"
+    else:
+        why = "is within what cloud APIs typically deliver (0.5-2 s)"
+    return Lean(cloud, local, hybrid, f"A p95 target of {t:,} ms {why}.")
+
+
+_TEAM = {
+    "none": Lean(1.0, -1.0, -0.5, "No DevOps/MLOps capacity: an API needs none, self-hosting needs a team."),
+    "some": Lean(0.2, -0.2, 0.4, "Some DevOps capacity: enough to run a hybrid gateway, thin for a fleet."),
+    "dedicated": Lean(0.0, 0.8, 0.5, "A dedicated DevOps/MLOps team can run models in house."),
+}
+
+
+_HORIZON_ANCHORS = (
+    (1.0, 0.8, -0.8, -0.2),
+    (3.0, 0.6, -0.6, -0.1),
+    (12.0, 0.0, 0.3, 0.2),
+    (36.0, -0.3, 0.8, 0.3),
+    (60.0, -0.4, 1.0, 0.3),
+)
+
+
+def _horizon(s: Scenario) -> Lean:
+    cloud, local, hybrid = _interpolate(float(s.horizon_months), _HORIZON_ANCHORS)
+    m = s.horizon_months
+    if m <= 3:
+        why = "is a start or MVP: hardware would not pay off, leans cloud"
+    elif m < 12:
+        why = "is short for hardware to pay off"
+    else:
+        why = "is long enough for up-front hardware to pay off: leans local"
+    return Lean(cloud, local, hybrid, f"A {m}-month horizon {why}.")
+
+
+def _customization(s: Scenario) -> Lean:
+    if s.needs_fine_tuning:
+        return Lean(-0.6, 0.8, 0.3, "Fine-tuning is needed, which most cloud APIs do not allow: leans local.")
+    return Lean(0.0, 0.0, 0.0, "No fine-tuning needed: neutral.")
+
+
+_QUALITY = {
+    "frontier": Lean(1.0, -0.8, 0.3, "Frontier quality is needed, which only cloud models offer: leans cloud."),
+    "standard": Lean(0.0, 0.3, 0.1, "Standard quality: open models are good enough on narrow tasks."),
+}
+
+_LOAD = {
+    "spiky": Lean(0.8, -0.6, 0.3, "Spiky load: an API absorbs peaks, local hardware must be sized for them."),
+    "unknown": Lean(0.6, -0.4, 0.0, "Unknown load: an API needs no capacity planning while you learn it."),
+    "steady": Lean(-0.2, 0.6, 0.2, "Steady, predictable load keeps local hardware busy: leans local."),
+}
+
+
+def factor_leans(scenario: Scenario) -> dict[Factor, Lean]:
+    """Every factor's lean for the scenario, in checklist order."""
+    return {
+        "volume": _volume(scenario),
+        "privacy": _privacy(scenario),
+        "latency": _latency(scenario),
+        "team": _TEAM[scenario.team],
+        "horizon": _horizon(scenario),
+        "customization": _customization(scenario),
+        "quality": _QUALITY[scenario.quality_need],
+        "load": _LOAD[scenario.load_pattern],
+    }
+
+
+def _exclusions(s: Scenario) -> list[Exclusion]:
+    if "air_gapped" in s.regulations:
+        reason = "The environment is air-gapped: no request may reach a cloud API."
+        return [Exclusion(option="cloud", reason=reason), Exclusion(option="hybrid", reason=reason)]
+    if s.regulations and s.sensitive_share >= 1.0:
+        rules = ", ".join(_REGULATION_LABELS[r] for r in s.regulations)
+        return [
+            Exclusion(
+                option="cloud",
+                reason=f"Every request carries data under {rules}; cloud-only would send all of it out.",
+            )
+        ]
+    return []
+
+
+def recommend(scenario: Scenario, weights: Weights | None = None) -> Recommendation:
+    """Score cloud, local and hybrid for a scenario.
+
+    Args:
+        scenario: The workload.
+        weights: How much each factor counts; the defaults when omitted.
+
+    Returns:
+        Scores 0..100, the winner and runner-up, and per-factor points with reasons.
+    """
+    weights = weights or Weights()
+    leans = factor_leans(scenario)
+    total_weight = sum(weights.of(f) for f in leans)
+    factors: list[FactorContribution] = []
+    raw = {option: 50.0 for option in OPTIONS}
+    for factor, lean in leans.items():
+        for option in OPTIONS:
+            points = 50.0 * weights.of(factor) * lean.of(option) / total_weight if total_weight else 0.0
+            raw[option] += points
+            factors.append(FactorContribution(factor=factor, option=option, points=points, reason=lean.reason))
+    excluded = _exclusions(scenario)
+    ruled_out = {e.option for e in excluded}
+    scores = {option: (0.0 if option in ruled_out else round(min(100.0, max(0.0, raw[option])), 6)) for option in OPTIONS}
+    ranked = sorted((o for o in OPTIONS if o not in ruled_out), key=lambda o: (-scores[o], _TIE_ORDER[o]))
+    return Recommendation(
+        recommendation=ranked[0],
+        runner_up=ranked[1] if len(ranked) > 1 else None,
+        scores=scores,
+        factors=factors,
+        excluded=excluded,
+    )

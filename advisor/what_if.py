@@ -1,0 +1,142 @@
+"""What would change the answer: vary one input at a time and find where the winner flips."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel
+
+from advisor.scenario import Scenario
+from advisor.scoring import Option, Weights, recommend
+
+__all__ = ["Flip", "what_would_change"]
+
+
+class Flip(BaseModel):
+    """One input change that gives a different winner.
+
+    Attributes:
+        field: The Scenario field changed.
+        value: The value at which the winner changes (the boundary, for numbers).
+        direction: ``"up"`` or ``"down"`` for numbers, ``"set"`` for choices.
+        new_winner: Who wins at that value.
+        sentence: The change in words, for people.
+    """
+
+    field: str
+    value: Any
+    direction: str
+    new_winner: Option
+    sentence: str
+
+
+# Search ranges per numeric field: the grid is scanned outward from the current value,
+# and integer boundaries are then pinned down exactly by bisection.
+_NUMERIC: dict[str, tuple[Sequence[float], Callable[[float], str]]] = {
+    "requests_per_month": (
+        np.unique(np.geomspace(1, 1e9, 241).round()).tolist(),
+        lambda v: f"{v:,.0f} requests a month",
+    ),
+    "latency_p95_ms": (
+        np.unique(np.geomspace(10, 60_000, 121).round()).tolist(),
+        lambda v: f"a p95 target of {v:,.0f} ms",
+    ),
+    "horizon_months": (list(range(1, 121)), lambda v: f"a {v:.0f}-month horizon"),
+    "sensitive_share": ([i / 100 for i in range(101)], lambda v: f"{v:.0%} sensitive requests"),
+}
+
+_CHOICES: dict[str, tuple[Sequence[Any], Callable[[Any], str]]] = {
+    "team": (("none", "some", "dedicated"), lambda v: {"none": "no DevOps team", "some": "some DevOps capacity", "dedicated": "a dedicated DevOps/MLOps team"}[v]),
+    "quality_need": (("standard", "frontier"), lambda v: f"{v} quality"),
+    "load_pattern": (("steady", "spiky", "unknown"), lambda v: f"{v} load"),
+    "needs_fine_tuning": ((False, True), lambda v: "fine-tuning needed" if v else "no fine-tuning"),
+}
+
+
+def _winner(scenario: Scenario, field: str, value: Any, weights: Weights) -> Option:
+    return recommend(scenario.model_copy(update={field: value}), weights).recommendation
+
+
+def _boundary(scenario: Scenario, field: str, inside: float, outside: float, weights: Weights) -> float:
+    """Narrow [inside, outside] to the first value at which the winner differs."""
+    base = _winner(scenario, field, inside, weights)
+    integral = isinstance(getattr(scenario, field), int)
+    for _ in range(60):
+        if integral and abs(outside - inside) <= 1:
+            break
+        if not integral and abs(outside - inside) <= 1e-4:
+            break
+        middle = (inside + outside) / 2
+        middle = round(middle) if integral else middle
+        if _winner(scenario, field, middle, weights) == base:
+            inside = middle
+        else:
+            outside = middle
+    # Return the far side itself: it is the first value known to give the other winner.
+    return int(outside) if integral else outside
+
+
+def _numeric_flips(scenario: Scenario, field: str, weights: Weights, current_winner: Option) -> list[Flip]:
+    grid, describe = _NUMERIC[field]
+    current = getattr(scenario, field)
+    integral = isinstance(current, int)
+    flips: list[Flip] = []
+    for direction, candidates in (
+        ("up", [g for g in grid if g > current]),
+        ("down", [g for g in reversed(grid) if g < current]),
+    ):
+        previous = current
+        for candidate in candidates:
+            value = int(candidate) if integral else float(candidate)
+            if _winner(scenario, field, value, weights) != current_winner:
+                boundary = _boundary(scenario, field, previous, value, weights)
+                new_winner = _winner(scenario, field, boundary, weights)
+                bound = "or more" if direction == "up" else "or less"
+                flips.append(
+                    Flip(
+                        field=field,
+                        value=boundary,
+                        direction=direction,
+                        new_winner=new_winner,
+                        sentence=f"At {describe(boundary)} {bound}, {new_winner} would win instead of {current_winner}.",
+                    )
+                )
+                break
+            previous = value
+    return flips
+
+
+def what_would_change(scenario: Scenario, weights: Weights | None = None) -> list[Flip]:
+    """Find, for each input alone, the nearest change that gives a different winner.
+
+    Args:
+        scenario: The current scenario.
+        weights: The factor weights in force.
+
+    Returns:
+        Flips for numeric inputs (nearest boundary up and down) and for choices (each
+        alternative that changes the winner). Empty when no single change flips it.
+    """
+    weights = weights or Weights()
+    current_winner = recommend(scenario, weights).recommendation
+    flips: list[Flip] = []
+    for field in _NUMERIC:
+        flips.extend(_numeric_flips(scenario, field, weights, current_winner))
+    for field, (values, describe) in _CHOICES.items():
+        for value in values:
+            if value == getattr(scenario, field):
+                continue
+            new_winner = _winner(scenario, field, value, weights)
+            if new_winner != current_winner:
+                flips.append(
+                    Flip(
+                        field=field,
+                        value=value,
+                        direction="set",
+                        new_winner=new_winner,
+                        sentence=f"With {describe(value)}, {new_winner} would win instead of {current_winner}.",
+                    )
+                )
+    return flips

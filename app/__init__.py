@@ -1,0 +1,1 @@
+"""Crossover's Streamlit UI: pages in views/, shared widgets in components/."""

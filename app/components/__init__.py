@@ -1,0 +1,1 @@
+"""Widgets and figures shared by the pages."""

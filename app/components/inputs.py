@@ -1,0 +1,43 @@
+"""Widgets bound to scenario fields, so an answer survives step and page changes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from app import state
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _commit(field: str, key: str, from_widget: Callable[[Any], Any]) -> None:
+    state.update_scenario(field, from_widget(st.session_state[key]))
+
+
+def bound_input(
+    widget: Callable[..., Any],
+    field: str,
+    label: str,
+    *,
+    to_widget: Callable[[Any], Any] = _identity,
+    from_widget: Callable[[Any], Any] = _identity,
+    **kwargs: Any,
+) -> Any:
+    """Draw ``widget`` for one Scenario field, seeded from and writing to the session's scenario.
+
+    Args:
+        widget: A Streamlit input such as ``st.number_input``.
+        field: The Scenario field it edits.
+        label: The label people see.
+        to_widget: Converts the field's value to the widget's (e.g. share to percent).
+        from_widget: Converts back.
+        **kwargs: Passed on to the widget.
+    """
+    key = state.INPUT_PREFIX + field
+    if key not in st.session_state:
+        st.session_state[key] = to_widget(getattr(state.scenario(), field))
+    return widget(label, key=key, on_change=_commit, args=(field, key, from_widget), **kwargs)

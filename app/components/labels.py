@@ -1,0 +1,34 @@
+"""Words and colours for the options and choices, shared by every page."""
+
+from __future__ import annotations
+
+from advisor import CHECKLIST
+
+OPTION_LABELS = {"cloud": "Cloud API", "local": "Local models", "hybrid": "Hybrid"}
+# Colour-blind-safe (Okabe-Ito) and the same on every chart.
+OPTION_COLORS = {"cloud": "#0072B2", "local": "#D55E00", "hybrid": "#009E73"}
+FACTOR_LABELS = {step.factor: step.title for step in CHECKLIST}
+
+REGULATION_LABELS = {
+    "hipaa": "HIPAA (US health data)",
+    "gdpr": "GDPR (EU personal data)",
+    "pci": "PCI DSS (card data)",
+    "finance": "Financial regulation",
+    "government": "Government / defence",
+    "air_gapped": "Air-gapped environment",
+    "trade_secrets": "Trade secrets / proprietary code",
+}
+TEAM_LABELS = {
+    "none": "None: product developers only",
+    "some": "Some: a few people who run services",
+    "dedicated": "Dedicated DevOps / MLOps team",
+}
+QUALITY_LABELS = {
+    "standard": "Standard: good answers on well-defined tasks",
+    "frontier": "Frontier: the best model available",
+}
+LOAD_LABELS = {
+    "steady": "Steady and predictable",
+    "spiky": "Spiky: large peaks",
+    "unknown": "Unknown yet",
+}

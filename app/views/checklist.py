@@ -1,0 +1,189 @@
+"""The selection checklist, one step at a time; answers are kept when jumping between steps."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from advisor import CHECKLIST, OPTIONS, ChecklistStep, Factor, Recommendation, recommend
+from app import state
+from app.components.inputs import bound_input
+from app.components.labels import (
+    LOAD_LABELS,
+    OPTION_LABELS,
+    QUALITY_LABELS,
+    REGULATION_LABELS,
+    TEAM_LABELS,
+)
+from app.components.widgets import preset_picker, live_scores
+
+STEP_KEY = "checklist.step"
+NAV_KEY = "checklist.nav"
+REVIEW = len(CHECKLIST)  # the step after the last question
+
+
+def _volume_inputs() -> None:
+    bound_input(
+        st.number_input, "requests_per_month", "Requests per month",
+        min_value=0, max_value=10**12, step=10_000,
+        help="All LLM calls this workload makes in a month, including retries.",
+    )
+    left, right = st.columns(2)
+    with left:
+        bound_input(
+            st.number_input, "input_tokens_per_request", "Input tokens per request",
+            min_value=0, max_value=10_000_000, step=100,
+            help="Prompt, instructions and context. About 750 English words are 1,000 tokens.",
+        )
+    with right:
+        bound_input(
+            st.number_input, "output_tokens_per_request", "Output tokens per request",
+            min_value=0, max_value=10_000_000, step=50,
+        )
+    s = state.scenario()
+    st.caption(f"**{s.requests_per_month:,} requests** and **{s.tokens_per_month:,} tokens** a month, in and out.")
+
+
+def _privacy_inputs() -> None:
+    bound_input(
+        st.slider, "sensitive_share", "Share of requests with confidential or regulated data",
+        min_value=0, max_value=100, step=5, format="%d%%",
+        to_widget=lambda share: round(share * 100), from_widget=lambda pct: pct / 100,
+    )
+    bound_input(
+        st.multiselect, "regulations", "Rules that apply to that data",
+        options=list(REGULATION_LABELS), format_func=REGULATION_LABELS.__getitem__,
+        placeholder="None",
+    )
+
+
+def _latency_inputs() -> None:
+    bound_input(
+        st.number_input, "latency_p95_ms", "Response-time target, 95th percentile (ms)",
+        min_value=1, max_value=600_000, step=50,
+        help="95 of 100 responses must arrive within this time.",
+    )
+
+
+def _team_inputs() -> None:
+    bound_input(st.radio, "team", "DevOps / MLOps capacity", options=list(TEAM_LABELS), format_func=TEAM_LABELS.__getitem__)
+
+
+def _horizon_inputs() -> None:
+    bound_input(
+        st.slider, "horizon_months", "Planning horizon (months)", min_value=1, max_value=120, step=1,
+    )
+
+
+def _customization_inputs() -> None:
+    bound_input(st.toggle, "needs_fine_tuning", "We need to fine-tune the model on our own data")
+
+
+def _quality_inputs() -> None:
+    bound_input(st.radio, "quality_need", "Quality needed", options=list(QUALITY_LABELS), format_func=QUALITY_LABELS.__getitem__)
+
+
+def _load_inputs() -> None:
+    bound_input(st.radio, "load_pattern", "Traffic pattern", options=list(LOAD_LABELS), format_func=LOAD_LABELS.__getitem__)
+
+
+_INPUTS: dict[Factor, Callable[[], None]] = {
+    "volume": _volume_inputs,
+    "privacy": _privacy_inputs,
+    "latency": _latency_inputs,
+    "team": _team_inputs,
+    "horizon": _horizon_inputs,
+    "customization": _customization_inputs,
+    "quality": _quality_inputs,
+    "load": _load_inputs,
+}
+
+
+def _go_to(step: int) -> None:
+    st.session_state[STEP_KEY] = step
+    st.session_state[NAV_KEY] = step
+
+
+def _follow_nav() -> None:
+    # A segmented control can be clicked off; stay on the current step then.
+    if st.session_state[NAV_KEY] is None:
+        st.session_state[NAV_KEY] = st.session_state[STEP_KEY]
+    st.session_state[STEP_KEY] = st.session_state[NAV_KEY]
+
+
+def _step_title(index: int) -> str:
+    return f"{index + 1}. {CHECKLIST[index].title}" if index < REVIEW else "Review"
+
+
+def _render_step(step: ChecklistStep, result: Recommendation) -> None:
+    st.subheader(step.question)
+    st.write(step.why)
+    _INPUTS[step.factor]()
+    if error := state.input_error():
+        st.error(f"That value was not kept: {error}")
+    points = " · ".join(f"{OPTION_LABELS[o]} {result.points(step.factor, o):+.1f}" for o in OPTIONS)
+    with st.container(border=True):
+        st.markdown("**Rules of thumb from the articles**")
+        st.markdown("\n".join(f"- {line}" for line in step.guidance))
+        st.caption(f"Your answer here gives: {points} points. {next(c.reason for c in result.factors if c.factor == step.factor)}")
+
+
+def _render_review() -> None:
+    st.subheader("Review your answers")
+    s = state.scenario()
+    regulations = ", ".join(REGULATION_LABELS[r] for r in s.regulations) or "none"
+    rows = {
+        "Volume": f"{s.requests_per_month:,} requests a month, {s.input_tokens_per_request:,} in / {s.output_tokens_per_request:,} out tokens each",
+        "Privacy & regulation": f"{s.sensitive_share:.0%} sensitive; rules: {regulations}",
+        "Latency": f"p95 within {s.latency_p95_ms:,} ms",
+        "Team": TEAM_LABELS[s.team],
+        "Horizon": f"{s.horizon_months} months",
+        "Customization": "fine-tuning needed" if s.needs_fine_tuning else "no fine-tuning",
+        "Quality": QUALITY_LABELS[s.quality_need],
+        "Load pattern": LOAD_LABELS[s.load_pattern],
+    }
+    for index, (title, text) in enumerate(rows.items()):
+        left, right = st.columns([5, 1], vertical_alignment="center")
+        left.markdown(f"**{title}**: {text}")
+        right.button("Edit", key=f"checklist.edit.{index}", on_click=_go_to, args=(index,), use_container_width=True)
+    if st.button("See the recommendation", type="primary", key="checklist.to_result"):
+        st.switch_page("views/recommendation.py")
+
+
+def checklist_page() -> None:
+    """Walk the selection checklist step by step."""
+    st.title("Selection checklist")
+    if name := state.loaded_preset_name():
+        st.caption(f"Started from the preset **{name}**; change any answer.")
+    with st.expander("Start from a preset", expanded=False):
+        preset_picker("checklist.presets")
+
+    st.session_state.setdefault(STEP_KEY, 0)
+    st.session_state.setdefault(NAV_KEY, st.session_state[STEP_KEY])
+    st.segmented_control(
+        "Step",
+        options=list(range(REVIEW + 1)),
+        format_func=_step_title,
+        key=NAV_KEY,
+        on_change=_follow_nav,
+        label_visibility="collapsed",
+    )
+    step = st.session_state[STEP_KEY]
+    # Input callbacks run before the script, so the scenario is already up to date here.
+    result = recommend(state.scenario(), state.weights())
+    st.progress((step + 1) / (REVIEW + 1), text=f"Step {step + 1} of {REVIEW + 1}")
+
+    if step < REVIEW:
+        _render_step(CHECKLIST[step], result)
+    else:
+        _render_review()
+
+    back, _, forward = st.columns([1, 4, 1])
+    back.button("← Back", key="checklist.back", on_click=_go_to, args=(step - 1,), disabled=step == 0, use_container_width=True)
+    forward.button("Next →", key="checklist.next", on_click=_go_to, args=(step + 1,), disabled=step == REVIEW, use_container_width=True)
+
+    live_scores(result)
+
+
+checklist_page()

@@ -1,0 +1,45 @@
+"""Landing page: what Crossover does, and the two ways in (a blank checklist or a known case)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from advisor import Preset, list_presets, recommend
+from app import state
+from app.components.labels import OPTION_LABELS
+
+
+def _preset_card(preset: Preset) -> None:
+    result = recommend(preset.scenario)
+    with st.container(border=True, key=f"preset-card-{preset.id}"):
+        st.markdown(f"**{preset.name}**")
+        st.caption(preset.summary)
+        st.markdown(
+            f"{preset.scenario.requests_per_month:,} requests/month · "
+            f"{preset.scenario.sensitive_share:.0%} sensitive · default answer: **{OPTION_LABELS[result.recommendation]}**"
+        )
+        if st.button("Use this case", key=f"home.preset.{preset.id}", use_container_width=True):
+            state.load_preset(preset)
+            st.switch_page("views/checklist.py")
+
+
+def home_page() -> None:
+    """Explain the tool in a few lines and offer the ways in."""
+    st.title("Crossover")
+    st.markdown(
+        "**Where should your language-model workload run: a cloud API, models you host, or both?** "
+        "Crossover walks your team through the selection checklist from practitioners' articles, "
+        "scores cloud, local and hybrid, and shows which factor pushed which way."
+    )
+    if st.button("Start the checklist from scratch", type="primary", key="home.start", icon=":material/checklist:"):
+        st.switch_page("views/checklist.py")
+
+    st.subheader("Or start from a known case")
+    presets = list_presets()
+    columns = st.columns(3)
+    for index, preset in enumerate(presets):
+        with columns[index % 3]:
+            _preset_card(preset)
+
+
+home_page()

@@ -1,0 +1,103 @@
+"""The scored recommendation: winner, runner-up, why, and what would change the answer."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from advisor import CHECKLIST, Flip, Scenario, Weights, recommend, what_would_change
+from app import state
+from app.components.charts import factor_contributions, option_scores
+from app.components.labels import FACTOR_LABELS, OPTION_LABELS
+from app.components.widgets import scenario_summary
+
+
+@st.cache_data(max_entries=512, show_spinner="Looking for the inputs that would change the answer…")
+def _flips(scenario_json: str, weights_json: str) -> list[Flip]:
+    # ~100 ms of re-scoring; cached so moving a weight back and forth stays instant.
+    return what_would_change(Scenario.model_validate_json(scenario_json), Weights.model_validate_json(weights_json))
+
+
+def _assumptions_panel() -> None:
+    with st.expander("Assumptions: how much each factor counts", expanded=False):
+        st.caption(
+            "Each factor's lean (from the articles' rules of thumb) is multiplied by its weight; "
+            "0 switches a factor off. Scores update as you change them."
+        )
+        current = state.weights()
+        columns = st.columns(4)
+        for index, step in enumerate(CHECKLIST):
+            key = state.WEIGHT_PREFIX + step.factor
+            if key not in st.session_state:
+                st.session_state[key] = current.of(step.factor)
+            columns[index % 4].number_input(
+                step.title,
+                min_value=0.0,
+                max_value=10.0,
+                step=0.5,
+                key=key,
+                on_change=lambda factor=step.factor, k=key: state.update_weight(factor, st.session_state[k]),
+            )
+        st.button("Reset to default weights", key="weights.reset", on_click=state.reset_weights)
+
+
+def recommendation_page() -> None:
+    """Show the winner, the runner-up and why, the factor chart, and what would flip it."""
+    st.title("Recommendation")
+    scenario, weights = state.scenario(), state.weights()
+    result = recommend(scenario, weights)
+    winner = OPTION_LABELS[result.recommendation]
+
+    st.caption(scenario_summary(scenario, state.loaded_preset_name()))
+    st.markdown(f"## {winner} — {result.scores[result.recommendation]:.0f} / 100")
+    if result.runner_up:
+        st.markdown(
+            f"Runner-up: **{OPTION_LABELS[result.runner_up]}** at "
+            f"{result.scores[result.runner_up]:.0f}, **{result.margin:.1f} points** behind."
+        )
+        deciding = result.deciding_factors()
+        if deciding:
+            st.markdown("**Why:**")
+            st.markdown(
+                "\n".join(
+                    f"- **{FACTOR_LABELS[c.factor]}**: {winner} {c.points:+.1f} vs "
+                    f"{OPTION_LABELS[result.runner_up]} {c.points - lead:+.1f} points. {c.reason}"
+                    for c, lead in deciding
+                )
+            )
+    for exclusion in result.excluded:
+        st.warning(f"**{OPTION_LABELS[exclusion.option]} is ruled out.** {exclusion.reason}")
+    if result.runner_up and result.margin < 3:
+        st.info("The top two are within 3 points: treat this as a close call and look at the cost model before deciding.")
+
+    _assumptions_panel()
+
+    left, right = st.columns([2, 3])
+    with left:
+        st.markdown("#### Scores")
+        st.plotly_chart(option_scores(result), use_container_width=True, key="chart.scores")
+        st.markdown("#### What would change the answer")
+        flips = _flips(scenario.model_dump_json(), weights.model_dump_json())
+        if flips:
+            st.markdown("\n".join(f"- {flip.sentence}" for flip in flips))
+        else:
+            st.markdown("No single change of one input flips the answer: it is robust.")
+    with right:
+        st.markdown("#### How each factor pushed")
+        st.plotly_chart(factor_contributions(result), use_container_width=True, key="chart.factors")
+
+    with st.expander("Every factor's reason", expanded=False):
+        seen: set[str] = set()
+        for contribution in result.factors:
+            if contribution.factor in seen:
+                continue
+            seen.add(contribution.factor)
+            points = ", ".join(
+                f"{OPTION_LABELS[c.option]} {c.points:+.1f}" for c in result.factors if c.factor == contribution.factor
+            )
+            st.markdown(f"- **{FACTOR_LABELS[contribution.factor]}** ({points}): {contribution.reason}")
+
+    if st.button("Edit the answers", key="recommendation.edit"):
+        st.switch_page("views/checklist.py")
+
+
+recommendation_page()

@@ -1,0 +1,92 @@
+"""Each page, run headless through Streamlit's AppTest."""
+
+from streamlit.testing.v1 import AppTest
+
+from advisor import get_preset, recommend
+from app.state import SCENARIO_KEY, WEIGHTS_KEY
+from tests.app.conftest import open_page
+
+
+def _markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def test_home_lists_presets_with_their_answer(app):
+    assert app.title[0].value == "Crossover"
+    text = _markdown(app)
+    assert "Hospital records assistant" in text and "default answer: **Local models**" in text
+    assert len([b for b in app.button if b.label == "Use this case"]) == 6
+
+
+def test_home_preset_button_loads_the_scenario(app):
+    button = next(b for b in app.button if b.key == "home.preset.hospital-records")
+    button.click().run()
+    assert app.session_state[SCENARIO_KEY] == get_preset("hospital-records").scenario
+
+
+def test_checklist_keeps_answers_across_steps(app):
+    at = open_page(app, "views/checklist.py")
+    assert at.title[0].value == "Selection checklist"
+    at.number_input(key="input.requests_per_month").set_value(750_000).run()
+    at.button(key="checklist.next").click().run()
+    at.slider(key="input.sensitive_share").set_value(40).run()
+    at.multiselect(key="input.regulations").select("gdpr").run()
+    # jump far ahead and back again: nothing entered is lost
+    at.button_group(key="checklist.nav").set_value(6).run()
+    at.radio(key="input.quality_need").set_value("frontier").run()
+    at.button_group(key="checklist.nav").set_value(0).run()
+    assert at.number_input(key="input.requests_per_month").value == 750_000
+    at.button_group(key="checklist.nav").set_value(1).run()
+    assert at.slider(key="input.sensitive_share").value == 40
+    assert at.multiselect(key="input.regulations").value == ["gdpr"]
+    scenario = at.session_state[SCENARIO_KEY]
+    assert (scenario.requests_per_month, scenario.sensitive_share, scenario.regulations, scenario.quality_need) == (
+        750_000, 0.4, ["gdpr"], "frontier",
+    )
+
+
+def test_checklist_review_lists_every_answer(app):
+    at = open_page(app, "views/checklist.py")
+    at.button_group(key="checklist.nav").set_value(8).run()
+    text = _markdown(at)
+    for title in ("Volume", "Privacy & regulation", "Latency", "Team", "Horizon", "Customization", "Quality", "Load pattern"):
+        assert f"**{title}**" in text
+    at.button(key="checklist.edit.3").click().run()
+    assert at.radio(key="input.team").value == "some"
+
+
+def test_checklist_preset_loads_into_every_widget(app):
+    at = open_page(app, "views/checklist.py")
+    at.selectbox(key="checklist.presets.choice").set_value("game-characters").run()
+    at.button(key="checklist.presets.load").click().run()
+    assert at.number_input(key="input.requests_per_month").value == 5_000_000
+    at.button_group(key="checklist.nav").set_value(2).run()
+    assert at.number_input(key="input.latency_p95_ms").value == 150
+
+
+def test_recommendation_shows_winner_runner_up_and_flips(app):
+    app.session_state[SCENARIO_KEY] = get_preset("ecommerce-assistant").scenario
+    at = open_page(app, "views/recommendation.py")
+    expected = recommend(get_preset("ecommerce-assistant").scenario)
+    text = _markdown(at)
+    assert f"## Hybrid — {expected.scores['hybrid']:.0f} / 100" in text
+    assert "Runner-up: **Local models**" in text
+    assert "requests a month or more, local would win instead of hybrid" in text
+    assert len(at.get("plotly_chart")) == 2
+
+
+def test_recommendation_weights_update_scores_at_once(app):
+    at = open_page(app, "views/recommendation.py")
+    before = _markdown(at)
+    at.number_input(key="weight.volume").set_value(10.0).run()
+    assert at.session_state[WEIGHTS_KEY].volume == 10.0
+    assert _markdown(at) != before
+    at.button(key="weights.reset").click().run()
+    assert at.session_state[WEIGHTS_KEY].volume == 3.0
+    assert at.number_input(key="weight.volume").value == 3.0
+
+
+def test_recommendation_says_when_an_option_is_ruled_out(app):
+    app.session_state[SCENARIO_KEY] = get_preset("hospital-records").scenario
+    at = open_page(app, "views/recommendation.py")
+    assert any("Cloud API is ruled out" in w.value for w in at.warning)

@@ -1,0 +1,16 @@
+from playwright.sync_api import Page, expect
+
+READY = '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
+
+
+def wait_for_app(page: Page, timeout: float = 30_000) -> None:
+    """Wait until the script has finished its rerun and nothing is pending."""
+    page.wait_for_selector(READY, state="attached", timeout=timeout)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=timeout)
+
+
+def set_number(page: Page, label: str, value: int | float) -> None:
+    field = page.get_by_label(label, exact=True)
+    field.fill(str(value))
+    field.press("Enter")
+    wait_for_app(page)
