@@ -100,3 +100,15 @@ def test_deep_link_opens_the_recommendation(page: Page):
     wait_for_app(page)
     expect(page.get_by_role("heading", name=re.compile(r"^Cloud API — \d+ \/ 100$"))).to_be_visible()
     expect(page.get_by_test_id("stPlotlyChart").first.locator(".js-plotly-plot")).to_be_visible()
+
+
+def test_out_of_range_volume_is_flagged_and_the_last_answer_kept(page: Page):
+    page.goto("/checklist")
+    wait_for_app(page)
+    field = page.get_by_label("Requests per month", exact=True)
+    field.fill("-5")
+    field.press("Enter")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_text("50,000 requests", exact=True)).to_be_visible()
+    set_number(page, "Requests per month", 120_000)
+    expect(page.get_by_text("120,000 requests", exact=True)).to_be_visible()
