@@ -11,6 +11,7 @@ RUN apt-get update \
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY advisor advisor
+COPY calculators calculators
 COPY inference inference
 COPY app app
 RUN CMAKE_BUILD_PARALLEL_LEVEL=$(nproc) pip wheel --wheel-dir /wheels .

@@ -11,6 +11,7 @@ import json
 import sys
 from collections.abc import Sequence
 
+from advisor.cost_cli import add_costs_command
 from advisor.presets import get_preset, list_presets
 from advisor.scenario import Scenario, ScenarioError, load_scenario_file
 from advisor.scoring import OPTIONS, Recommendation, recommend
@@ -110,6 +111,8 @@ def _parser() -> argparse.ArgumentParser:
     source.add_argument("--preset", metavar="ID", help="a bundled preset, see `crossover presets`")
     rec.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     rec.set_defaults(handler=_cmd_recommend)
+
+    add_costs_command(commands)
 
     pre = commands.add_parser("presets", help="list the bundled example scenarios")
     pre.add_argument("--json", action="store_true", help="print the presets with their scenarios as JSON")

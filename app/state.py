@@ -12,6 +12,7 @@ from typing import Any
 import streamlit as st
 
 from advisor import Preset, Scenario, ScenarioError, Weights, parse_scenario
+from calculators import CostAssumptions, CostInputError, parse_assumptions
 
 SCENARIO_KEY = "crossover.scenario"
 WEIGHTS_KEY = "crossover.weights"
@@ -75,3 +76,71 @@ def reset_weights() -> None:
 def _forget_widgets(prefix: str) -> None:
     for key in [k for k in st.session_state if str(k).startswith(prefix)]:
         del st.session_state[key]
+
+
+# --- Cost assumptions (the Costs page) ---------------------------------------------------
+
+COSTS_KEY = "crossover.cost_assumptions"
+COSTS_ERROR_KEY = "crossover.cost_error"
+COST_PREFIX = "cost."
+# Choosing another GPU or model brings back the catalog's figures for what depends on it.
+_COST_RESETS: dict[str, tuple[str, ...]] = {
+    "gpu_id": ("gpu_hourly_usd", "gpu_purchase_usd", "gpu_power_w", "gpus_per_replica", "throughput_tokens_per_s"),
+    "open_model_id": ("gpus_per_replica", "throughput_tokens_per_s"),
+    "quantisation": ("gpus_per_replica", "throughput_tokens_per_s"),
+    "concurrent_sequences": ("gpus_per_replica", "throughput_tokens_per_s"),
+    "schedule": ("hours_per_month",),
+}
+
+
+def cost_assumptions() -> CostAssumptions:
+    """The cost assumptions being worked on (the defaults for a new session)."""
+    if COSTS_KEY not in st.session_state:
+        st.session_state[COSTS_KEY] = CostAssumptions()
+    return st.session_state[COSTS_KEY]
+
+
+def update_cost_assumption(field: str, value: Any) -> None:
+    """Set one assumption; an invalid value is refused with a message and nothing else changes."""
+    data = cost_assumptions().model_dump()
+    data[field] = value
+    for dependent in _COST_RESETS.get(field, ()):
+        data[dependent] = None
+        st.session_state.pop(COST_PREFIX + dependent, None)
+    try:
+        st.session_state[COSTS_KEY] = parse_assumptions(data)
+        st.session_state.pop(COSTS_ERROR_KEY, None)
+    except CostInputError as exc:
+        st.session_state[COSTS_ERROR_KEY] = str(exc)
+
+
+def cost_input_error() -> str | None:
+    """The last refused cost assumption, to show next to the inputs."""
+    return st.session_state.get(COSTS_ERROR_KEY)
+
+
+def reset_cost_assumptions() -> None:
+    """Back to the default cost assumptions."""
+    st.session_state[COSTS_KEY] = CostAssumptions()
+    st.session_state.pop(COSTS_ERROR_KEY, None)
+    _forget_widgets(COST_PREFIX)
+
+
+def set_price_override(ref: str, override: dict[str, float] | None) -> None:
+    """Give a cloud model (or a new custom provider) your own prices, or drop them."""
+    current = cost_assumptions()
+    overrides = {k: v.model_dump() for k, v in current.price_overrides.items()}
+    models = list(current.cloud_models)
+    if override is None:
+        overrides.pop(ref, None)
+    else:
+        overrides[ref] = override
+        if ref not in models:
+            models.append(ref)
+    data = {**current.model_dump(), "price_overrides": overrides, "cloud_models": models}
+    try:
+        st.session_state[COSTS_KEY] = parse_assumptions(data)
+        st.session_state.pop(COSTS_ERROR_KEY, None)
+        st.session_state.pop(COST_PREFIX + "cloud_models", None)
+    except CostInputError as exc:
+        st.session_state[COSTS_ERROR_KEY] = str(exc)

@@ -23,6 +23,7 @@ def bound_input(
     field: str,
     label: str,
     *,
+    page: str,
     to_widget: Callable[[Any], Any] = _identity,
     from_widget: Callable[[Any], Any] = _identity,
     **kwargs: Any,
@@ -33,11 +34,14 @@ def bound_input(
         widget: A Streamlit input such as ``st.number_input``.
         field: The Scenario field it edits.
         label: The label people see.
+        page: The page drawing it. Keys are per page: on a direct page switch the old page's
+            widget state is still present when the new page runs, and a widget of another
+            shape under the same key would start from its default instead of the scenario.
         to_widget: Converts the field's value to the widget's (e.g. share to percent).
         from_widget: Converts back.
         **kwargs: Passed on to the widget.
     """
-    key = state.INPUT_PREFIX + field
+    key = f"{state.INPUT_PREFIX}{page}.{field}"
     if key not in st.session_state:
         st.session_state[key] = to_widget(getattr(state.scenario(), field))
     return widget(label, key=key, on_change=_commit, args=(field, key, from_widget), **kwargs)

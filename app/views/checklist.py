@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import streamlit as st
 
@@ -18,26 +19,27 @@ from app.components.labels import (
 )
 from app.components.widgets import preset_picker, live_scores
 
+scenario_input = partial(bound_input, page="checklist")
 STEP_KEY = "checklist.step"
 NAV_KEY = "checklist.nav"
 REVIEW = len(CHECKLIST)  # the step after the last question
 
 
 def _volume_inputs() -> None:
-    bound_input(
+    scenario_input(
         st.number_input, "requests_per_month", "Requests per month",
         min_value=0, max_value=10**12, step=10_000,
         help="All LLM calls this workload makes in a month, including retries.",
     )
     left, right = st.columns(2)
     with left:
-        bound_input(
+        scenario_input(
             st.number_input, "input_tokens_per_request", "Input tokens per request",
             min_value=0, max_value=10_000_000, step=100,
             help="Prompt, instructions and context. About 750 English words are 1,000 tokens.",
         )
     with right:
-        bound_input(
+        scenario_input(
             st.number_input, "output_tokens_per_request", "Output tokens per request",
             min_value=0, max_value=10_000_000, step=50,
         )
@@ -46,12 +48,12 @@ def _volume_inputs() -> None:
 
 
 def _privacy_inputs() -> None:
-    bound_input(
+    scenario_input(
         st.slider, "sensitive_share", "Share of requests with confidential or regulated data",
         min_value=0, max_value=100, step=5, format="%d%%",
         to_widget=lambda share: round(share * 100), from_widget=lambda pct: pct / 100,
     )
-    bound_input(
+    scenario_input(
         st.multiselect, "regulations", "Rules that apply to that data",
         options=list(REGULATION_LABELS), format_func=REGULATION_LABELS.__getitem__,
         placeholder="None",
@@ -59,7 +61,7 @@ def _privacy_inputs() -> None:
 
 
 def _latency_inputs() -> None:
-    bound_input(
+    scenario_input(
         st.number_input, "latency_p95_ms", "Response-time target, 95th percentile (ms)",
         min_value=1, max_value=600_000, step=50,
         help="95 of 100 responses must arrive within this time.",
@@ -67,25 +69,25 @@ def _latency_inputs() -> None:
 
 
 def _team_inputs() -> None:
-    bound_input(st.radio, "team", "DevOps / MLOps capacity", options=list(TEAM_LABELS), format_func=TEAM_LABELS.__getitem__)
+    scenario_input(st.radio, "team", "DevOps / MLOps capacity", options=list(TEAM_LABELS), format_func=TEAM_LABELS.__getitem__)
 
 
 def _horizon_inputs() -> None:
-    bound_input(
+    scenario_input(
         st.slider, "horizon_months", "Planning horizon (months)", min_value=1, max_value=120, step=1,
     )
 
 
 def _customization_inputs() -> None:
-    bound_input(st.toggle, "needs_fine_tuning", "We need to fine-tune the model on our own data")
+    scenario_input(st.toggle, "needs_fine_tuning", "We need to fine-tune the model on our own data")
 
 
 def _quality_inputs() -> None:
-    bound_input(st.radio, "quality_need", "Quality needed", options=list(QUALITY_LABELS), format_func=QUALITY_LABELS.__getitem__)
+    scenario_input(st.radio, "quality_need", "Quality needed", options=list(QUALITY_LABELS), format_func=QUALITY_LABELS.__getitem__)
 
 
 def _load_inputs() -> None:
-    bound_input(st.radio, "load_pattern", "Traffic pattern", options=list(LOAD_LABELS), format_func=LOAD_LABELS.__getitem__)
+    scenario_input(st.radio, "load_pattern", "Traffic pattern", options=list(LOAD_LABELS), format_func=LOAD_LABELS.__getitem__)
 
 
 _INPUTS: dict[Factor, Callable[[], None]] = {

@@ -27,18 +27,18 @@ def test_home_preset_button_loads_the_scenario(app):
 def test_checklist_keeps_answers_across_steps(app):
     at = open_page(app, "views/checklist.py")
     assert at.title[0].value == "Selection checklist"
-    at.number_input(key="input.requests_per_month").set_value(750_000).run()
+    at.number_input(key="input.checklist.requests_per_month").set_value(750_000).run()
     at.button(key="checklist.next").click().run()
-    at.slider(key="input.sensitive_share").set_value(40).run()
-    at.multiselect(key="input.regulations").select("gdpr").run()
+    at.slider(key="input.checklist.sensitive_share").set_value(40).run()
+    at.multiselect(key="input.checklist.regulations").select("gdpr").run()
     # jump far ahead and back again: nothing entered is lost
     at.button_group(key="checklist.nav").set_value(6).run()
-    at.radio(key="input.quality_need").set_value("frontier").run()
+    at.radio(key="input.checklist.quality_need").set_value("frontier").run()
     at.button_group(key="checklist.nav").set_value(0).run()
-    assert at.number_input(key="input.requests_per_month").value == 750_000
+    assert at.number_input(key="input.checklist.requests_per_month").value == 750_000
     at.button_group(key="checklist.nav").set_value(1).run()
-    assert at.slider(key="input.sensitive_share").value == 40
-    assert at.multiselect(key="input.regulations").value == ["gdpr"]
+    assert at.slider(key="input.checklist.sensitive_share").value == 40
+    assert at.multiselect(key="input.checklist.regulations").value == ["gdpr"]
     scenario = at.session_state[SCENARIO_KEY]
     assert (scenario.requests_per_month, scenario.sensitive_share, scenario.regulations, scenario.quality_need) == (
         750_000, 0.4, ["gdpr"], "frontier",
@@ -52,16 +52,16 @@ def test_checklist_review_lists_every_answer(app):
     for title in ("Volume", "Privacy & regulation", "Latency", "Team", "Horizon", "Customization", "Quality", "Load pattern"):
         assert f"**{title}**" in text
     at.button(key="checklist.edit.3").click().run()
-    assert at.radio(key="input.team").value == "some"
+    assert at.radio(key="input.checklist.team").value == "some"
 
 
 def test_checklist_preset_loads_into_every_widget(app):
     at = open_page(app, "views/checklist.py")
     at.selectbox(key="checklist.presets.choice").set_value("game-characters").run()
     at.button(key="checklist.presets.load").click().run()
-    assert at.number_input(key="input.requests_per_month").value == 5_000_000
+    assert at.number_input(key="input.checklist.requests_per_month").value == 5_000_000
     at.button_group(key="checklist.nav").set_value(2).run()
-    assert at.number_input(key="input.latency_p95_ms").value == 150
+    assert at.number_input(key="input.checklist.latency_p95_ms").value == 150
 
 
 def test_recommendation_shows_winner_runner_up_and_flips(app):

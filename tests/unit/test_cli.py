@@ -81,3 +81,59 @@ def test_presets_listing():
     result = run("presets")
     assert result.returncode == 0
     assert "hospital-records" in result.stdout and "Real-time game characters" in result.stdout
+
+
+WORKED_FLAGS = ["--gpu-hourly", "3", "--gpus", "2", "--hours-per-month", "720", "--staff-monthly", "3000",
+                "--infra-monthly", "500", "--local-share", "0.8"]
+
+
+@pytest.fixture
+def worked_example(tmp_path):
+    file = tmp_path / "worked.json"
+    file.write_text(json.dumps({"requests_per_month": 1_000_000, "input_tokens_per_request": 500, "output_tokens_per_request": 500}))
+    return str(file)
+
+
+@pytest.mark.parametrize(
+    "cloud_flags",
+    [["--cloud-model", "openai:gpt-4"], ["--cloud-price-in", "30", "--cloud-price-out", "60"]],
+)
+def test_costs_gives_the_worked_examples_figures(worked_example, cloud_flags):
+    result = run("costs", "--scenario", worked_example, *cloud_flags, *WORKED_FLAGS, "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["cloud"]["monthly_usd"] == 45_000
+    assert data["local"]["monthly_usd"] == 7_820 and data["local"]["gpus"] == 2
+    assert data["hybrid"]["monthly_usd"] == 16_820
+    assert data["breakeven"]["requests_per_month"] == pytest.approx(173_777.78)
+    assert data["breakeven"]["tokens_per_month"] == pytest.approx(173_777_777.78)
+    assert data["cloud"]["overridden"] is (cloud_flags[0] == "--cloud-price-in")
+
+
+def test_costs_text_and_capacity_model(worked_example):
+    result = run("costs", "--scenario", worked_example, "--cloud-model", "openai:gpt-4o")
+    assert result.returncode == 0, result.stderr
+    assert "Monthly cost at 1,000,000 requests" in result.stdout and "Break-even:" in result.stdout
+    assert "genai-prices" in result.stdout
+    data = json.loads(run("costs", "--scenario", worked_example, "--json").stdout)
+    assert data["local"]["gpus"] >= 1  # from the capacity model when --gpus is not given
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--gpu-hourly", "-3"], "--gpu-hourly: input should be greater than or equal to 0"),
+        (["--gpu-hourly", "abc"], "invalid float value: 'abc'"),
+        (["--gpu-hourly", "nan"], "--gpu-hourly: input should be a finite number"),
+        (["--local-share", "1.5"], "--local-share: input should be less than or equal to 1"),
+        (["--gpus", "0"], "--gpus: input should be greater than or equal to 1"),
+        (["--cloud-model", "openai:gpt-9o"], "no price data for 'openai:gpt-9o'; did you mean"),
+        (["--gpu", "h200"], "no GPU 'h200'"),
+        (["--cloud-price-in", "3"], "give both --cloud-price-in and --cloud-price-out"),
+    ],
+)
+def test_costs_bad_input_exits_2(worked_example, flags, message):
+    result = run("costs", "--scenario", worked_example, *flags)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,161 @@
+"""``crossover costs``: monthly cost, break-even and breakdown from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from typing import Any
+
+from advisor.scenario import Scenario, ScenarioError, load_scenario_file
+from calculators import (
+    CostAssumptions,
+    CostInputError,
+    CostReport,
+    UnknownCloudModel,
+    cost_report,
+    parse_assumptions,
+)
+
+__all__ = ["add_costs_command"]
+
+EXIT_BAD_INPUT = 2
+CUSTOM_REF = "custom:your-prices"
+# Errors name the flag the user typed, not the assumption's field name.
+FLAG_FOR_FIELD = {
+    "gpu_id": "--gpu", "open_model_id": "--open-model", "gpu_hourly_usd": "--gpu-hourly",
+    "gpus_fixed": "--gpus", "hours_per_month": "--hours-per-month", "throughput_tokens_per_s": "--throughput",
+    "staff_monthly_usd": "--staff-monthly", "infra_monthly_usd": "--infra-monthly", "local_share": "--local-share",
+    "price_overrides": "--cloud-price-in/--cloud-price-out", "cloud_models": "--cloud-model",
+}
+
+
+def add_costs_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Register ``costs`` on the CLI's sub-commands."""
+    costs = commands.add_parser(
+        "costs",
+        help="monthly cost of cloud, local and hybrid, and the break-even volume",
+        description="Flags override the scenario and the default assumptions. Money in USD.",
+    )
+    source = costs.add_mutually_exclusive_group(required=True)
+    source.add_argument("--scenario", metavar="FILE.json", help="a scenario JSON file")
+    source.add_argument("--preset", metavar="ID", help="a bundled preset, see `crossover presets`")
+    costs.add_argument("--cloud-model", metavar="PROVIDER:MODEL", action="append",
+                       help="a model in the price data, e.g. openai:gpt-4o (repeat for several; the first is compared)")
+    costs.add_argument("--cloud-price-in", type=float, metavar="USD_PER_1M", help="your own input price per 1M tokens")
+    costs.add_argument("--cloud-price-out", type=float, metavar="USD_PER_1M", help="your own output price per 1M tokens")
+    costs.add_argument("--gpu", metavar="ID", help="GPU from the catalog (default l40s)")
+    costs.add_argument("--open-model", metavar="ID", help="open model from the catalog (default llama-3.1-8b)")
+    costs.add_argument("--own", action="store_true", help="own the hardware instead of renting it")
+    costs.add_argument("--gpu-hourly", type=float, metavar="USD", help="rent per GPU per hour")
+    costs.add_argument("--gpus", type=int, metavar="N", help="fix the GPU count (default: from the capacity model)")
+    costs.add_argument("--hours-per-month", type=float, metavar="H", help="hours a month the GPUs run (default 730)")
+    costs.add_argument("--throughput", type=float, metavar="TOKENS_PER_S", help="generated tokens/s one replica serves")
+    costs.add_argument("--staff-monthly", type=float, metavar="USD", help="staff cost a month (replaces FTE x salary)")
+    costs.add_argument("--infra-monthly", type=float, metavar="USD", help="infrastructure and monitoring a month")
+    costs.add_argument("--local-share", type=float, metavar="F", help="share of requests hybrid keeps local, 0..1")
+    costs.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    costs.set_defaults(handler=_cmd_costs)
+
+
+def _assumptions(args: argparse.Namespace) -> CostAssumptions:
+    data: dict[str, Any] = {}
+    models = list(args.cloud_model or [])
+    if (args.cloud_price_in is None) != (args.cloud_price_out is None):
+        raise CostInputError("give both --cloud-price-in and --cloud-price-out (USD per 1M tokens)")
+    if args.cloud_price_in is not None:
+        ref = models[0] if models else CUSTOM_REF
+        models = models or [CUSTOM_REF]
+        data["price_overrides"] = {ref: {"input_per_mtok": args.cloud_price_in, "output_per_mtok": args.cloud_price_out}}
+    if models:
+        data["cloud_models"] = models
+    flags = {
+        "gpu_id": args.gpu, "open_model_id": args.open_model, "gpu_hourly_usd": args.gpu_hourly,
+        "gpus_fixed": args.gpus, "hours_per_month": args.hours_per_month,
+        "throughput_tokens_per_s": args.throughput, "staff_monthly_usd": args.staff_monthly,
+        "infra_monthly_usd": args.infra_monthly, "local_share": args.local_share,
+    }
+    data.update({k: v for k, v in flags.items() if v is not None})
+    if args.own:
+        data["payment"] = "own"
+    try:
+        return parse_assumptions(data)
+    except CostInputError as exc:
+        message = str(exc)
+        for field, flag in FLAG_FOR_FIELD.items():
+            message = message.replace(f"{field}", flag)
+        raise CostInputError(message) from None
+
+
+def _as_json(report: CostReport) -> dict[str, Any]:
+    def number(value: float | None) -> float | None:
+        return None if value is None or math.isnan(value) else round(value, 2)
+
+    first, be = report.cloud[0], report.breakeven[0]
+    return {
+        "cloud": {
+            "monthly_usd": number(first.monthly_usd),
+            "model": first.price.ref,
+            "per_request_usd": first.per_request_usd,
+            "input_per_mtok": first.price.input_per_mtok,
+            "output_per_mtok": first.price.output_per_mtok,
+            "overridden": first.price.overridden,
+            "price_source": list(first.price.source_urls),
+            "price_data": first.price.data_version,
+        },
+        "cloud_models": [{"model": c.price.ref, "monthly_usd": number(c.monthly_usd)} for c in report.cloud],
+        "local": {
+            "monthly_usd": number(report.local.monthly_usd),
+            "gpus": report.local.gpus,
+            "servers": report.local.servers,
+            "capacity_requests_per_month": number(report.local.capacity_requests_per_month),
+            "upfront_usd": number(report.local.upfront_usd),
+            "breakdown": {line.item: number(line.monthly_usd) for line in report.local.lines},
+        },
+        "hybrid": {
+            "monthly_usd": number(report.hybrid.monthly_usd),
+            "local_share": report.hybrid.local_share,
+            "local_usd": number(report.hybrid.monthly_usd - report.hybrid.cloud_usd),
+            "cloud_usd": number(report.hybrid.cloud_usd),
+        },
+        "breakeven": {
+            "requests_per_month": number(be.requests_per_month),
+            "tokens_per_month": number(be.tokens_per_month),
+            "stays_cheaper_from_requests": number(be.stays_cheaper_from_requests),
+        },
+        "notes": report.notes,
+    }
+
+
+def _as_text(report: CostReport) -> str:
+    lines = [f"Monthly cost at {report.requests_per_month:,} requests ({report.tokens_per_request:,} tokens each):", ""]
+    for c in report.cloud:
+        mark = " (your prices)" if c.price.overridden else ""
+        lines.append(f"  Cloud  {c.price.label}{mark:<16} ${c.monthly_usd:>14,.2f}   (${c.per_request_usd:.6f} a request)")
+    lines.append(f"  Local  {report.local.gpus} GPU(s), {report.local.servers} server(s){'':<8} ${report.local.monthly_usd:>14,.2f}")
+    for line in report.local.lines:
+        lines.append(f"           {line.item:<30} ${line.monthly_usd:>12,.2f}  {line.basis}")
+    hybrid = report.hybrid
+    lines.append(f"  Hybrid {hybrid.local_share:.0%} local, rest on {hybrid.cloud_ref}{'':<4} ${hybrid.monthly_usd:>14,.2f}")
+    lines.append("")
+    lines.extend(f"Break-even: {b.sentence}" for b in report.breakeven)
+    lines.extend(f"Note: {n}" for n in report.notes)
+    lines.append(f"Prices: {report.cloud[0].price.data_version}; sources: {', '.join(report.cloud[0].price.source_urls[:1]) or 'none'}")
+    return "\n".join(lines)
+
+
+def _cmd_costs(args: argparse.Namespace) -> int:
+    from advisor.presets import get_preset
+
+    try:
+        scenario: Scenario = get_preset(args.preset).scenario if args.preset else load_scenario_file(args.scenario)
+        report = cost_report(scenario, _assumptions(args))
+    except ScenarioError as exc:
+        print("crossover: the scenario is not valid:\n  " + "\n  ".join(exc.problems), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (CostInputError, UnknownCloudModel, KeyError) as exc:
+        print(f"crossover: {exc.args[0]}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(json.dumps(_as_json(report), indent=2) if args.json else _as_text(report))
+    return 0

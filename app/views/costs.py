@@ -1,0 +1,297 @@
+"""Monthly cost and TCO of cloud, local and hybrid; cost curves, break-even and sensitivity."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from advisor import Scenario
+from app import state
+from app.components.cost_charts import compact, cost_curves_figure, tco_figure, tornado_figure
+from app.components.inputs import bound_input
+from app.components.widgets import scenario_summary
+from calculators import (
+    SUGGESTED_MODELS,
+    CostAssumptions,
+    CostInputError,
+    CostReport,
+    UnknownCloudModel,
+    breakeven_band,
+    cloud_model_choices,
+    cost_curves,
+    cost_report,
+    get_gpu,
+    get_open_model,
+    gpus,
+    gpus_needed_to_fit,
+    memory_needed_gb,
+    open_models,
+    tco_curves,
+    tornado,
+)
+from calculators.catalog import quantisation_label
+
+scenario_input = partial(bound_input, page="costs")
+CHANGE_KEY = "costs.sensitivity_change"
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _compute(scenario_json: str, assumptions_json: str, change: float) -> tuple[CostReport, pd.DataFrame, pd.DataFrame, pd.DataFrame, Any]:
+    scenario = Scenario.model_validate_json(scenario_json)
+    report = cost_report(scenario, CostAssumptions.model_validate_json(assumptions_json))
+    return (
+        report,
+        cost_curves(scenario, report),
+        tco_curves(scenario, report),
+        tornado(scenario, report, change),
+        breakeven_band(scenario, report, change),
+    )
+
+
+def _cost_input(widget: Callable[..., Any], field: str, label: str, shown: Any, **kwargs: Any) -> Any:
+    """A widget for one cost assumption, seeded with the value in force (catalog values included)."""
+    key = state.COST_PREFIX + field
+    if key not in st.session_state:
+        st.session_state[key] = shown
+    return widget(label, key=key, on_change=lambda: state.update_cost_assumption(field, st.session_state[key]), **kwargs)
+
+
+def _money(value: float) -> str:
+    return f"${value:,.0f}" if value >= 100 else f"${value:,.2f}"
+
+
+def _headline(report: CostReport) -> None:
+    cloud, local, hybrid, be = report.cloud[0], report.local, report.hybrid, report.breakeven[0]
+    columns = st.columns(4)
+    columns[0].metric(f"Cloud: {cloud.price.label}", f"{_money(cloud.monthly_usd)}/mo",
+                      help=f"{_money(cloud.per_request_usd) if cloud.per_request_usd >= 0.01 else f'${cloud.per_request_usd:.5f}'} a request")
+    columns[1].metric(f"Local: {local.gpus} GPU{'s' if local.gpus != 1 else ''}, {local.servers} server{'s' if local.servers != 1 else ''}",
+                      f"{_money(local.monthly_usd)}/mo")
+    columns[2].metric(f"Hybrid: {hybrid.local_share:.0%} local", f"{_money(hybrid.monthly_usd)}/mo")
+    columns[3].metric(
+        "Break-even (requests/mo)",
+        compact(be.requests_per_month) if be.requests_per_month is not None else "never",
+        help=be.sentence,
+    )
+    for b in report.breakeven:
+        st.markdown(f"- {b.sentence}")
+    for note in report.notes:
+        st.info(note, icon=":material/info:")
+
+
+def _volume_inputs() -> None:
+    with st.expander("Volume", expanded=True):
+        scenario_input(st.number_input, "requests_per_month", "Requests per month", min_value=0, max_value=10**12, step=10_000)
+        left, right = st.columns(2)
+        with left:
+            scenario_input(st.number_input, "input_tokens_per_request", "Input tokens each", min_value=0, max_value=10_000_000, step=100)
+        with right:
+            scenario_input(st.number_input, "output_tokens_per_request", "Output tokens each", min_value=0, max_value=10_000_000, step=50)
+
+
+def _cloud_inputs(a: CostAssumptions) -> None:
+    with st.expander("Cloud models", expanded=True):
+        choices = list(dict.fromkeys([*a.cloud_models, *SUGGESTED_MODELS, *cloud_model_choices()]))
+        _cost_input(st.multiselect, "cloud_models", "Models to compare (the first is used for hybrid and break-even)",
+                    list(a.cloud_models), options=choices, max_selections=8)
+        _cost_input(st.slider, "cached_input_share", "Share of input tokens served from the provider's cache",
+                    a.cached_input_share, min_value=0.0, max_value=1.0, step=0.05,
+                    help="Providers that discount cached input bill it at their cached rate.")
+        st.markdown("**Your own prices, or a custom OpenAI-compatible provider** (USD per 1M tokens)")
+        ref = st.text_input("Model", key="costs.override.ref", placeholder="e.g. openai:gpt-4o or my-vllm:llama-70b")
+        left, right = st.columns(2)
+        price_in = left.number_input("Input", min_value=0.0, max_value=10_000.0, step=0.1, key="costs.override.in")
+        price_out = right.number_input("Output", min_value=0.0, max_value=10_000.0, step=0.1, key="costs.override.out")
+        apply, clear = st.columns(2)
+        if apply.button("Apply prices", key="costs.override.apply", use_container_width=True):
+            if not ref.strip():
+                st.error("Name the model first, e.g. openai:gpt-4o or my-vllm:llama-70b.")
+            else:
+                state.set_price_override(ref.strip(), {"input_per_mtok": price_in, "output_per_mtok": price_out})
+                st.rerun()
+        if clear.button("Clear", key="costs.override.clear", use_container_width=True,
+                        disabled=ref.strip() not in a.price_overrides):
+            state.set_price_override(ref.strip(), None)
+            st.rerun()
+
+
+def _local_inputs(a: CostAssumptions, scenario: Scenario) -> None:
+    with st.expander("Local: model and hardware", expanded=True):
+        model_ids = [m.id for m in open_models()]
+        _cost_input(st.selectbox, "open_model_id", "Open model", a.open_model_id, options=model_ids,
+                    format_func=lambda i: get_open_model(i).name)
+        _cost_input(st.radio, "quantisation", "Quantisation", a.quantisation, options=["fp16", "q8", "q4"],
+                    format_func=quantisation_label, horizontal=False)
+        gpu_ids = [g.id for g in gpus()]
+        _cost_input(st.selectbox, "gpu_id", "GPU", a.gpu_id, options=gpu_ids, format_func=lambda i: get_gpu(i).name)
+        model, gpu = get_open_model(a.open_model_id), get_gpu(a.gpu_id)
+        context = max(scenario.input_tokens_per_request + scenario.output_tokens_per_request, 1)
+        memory = memory_needed_gb(model, a.quantisation, context, a.concurrent_sequences)
+        fit = gpus_needed_to_fit(model, a.quantisation, gpu, context, a.concurrent_sequences)
+        st.caption(
+            f"{model.name} at {a.quantisation} with {a.concurrent_sequences} sequences of {context:,} tokens needs "
+            f"**{memory:,.0f} GB**: fits on **{fit} x {gpu.name}** ({gpu.memory_gb:g} GB each)."
+        )
+        _cost_input(st.radio, "payment", "Pay for it by", a.payment, options=["rent", "own"],
+                    format_func={"rent": "Renting GPUs by the hour", "own": "Buying the hardware"}.__getitem__, horizontal=True)
+        _cost_input(st.radio, "schedule", "Running", a.schedule, options=["always_on", "business_hours"],
+                    format_func={"always_on": "Always on (730 h a month)", "business_hours": "Business hours only (220 h)"}.__getitem__,
+                    horizontal=True)
+        if a.payment == "rent":
+            _cost_input(st.number_input, "gpu_hourly_usd", "Rent per GPU per hour (USD)", float(a.gpu_hourly_usd or 0),
+                        min_value=0.0, max_value=1000.0, step=0.1,
+                        help=f"Catalog: ${gpu.rent_usd_per_hour}/h, {gpu.sources['rent']} ({gpu.as_of}).")
+        else:
+            _cost_input(st.number_input, "gpu_purchase_usd", "Purchase price per GPU (USD)", float(a.gpu_purchase_usd or 0),
+                        min_value=0.0, max_value=10_000_000.0, step=500.0,
+                        help=f"Catalog: ${gpu.purchase_usd:,.0f}, {gpu.sources['purchase']} ({gpu.as_of}).")
+            _cost_input(st.number_input, "gpu_power_w", "Power per GPU (W)", float(a.gpu_power_w or 0),
+                        min_value=0.0, max_value=100_000.0, step=10.0)
+        fixed = st.toggle("Fix the number of GPUs", key="costs.fix_gpus", value=a.gpus_fixed is not None,
+                          on_change=lambda: state.update_cost_assumption(
+                              "gpus_fixed", (a.gpus_fixed or 1) if st.session_state["costs.fix_gpus"] else None))
+        if fixed and a.gpus_fixed is not None:
+            _cost_input(st.number_input, "gpus_fixed", "GPUs", int(a.gpus_fixed), min_value=1, max_value=100_000, step=1)
+
+
+def _capacity_inputs(a: CostAssumptions) -> None:
+    with st.expander("Local: capacity"):
+        _cost_input(st.number_input, "throughput_tokens_per_s", "Generated tokens/s per replica (all sequences)",
+                    float(a.throughput_tokens_per_s or 1), min_value=0.01, max_value=1e7, step=50.0,
+                    help="Prefilled with an estimate from memory bandwidth and model size; replace it with a measured figure.")
+        _cost_input(st.number_input, "concurrent_sequences", "Concurrent sequences per replica", a.concurrent_sequences,
+                    min_value=1, max_value=1024, step=1)
+        _cost_input(st.number_input, "peak_to_average", "Peak-to-average load", a.peak_to_average, min_value=1.0, max_value=50.0, step=0.5)
+        _cost_input(st.slider, "utilisation_target", "Utilisation target", a.utilisation_target, min_value=0.05, max_value=1.0, step=0.05)
+        _cost_input(st.slider, "input_token_weight", "Cost of an input token relative to a generated one", a.input_token_weight,
+                    min_value=0.0, max_value=1.0, step=0.05, help="Prompts are processed in parallel, so an input token costs a fraction of a generated one.")
+
+
+def _owning_and_people_inputs(a: CostAssumptions) -> None:
+    with st.expander("Local: owning, people and fixed costs"):
+        if a.payment == "own":
+            _cost_input(st.number_input, "depreciation_months", "Depreciation (months)", a.depreciation_months, min_value=1, max_value=120, step=6)
+            _cost_input(st.number_input, "pue", "Data-centre PUE", a.pue, min_value=1.0, max_value=3.0, step=0.1)
+            _cost_input(st.number_input, "kwh_usd", "Electricity (USD per kWh)", a.kwh_usd, min_value=0.0, max_value=10.0, step=0.01)
+            _cost_input(st.slider, "maintenance_share_yearly", "Maintenance a year (share of purchase)", a.maintenance_share_yearly,
+                        min_value=0.0, max_value=0.5, step=0.01)
+        _cost_input(st.number_input, "staff_fte", "DevOps/MLOps staff (FTE)", a.staff_fte, min_value=0.0, max_value=100.0, step=0.25)
+        _cost_input(st.number_input, "staff_salary_yearly_usd", "Salary a year (USD)", a.staff_salary_yearly_usd,
+                    min_value=0.0, max_value=10_000_000.0, step=5_000.0, help="Default: the articles' average MLOps salary, $158,000.")
+        _cost_input(st.number_input, "infra_monthly_usd", "Infrastructure & monitoring a month (USD)", a.infra_monthly_usd,
+                    min_value=0.0, max_value=1e9, step=100.0)
+
+
+def _hybrid_inputs(a: CostAssumptions) -> None:
+    with st.expander("Hybrid and sensitivity"):
+        _cost_input(st.slider, "local_share", "Share of requests kept local", float(a.local_share or 0), min_value=0.0,
+                    max_value=1.0, step=0.05, help="Starts at the scenario's sensitive share.")
+        st.slider("Vary each assumption by", min_value=0.05, max_value=0.5, step=0.05, key=CHANGE_KEY,
+                  format="%.2f", help="For the tornado chart and the break-even band.")
+        st.button("Reset cost assumptions", key="costs.reset", on_click=state.reset_cost_assumptions)
+
+
+def _price_table(report: CostReport) -> None:
+    rows = [
+        {
+            "Model": c.price.label + (" — your prices" if c.price.overridden else ""),
+            "Input $/1M": c.price.input_per_mtok,
+            "Output $/1M": c.price.output_per_mtok,
+            "Cached input $/1M": c.price.cached_input_per_mtok,
+            "Per request $": c.per_request_usd,
+            "Monthly $": c.monthly_usd,
+            "Source": c.price.source_urls[0] if c.price.source_urls else None,
+            "Prices from": c.price.data_version,
+        }
+        for c in report.cloud
+    ]
+    st.dataframe(
+        pd.DataFrame(rows), hide_index=True, use_container_width=True,
+        column_config={
+            "Source": st.column_config.LinkColumn("Source"),
+            "Per request $": st.column_config.NumberColumn(format="$%.5f"),
+            "Monthly $": st.column_config.NumberColumn(format="$%,.0f"),
+        },
+    )
+
+
+def _breakdown(report: CostReport) -> None:
+    rows = [{"Option": f"Cloud: {c.price.label}", "Item": "Tokens", "USD a month": c.monthly_usd,
+             "Basis": f"{report.requests_per_month:,} requests x ${c.per_request_usd:.5f}"} for c in report.cloud]
+    rows += [{"Option": f"Local ({report.local.gpus} GPUs)", "Item": line.item, "USD a month": line.monthly_usd, "Basis": line.basis}
+             for line in report.local.lines]
+    hybrid = report.hybrid
+    rows += [{"Option": f"Hybrid ({hybrid.local_share:.0%} local)", "Item": f"Local part ({hybrid.local.gpus} GPUs)",
+              "USD a month": hybrid.monthly_usd - hybrid.cloud_usd, "Basis": f"{hybrid.local_requests_per_month:,} requests on local"},
+             {"Option": f"Hybrid ({hybrid.local_share:.0%} local)", "Item": "Cloud part", "USD a month": hybrid.cloud_usd,
+              "Basis": f"{hybrid.cloud_requests_per_month:,} requests on {hybrid.cloud_ref}"}]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True,
+                 column_config={"USD a month": st.column_config.NumberColumn(format="$%,.2f")})
+    if report.local.upfront_usd:
+        st.caption(f"Owning also means paying {_money(report.local.upfront_usd)} up front for the GPUs (amortised above).")
+
+
+def costs_page() -> None:
+    """Cost model page: inputs on the left, curves, breakdown, TCO and sensitivity on the right."""
+    st.title("Costs")
+    scenario = state.scenario()
+    st.caption(scenario_summary(scenario, state.loaded_preset_name()))
+    st.session_state.setdefault(CHANGE_KEY, 0.2)
+    change = float(st.session_state[CHANGE_KEY])
+    if error := state.cost_input_error():
+        st.error(f"That value was not kept: {error}")
+    try:
+        report, curves, tco, tornado_table, band = _compute(
+            scenario.model_dump_json(), state.cost_assumptions().model_dump_json(), change
+        )
+    except (CostInputError, UnknownCloudModel) as exc:
+        st.error(f"The costs cannot be computed: {exc}. Change the input named, or reset the cost assumptions.")
+        st.button("Reset cost assumptions", key="costs.reset_after_error", on_click=state.reset_cost_assumptions)
+        return
+    _headline(report)
+
+    inputs, results = st.columns([2, 3], gap="medium")
+    with inputs:
+        _volume_inputs()
+        _cloud_inputs(report.assumptions)
+        _local_inputs(report.assumptions, scenario)
+        _capacity_inputs(report.assumptions)
+        _owning_and_people_inputs(report.assumptions)
+        _hybrid_inputs(report.assumptions)
+    with results:
+        curves_tab, breakdown_tab, tco_tab, sensitivity_tab = st.tabs(["Cost curves", "Breakdown", "Total cost over time", "Sensitivity"])
+        with curves_tab:
+            st.plotly_chart(cost_curves_figure(curves, report), use_container_width=True, key="costs.curves")
+            st.caption("Local and hybrid rise in steps: each step is one more replica of the model. Diamonds mark break-even.")
+        with breakdown_tab:
+            _breakdown(report)
+        with tco_tab:
+            st.plotly_chart(tco_figure(tco), use_container_width=True, key="costs.tco")
+            st.caption(f"Cumulative cost over the scenario's {scenario.horizon_months}-month horizon at today's volume."
+                       + (" Owned hardware is paid in month 0; no resale value is counted." if report.assumptions.payment == "own" else ""))
+        with sensitivity_tab:
+            st.plotly_chart(tornado_figure(tornado_table, change), use_container_width=True, key="costs.tornado")
+            if band.p50 is None:
+                st.markdown(f"**Break-even band:** in {band.never_share:.0%} of {band.samples:,} samples local never gets cheaper.")
+            else:
+                high = f"{band.p90:,.0f}" if band.p90 is not None else "never"
+                st.markdown(
+                    f"**Break-even band** (cloud prices, utilisation and throughput each varied ±{change:.0%}, "
+                    f"{band.samples:,} samples): p10 **{band.p10:,.0f}**, median **{band.p50:,.0f}**, p90 **{high}** requests a month."
+                )
+            table = tornado_table[["assumption", "low_breakeven", "high_breakeven"]].rename(
+                columns={"assumption": "Assumption", "low_breakeven": f"Break-even at -{change:.0%}", "high_breakeven": f"Break-even at +{change:.0%}"})
+            st.dataframe(table, hide_index=True, use_container_width=True,
+                         column_config={c: st.column_config.NumberColumn(format="%,.0f") for c in table.columns[1:]})
+
+    st.subheader("Cloud prices")
+    st.caption(f"From {report.price_data_version} (the pydantic team's maintained price database, bundled offline), "
+               "unless marked as your prices.")
+    _price_table(report)
+
+
+costs_page()

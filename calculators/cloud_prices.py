@@ -1,0 +1,183 @@
+"""Cloud API prices from genai-prices, the pydantic team's maintained price database.
+
+The data ships inside the ``genai-prices`` wheel, so lookups work offline. A request is
+priced on its own and then multiplied by the volume: pricing a month's tokens in one call
+would wrongly trigger long-context tiers.
+"""
+
+from __future__ import annotations
+
+import difflib
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from functools import cache, lru_cache
+from importlib.metadata import version
+
+from genai_prices import Usage, calc_price
+from genai_prices.data_snapshot import get_snapshot
+from genai_prices.types import TieredPrices
+from pydantic import BaseModel, ConfigDict, Field
+
+from calculators.errors import UnknownCloudModel
+
+__all__ = [
+    "SUGGESTED_MODELS",
+    "CloudPrice",
+    "PriceOverride",
+    "cloud_model_choices",
+    "lookup_price",
+    "price_data_version",
+    "price_per_request",
+]
+
+# A short list that covers what teams usually compare; any model in the data can be chosen.
+SUGGESTED_MODELS = (
+    "openai:gpt-4o",
+    "openai:gpt-4o-mini",
+    "openai:gpt-4.1",
+    "openai:gpt-4.1-mini",
+    "openai:gpt-5",
+    "openai:gpt-5-mini",
+    "openai:gpt-4",
+    "anthropic:claude-sonnet-4-5",
+    "anthropic:claude-haiku-4-5",
+    "anthropic:claude-opus-4-1",
+    "google:gemini-2.5-pro",
+    "google:gemini-2.5-flash",
+    "mistral:mistral-large-latest",
+    "groq:llama-3.3-70b-versatile",
+)
+
+
+class PriceOverride(BaseModel):
+    """A user's own prices for a model, or a custom OpenAI-compatible provider's, in USD per 1M tokens."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    input_per_mtok: float = Field(ge=0, le=10_000, allow_inf_nan=False)
+    output_per_mtok: float = Field(ge=0, le=10_000, allow_inf_nan=False)
+    cached_input_per_mtok: float | None = Field(default=None, ge=0, le=10_000, allow_inf_nan=False)
+
+
+class CloudPrice(BaseModel):
+    """What one cloud model costs, and where the figure comes from."""
+
+    model_config = ConfigDict(frozen=True)
+
+    ref: str
+    label: str
+    input_per_mtok: float
+    output_per_mtok: float
+    cached_input_per_mtok: float | None
+    has_tiers: bool
+    overridden: bool
+    source_urls: tuple[str, ...]
+    data_version: str
+
+
+@cache
+def price_data_version() -> str:
+    """The genai-prices release whose bundled data is in use."""
+    return f"genai-prices {version('genai-prices')}"
+
+
+def _split(ref: str) -> tuple[str | None, str]:
+    provider, sep, model = ref.partition(":")
+    return (provider, model) if sep else (None, ref)
+
+
+@cache
+def cloud_model_choices() -> tuple[str, ...]:
+    """Every ``provider:model`` the price data knows (text models and others alike)."""
+    return tuple(f"{p.id}:{m.id}" for p in get_snapshot().providers for m in p.models)
+
+
+def _find(ref: str):  # noqa: ANN202 - genai-prices' own types
+    provider_id, model_ref = _split(ref)
+    try:
+        return get_snapshot().find_provider_model(model_ref, None, provider_id, None)
+    except LookupError:
+        close = difflib.get_close_matches(ref, cloud_model_choices(), n=3, cutoff=0.6)
+        hint = f"; did you mean {', '.join(close)}?" if close else "; write it as provider:model, e.g. openai:gpt-4o"
+        raise UnknownCloudModel(f"no price data for {ref!r}{hint}") from None
+
+
+def _per_mtok(value: Decimal | TieredPrices | None) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, TieredPrices):
+        return float(value.base)
+    return float(value)
+
+
+def lookup_price(ref: str, override: PriceOverride | None = None) -> CloudPrice:
+    """The per-1M-token prices of a cloud model.
+
+    Args:
+        ref: ``provider:model`` as genai-prices names them (e.g. ``openai:gpt-4o``), or a
+            custom name when ``override`` gives the prices.
+        override: The user's own prices; they replace the database's and are marked so.
+
+    Raises:
+        UnknownCloudModel: when ``ref`` is not in the price data and no override is given.
+    """
+    # Prices in the data can change on a date, so the cache is per day.
+    return _lookup_price(ref, override, datetime.now(timezone.utc).date())
+
+
+@lru_cache(maxsize=1024)
+def _lookup_price(ref: str, override: PriceOverride | None, day: date) -> CloudPrice:
+    if override is not None:
+        try:
+            provider, model = _find(ref)
+            label, urls = f"{provider.name} {model.name or model.id}", tuple(provider.pricing_urls or ())
+        except UnknownCloudModel:
+            label, urls = ref, ()
+        return CloudPrice(
+            ref=ref,
+            label=label,
+            input_per_mtok=override.input_per_mtok,
+            output_per_mtok=override.output_per_mtok,
+            cached_input_per_mtok=override.cached_input_per_mtok,
+            has_tiers=False,
+            overridden=True,
+            source_urls=urls,
+            data_version="your own prices",
+        )
+    provider, model = _find(ref)
+    prices = model.get_prices(datetime.combine(day, datetime.min.time(), tzinfo=timezone.utc))
+    input_price = _per_mtok(getattr(prices, "input_mtok", None))
+    output_price = _per_mtok(getattr(prices, "output_mtok", None))
+    if input_price is None and output_price is None:
+        raise UnknownCloudModel(f"{ref!r} has no per-token prices (it is priced per image, audio or request)")
+    return CloudPrice(
+        ref=f"{provider.id}:{model.id}",
+        label=f"{provider.name} {model.name or model.id}",
+        input_per_mtok=input_price or 0.0,
+        output_per_mtok=output_price or 0.0,
+        cached_input_per_mtok=_per_mtok(getattr(prices, "cache_read_mtok", None)),
+        has_tiers=any(isinstance(getattr(prices, f, None), TieredPrices) for f in ("input_mtok", "output_mtok")),
+        overridden=False,
+        source_urls=tuple(provider.pricing_urls or ()),
+        data_version=price_data_version(),
+    )
+
+
+@lru_cache(maxsize=4096)
+def price_per_request(price: CloudPrice, input_tokens: int, output_tokens: int, cached_input_share: float = 0.0) -> float:
+    """USD for one request of the given shape.
+
+    Database prices go through genai-prices' ``calc_price`` for this one request, so any
+    long-context tier applies only when a single request is that long. A cached-input
+    share is billed at the cached rate where the model has one, else at the full rate.
+    """
+    cached = round(input_tokens * cached_input_share) if price.cached_input_per_mtok is not None else 0
+    if price.overridden:
+        return (
+            (input_tokens - cached) * price.input_per_mtok
+            + cached * (price.cached_input_per_mtok or 0.0)
+            + output_tokens * price.output_per_mtok
+        ) / 1e6
+    provider_id, model_ref = _split(price.ref)
+    usage = Usage(input_tokens=input_tokens, cache_read_tokens=cached, output_tokens=output_tokens)
+    return float(calc_price(usage, model_ref=model_ref, provider_id=provider_id).total_price)

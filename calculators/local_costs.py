@@ -1,0 +1,97 @@
+"""What running models yourself costs a month: GPUs (rented or owned), staff, fixed costs.
+
+Capacity makes local cost a staircase: a replica (the GPUs one copy of the model needs)
+serves a fixed number of requests a month, and one more request past that buys a whole
+further replica.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from calculators.assumptions import CostAssumptions
+
+__all__ = ["LocalUnitCosts", "local_gpus", "local_monthly_usd", "local_unit_costs"]
+
+SECONDS_PER_HOUR = 3600.0
+
+
+@dataclass(frozen=True)
+class LocalUnitCosts:
+    """The building blocks of the local staircase for one request shape.
+
+    Attributes:
+        gpu_month_usd: One GPU for a month (rent, or amortisation + power + maintenance).
+        gpu_month_parts: That figure split into its parts, for the breakdown table.
+        replica_month_usd: One copy of the model (``gpus_per_replica`` GPUs) for a month.
+        fixed_month_usd: Staff and infrastructure, paid whatever the volume.
+        requests_per_replica: Requests a month one replica serves at the utilisation target,
+            sized for the peak; ``inf`` when requests carry no tokens.
+        gpus_per_replica: GPUs one copy of the model needs.
+        gpus_fixed: A fixed GPU count that replaces the capacity model, if set.
+        upfront_per_gpu_usd: Purchase price per GPU when owned (0 when rented).
+    """
+
+    gpu_month_usd: float
+    gpu_month_parts: dict[str, float]
+    replica_month_usd: float
+    fixed_month_usd: float
+    requests_per_replica: float
+    gpus_per_replica: int
+    gpus_fixed: int | None
+    upfront_per_gpu_usd: float
+
+
+def local_unit_costs(a: CostAssumptions, input_tokens: int, output_tokens: int) -> LocalUnitCosts:
+    """Unit costs from *resolved* assumptions (see ``calculators.assumptions.resolve``)."""
+    hours = float(a.hours_per_month)  # type: ignore[arg-type]
+    if a.payment == "rent":
+        parts = {"rent": float(a.gpu_hourly_usd) * hours}  # type: ignore[arg-type]
+        upfront = 0.0
+    else:
+        purchase = float(a.gpu_purchase_usd)  # type: ignore[arg-type]
+        parts = {
+            "amortisation": purchase / a.depreciation_months,
+            "power": float(a.gpu_power_w) / 1000 * hours * a.pue * a.kwh_usd,  # type: ignore[arg-type]
+            "maintenance": purchase * a.maintenance_share_yearly / 12,
+        }
+        upfront = purchase
+    gpu_month = sum(parts.values())
+    per_replica = int(a.gpus_per_replica)  # type: ignore[arg-type]
+    # Input tokens are processed in parallel (prefill) and cost a fraction of a generated one.
+    load_per_request = output_tokens + input_tokens * a.input_token_weight
+    served_tokens_per_month = float(a.throughput_tokens_per_s) * a.utilisation_target * hours * SECONDS_PER_HOUR  # type: ignore[arg-type]
+    requests_per_replica = (
+        served_tokens_per_month / a.peak_to_average / load_per_request if load_per_request > 0 else math.inf
+    )
+    return LocalUnitCosts(
+        gpu_month_usd=gpu_month,
+        gpu_month_parts=parts,
+        replica_month_usd=gpu_month * per_replica,
+        fixed_month_usd=float(a.staff_monthly_usd) + a.infra_monthly_usd,  # type: ignore[arg-type]
+        requests_per_replica=requests_per_replica,
+        gpus_per_replica=per_replica,
+        gpus_fixed=a.gpus_fixed,
+        upfront_per_gpu_usd=upfront,
+    )
+
+
+def local_gpus(requests_per_month: npt.ArrayLike, units: LocalUnitCosts) -> npt.NDArray[np.int64]:
+    """GPUs needed at each volume: whole replicas, at least one (a fixed count if set)."""
+    volume = np.asarray(requests_per_month, dtype=float)
+    if units.gpus_fixed is not None:
+        return np.full(volume.shape, units.gpus_fixed, dtype=np.int64)
+    if math.isinf(units.requests_per_replica):
+        replicas = np.ones(volume.shape)
+    else:
+        replicas = np.maximum(1.0, np.ceil(volume / units.requests_per_replica))
+    return (replicas * units.gpus_per_replica).astype(np.int64)
+
+
+def local_monthly_usd(requests_per_month: npt.ArrayLike, units: LocalUnitCosts) -> npt.NDArray[np.float64]:
+    """Local cost a month at each volume: GPUs plus fixed costs (a non-decreasing staircase)."""
+    return local_gpus(requests_per_month, units) * units.gpu_month_usd + units.fixed_month_usd

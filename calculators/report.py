@@ -1,0 +1,258 @@
+"""Monthly cost of cloud, local and hybrid for one scenario, with the break-even volumes."""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel
+
+from advisor.scenario import Scenario
+from calculators.assumptions import CostAssumptions, resolve
+from calculators.breakeven import TOKEN_CEILING, breakeven_requests
+from calculators.catalog import get_gpu
+from calculators.cloud_prices import CloudPrice, lookup_price, price_data_version, price_per_request
+from calculators.local_costs import LocalUnitCosts, local_gpus, local_monthly_usd, local_unit_costs
+
+__all__ = [
+    "BreakEven",
+    "CloudCost",
+    "CostLine",
+    "CostReport",
+    "HybridCost",
+    "LocalCost",
+    "cost_report",
+    "prepare",
+]
+
+
+class CostLine(BaseModel):
+    """One row of a cost breakdown."""
+
+    item: str
+    monthly_usd: float
+    basis: str
+
+
+class CloudCost(BaseModel):
+    """One cloud model at the scenario's volume."""
+
+    price: CloudPrice
+    per_request_usd: float
+    monthly_usd: float
+
+
+class LocalCost(BaseModel):
+    """Self-hosting at a given volume."""
+
+    monthly_usd: float
+    gpus: int
+    replicas: int
+    servers: int
+    capacity_requests_per_month: float | None
+    lines: list[CostLine]
+    upfront_usd: float
+
+
+class HybridCost(BaseModel):
+    """A share of requests kept local, the rest sent to the first cloud model."""
+
+    monthly_usd: float
+    local_share: float
+    local_requests_per_month: int
+    cloud_requests_per_month: int
+    cloud_ref: str
+    cloud_usd: float
+    local: LocalCost
+
+
+class BreakEven(BaseModel):
+    """Where local starts to cost no more than one cloud model."""
+
+    cloud_ref: str
+    requests_per_month: float | None
+    tokens_per_month: float | None
+    stays_cheaper_from_requests: float | None
+    sentence: str
+
+
+OptionName = Literal["cloud", "local", "hybrid"]
+
+
+class CostReport(BaseModel):
+    """Everything the Costs page and ``crossover costs`` show for one scenario."""
+
+    requests_per_month: int
+    tokens_per_request: int
+    assumptions: CostAssumptions
+    cloud: list[CloudCost]
+    local: LocalCost
+    hybrid: HybridCost
+    breakeven: list[BreakEven]
+    price_data_version: str
+    notes: list[str]
+
+
+def prepare(scenario: Scenario, assumptions: CostAssumptions) -> tuple[CostAssumptions, list[CloudPrice], LocalUnitCosts]:
+    """Resolve assumptions, look up every chosen cloud price, and build the local unit costs."""
+    resolved = resolve(
+        assumptions,
+        context_tokens=scenario.input_tokens_per_request + scenario.output_tokens_per_request,
+        sensitive_share=scenario.sensitive_share,
+    )
+    prices = [lookup_price(ref, resolved.price_overrides.get(ref)) for ref in resolved.cloud_models]
+    units = local_unit_costs(resolved, scenario.input_tokens_per_request, scenario.output_tokens_per_request)
+    return resolved, prices, units
+
+
+def cloud_per_request(scenario: Scenario, assumptions: CostAssumptions, price: CloudPrice) -> float:
+    """USD one request of the scenario's shape costs on a cloud model, after the price scale."""
+    return assumptions.cloud_price_scale * price_per_request(
+        price, scenario.input_tokens_per_request, scenario.output_tokens_per_request, assumptions.cached_input_share
+    )
+
+
+def _local_cost(volume: int, a: CostAssumptions, units: LocalUnitCosts) -> LocalCost:
+    gpus = int(local_gpus(volume, units))
+    gpu = get_gpu(a.gpu_id)
+    lines: list[CostLine] = []
+    for part, per_gpu in units.gpu_month_parts.items():
+        basis = {
+            "rent": f"{gpus} GPU x ${a.gpu_hourly_usd:,.2f}/h x {a.hours_per_month:,.0f} h",
+            "amortisation": f"{gpus} GPU x ${a.gpu_purchase_usd:,.0f} / {a.depreciation_months} months",
+            "power": f"{gpus} GPU x {a.gpu_power_w:,.0f} W x {a.hours_per_month:,.0f} h x PUE {a.pue} x ${a.kwh_usd}/kWh",
+            "maintenance": f"{a.maintenance_share_yearly:.0%} of purchase a year",
+        }[part]
+        lines.append(CostLine(item=f"GPUs: {part}", monthly_usd=gpus * per_gpu, basis=basis))
+    staff_basis = (
+        f"{a.staff_fte:g} FTE x ${a.staff_salary_yearly_usd:,.0f}/year"
+        if assumptions_staff_from_fte(a)
+        else "set directly"
+    )
+    lines.append(CostLine(item="Staff (DevOps/MLOps)", monthly_usd=float(a.staff_monthly_usd or 0), basis=staff_basis))
+    lines.append(CostLine(item="Infrastructure & monitoring", monthly_usd=a.infra_monthly_usd, basis="fixed a month"))
+    capacity = None if math.isinf(units.requests_per_replica) else units.requests_per_replica * gpus / units.gpus_per_replica
+    return LocalCost(
+        monthly_usd=float(local_monthly_usd(volume, units)),
+        gpus=gpus,
+        replicas=max(1, gpus // units.gpus_per_replica),
+        servers=math.ceil(gpus / gpu.gpus_per_server),
+        capacity_requests_per_month=capacity,
+        lines=lines,
+        upfront_usd=gpus * units.upfront_per_gpu_usd,
+    )
+
+
+def assumptions_staff_from_fte(a: CostAssumptions) -> bool:
+    """True when the resolved staff cost is FTE x salary rather than a figure set directly."""
+    return math.isclose(float(a.staff_monthly_usd or 0), a.staff_fte * a.staff_salary_yearly_usd / 12)
+
+
+def _breakeven(scenario: Scenario, price: CloudPrice, per_request: float, units: LocalUnitCosts) -> BreakEven:
+    fixed_gpus = units.gpus_fixed * units.gpu_month_usd if units.gpus_fixed is not None else None
+    first, stays = breakeven_requests(
+        per_request, units.replica_month_usd, units.fixed_month_usd, units.requests_per_replica, fixed_gpus
+    )
+    first_v, stays_v = float(first), float(stays)
+    tokens_per_request = scenario.input_tokens_per_request + scenario.output_tokens_per_request
+    if per_request <= 0:
+        return BreakEven(
+            cloud_ref=price.ref, requests_per_month=None, tokens_per_month=None, stays_cheaper_from_requests=None,
+            sentence=f"{price.label} costs nothing per request here, so local never gets cheaper.",
+        )
+    if math.isnan(first_v) or first_v * tokens_per_request > TOKEN_CEILING:
+        return BreakEven(
+            cloud_ref=price.ref, requests_per_month=None, tokens_per_month=None, stays_cheaper_from_requests=None,
+            sentence=f"Against {price.label}, local never gets cheaper below 1T tokens a month.",
+        )
+    sentence = f"Against {price.label}, local costs no more from {first_v:,.0f} requests a month ({first_v * tokens_per_request:,.0f} tokens)"
+    if not math.isnan(stays_v) and stays_v > first_v * 1.001:
+        sentence += f" and stays cheaper from {stays_v:,.0f}"
+    return BreakEven(
+        cloud_ref=price.ref,
+        requests_per_month=first_v,
+        tokens_per_month=first_v * tokens_per_request,
+        stays_cheaper_from_requests=None if math.isnan(stays_v) else stays_v,
+        sentence=sentence + ".",
+    )
+
+
+def cost_report(scenario: Scenario, assumptions: CostAssumptions | None = None) -> CostReport:
+    """Monthly cost of every option at the scenario's volume, with breakdowns and break-evens.
+
+    Raises:
+        CostInputError: an unknown catalog id.
+        UnknownCloudModel: a cloud model not in the price data and without an override.
+    """
+    resolved, prices, units = prepare(scenario, assumptions or CostAssumptions())
+    volume = scenario.requests_per_month
+    cloud = []
+    for price in prices:
+        per_request = cloud_per_request(scenario, resolved, price)
+        cloud.append(CloudCost(price=price, per_request_usd=per_request, monthly_usd=per_request * volume))
+
+    local = _local_cost(volume, resolved, units)
+    share = float(resolved.local_share or 0.0)
+    local_requests = round(volume * share)
+    hybrid_local = _local_cost(local_requests, resolved, units)
+    primary = cloud[0]
+    hybrid_cloud_usd = primary.per_request_usd * (volume - local_requests)
+    hybrid = HybridCost(
+        monthly_usd=(hybrid_local.monthly_usd if local_requests > 0 else 0.0) + hybrid_cloud_usd,
+        local_share=share,
+        local_requests_per_month=local_requests,
+        cloud_requests_per_month=volume - local_requests,
+        cloud_ref=primary.price.ref,
+        cloud_usd=hybrid_cloud_usd,
+        local=hybrid_local,
+    )
+    breakevens = [_breakeven(scenario, c.price, c.per_request_usd, units) for c in cloud]
+    return CostReport(
+        requests_per_month=volume,
+        tokens_per_request=scenario.input_tokens_per_request + scenario.output_tokens_per_request,
+        assumptions=resolved,
+        cloud=cloud,
+        local=local,
+        hybrid=hybrid,
+        breakeven=breakevens,
+        price_data_version=price_data_version(),
+        notes=_notes(scenario, resolved, local, cloud, units),
+    )
+
+
+def _notes(scenario: Scenario, a: CostAssumptions, local: LocalCost, cloud: list[CloudCost], units: LocalUnitCosts) -> list[str]:
+    notes = []
+    gpu = get_gpu(a.gpu_id)
+    if scenario.requests_per_month == 0:
+        notes.append("At 0 requests a month cloud costs nothing, while local still pays for one replica, staff and infrastructure.")
+    if scenario.input_tokens_per_request + scenario.output_tokens_per_request == 0:
+        notes.append("Requests carry no tokens, so cloud costs nothing and capacity is no constraint.")
+    for c in cloud:
+        if c.per_request_usd == 0 and scenario.input_tokens_per_request + scenario.output_tokens_per_request > 0:
+            notes.append(f"{c.price.label} is free at these prices: local never gets cheaper than it.")
+        if c.price.has_tiers:
+            notes.append(f"{c.price.label} has long-context price tiers; each request is priced at its own length.")
+    if local.servers > 1:
+        notes.append(
+            f"The volume needs {local.gpus} GPUs: more than one {gpu.gpus_per_server}-GPU server ({local.servers} servers)."
+        )
+    if a.gpus_fixed is not None and not math.isinf(units.requests_per_replica):
+        capacity = units.requests_per_replica * a.gpus_fixed / units.gpus_per_replica
+        if scenario.requests_per_month > capacity:
+            needed = int(local_gpus(scenario.requests_per_month, units.__class__(**{**units.__dict__, "gpus_fixed": None})))
+            notes.append(
+                f"{a.gpus_fixed} fixed GPUs serve about {capacity:,.0f} requests a month at the utilisation target; "
+                f"this volume needs {needed} by the capacity model."
+            )
+        if a.gpus_fixed % units.gpus_per_replica:
+            notes.append(f"One copy of the model needs {units.gpus_per_replica} GPUs; {a.gpus_fixed} is not a multiple of that.")
+    return notes
+
+
+def volume_grid(scenario: Scenario, breakevens: list[BreakEven], points: int = 200) -> np.ndarray:
+    """Log-spaced volumes that cover the scenario's volume and every break-even, with margin."""
+    anchors = [v for v in [scenario.requests_per_month] + [b.requests_per_month for b in breakevens] if v]
+    low = max(10.0, min([1e3, *[v / 100 for v in anchors]]))
+    high = min(1e12, max([1e7, *[v * 100 for v in anchors]]))
+    return np.geomspace(low, high, points)

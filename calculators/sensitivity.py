@@ -1,0 +1,124 @@
+"""How much the answer moves when an assumption is off: a tornado and a sampled band."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from advisor.scenario import Scenario
+from calculators.assumptions import CostAssumptions
+from calculators.breakeven import TOKEN_CEILING, breakeven_requests
+from calculators.report import CostReport, cloud_per_request, cost_report, prepare
+
+__all__ = ["BreakevenBand", "breakeven_band", "tornado"]
+
+
+@dataclass(frozen=True)
+class _Knob:
+    label: str
+    apply: Callable[[Scenario, CostAssumptions, float], tuple[Scenario, CostAssumptions]]
+
+
+def _assumption(field: str, label: str, upper: float | None = None, lower: float | None = None) -> _Knob:
+    def apply(s: Scenario, a: CostAssumptions, factor: float) -> tuple[Scenario, CostAssumptions]:
+        value = float(getattr(a, field)) * factor
+        value = min(value, upper) if upper is not None else value
+        value = max(value, lower) if lower is not None else value
+        return s, a.model_copy(update={field: value})
+
+    return _Knob(label, apply)
+
+
+def _scenario(field: str, label: str) -> _Knob:
+    def apply(s: Scenario, a: CostAssumptions, factor: float) -> tuple[Scenario, CostAssumptions]:
+        return s.model_copy(update={field: max(0, round(getattr(s, field) * factor))}), a
+
+    return _Knob(label, apply)
+
+
+def _knobs(a: CostAssumptions) -> list[_Knob]:
+    gpu_price = (
+        _assumption("gpu_hourly_usd", "GPU rent per hour") if a.payment == "rent"
+        else _assumption("gpu_purchase_usd", "GPU purchase price")
+    )
+    return [
+        _assumption("cloud_price_scale", "Cloud prices"),
+        gpu_price,
+        _assumption("throughput_tokens_per_s", "Throughput per replica", lower=1e-6),
+        _assumption("utilisation_target", "Utilisation target", upper=1.0, lower=1e-6),
+        _assumption("peak_to_average", "Peak-to-average load", lower=1.0),
+        _assumption("staff_monthly_usd", "Staff cost"),
+        _assumption("infra_monthly_usd", "Infrastructure cost"),
+        _scenario("output_tokens_per_request", "Output tokens per request"),
+        _scenario("requests_per_month", "Volume (requests a month)"),
+    ]
+
+
+def tornado(scenario: Scenario, report: CostReport, change: float = 0.2) -> pd.DataFrame:
+    """Vary each assumption down and up by ``change`` and record what moves.
+
+    Returns:
+        One row per assumption, widest swing first: ``assumption``, ``low_diff_usd`` /
+        ``high_diff_usd`` (local minus the first cloud model, a month, at the scenario's
+        volume), ``low_breakeven`` / ``high_breakeven`` (requests a month, NaN for never),
+        and the baseline in ``base_diff_usd`` / ``base_breakeven``.
+    """
+    # Only the first cloud model is compared, so only it is re-priced.
+    base = report.assumptions.model_copy(update={"cloud_models": report.assumptions.cloud_models[:1]})
+    base_diff = report.local.monthly_usd - report.cloud[0].monthly_usd
+    base_breakeven = report.breakeven[0].requests_per_month
+    rows = []
+    for knob in _knobs(base):
+        row: dict[str, float | str] = {"assumption": knob.label}
+        for side, factor in (("low", 1 - change), ("high", 1 + change)):
+            s, a = knob.apply(scenario, base, factor)
+            varied = cost_report(s, a)
+            row[f"{side}_diff_usd"] = varied.local.monthly_usd - varied.cloud[0].monthly_usd
+            be = varied.breakeven[0].requests_per_month
+            row[f"{side}_breakeven"] = np.nan if be is None else be
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    frame["base_diff_usd"] = base_diff
+    frame["base_breakeven"] = np.nan if base_breakeven is None else base_breakeven
+    frame["swing_usd"] = (frame["high_diff_usd"] - frame["low_diff_usd"]).abs()
+    return frame.sort_values("swing_usd", ascending=False, ignore_index=True)
+
+
+@dataclass(frozen=True)
+class BreakevenBand:
+    """Break-even volumes over sampled assumptions (requests a month)."""
+
+    p10: float | None
+    p50: float | None
+    p90: float | None
+    never_share: float
+    samples: int
+
+
+def breakeven_band(scenario: Scenario, report: CostReport, spread: float = 0.2, samples: int = 2000, seed: int = 7) -> BreakevenBand:
+    """Sample cloud prices, utilisation and throughput uniformly within +/- ``spread``.
+
+    The break-even against the first cloud model is closed-form, so all samples are
+    computed at once.
+    """
+    resolved, prices, units = prepare(scenario, report.assumptions)
+    rng = np.random.default_rng(seed)
+    price_f, util_f, throughput_f = (rng.uniform(1 - spread, 1 + spread, samples) for _ in range(3))
+    utilisation = np.minimum(resolved.utilisation_target * util_f, 1.0) / resolved.utilisation_target
+    per_request = cloud_per_request(scenario, resolved, prices[0]) * price_f
+    capacity = units.requests_per_replica * utilisation * throughput_f
+    fixed_gpus = units.gpus_fixed * units.gpu_month_usd if units.gpus_fixed is not None else None
+    first, _ = breakeven_requests(per_request, units.replica_month_usd, units.fixed_month_usd, capacity, fixed_gpus)
+    tokens_per_request = max(report.tokens_per_request, 1)
+    first = np.where(first * tokens_per_request > TOKEN_CEILING, np.nan, first)
+    found = first[~np.isnan(first)]
+    never = 1 - found.size / samples
+    if found.size < samples / 2:
+        return BreakevenBand(None, None, None, never, samples)
+    # NaN (never) counts as +infinity: it sits above every finite break-even.
+    ordered = np.sort(np.where(np.isnan(first), np.inf, first))
+    p10, p50, p90 = (float(ordered[int(q * (samples - 1))]) for q in (0.1, 0.5, 0.9))
+    return BreakevenBand(p10, p50, None if np.isinf(p90) else p90, never, samples)

@@ -1,0 +1,69 @@
+"""The Costs page through AppTest."""
+
+from advisor import Scenario
+from app.state import COSTS_KEY, SCENARIO_KEY
+from calculators import CostAssumptions, get_gpu
+from tests.app.conftest import open_page
+
+
+def _metrics(at):
+    return {m.label: m.value for m in at.metric}
+
+
+def test_costs_page_shows_every_option_and_the_price_source(app):
+    at = open_page(app, "views/costs.py")
+    labels = list(_metrics(at))
+    assert labels[0].startswith("Cloud: OpenAI") and labels[1].startswith("Local: 1 GPU") and labels[2].startswith("Hybrid")
+    assert "Break-even (requests/mo)" in labels
+    assert any("genai-prices" in c.value for c in at.caption)
+    assert len(at.get("plotly_chart")) == 3  # curves, TCO, tornado
+    assert any("Break-even band" in m.value for m in at.markdown)
+
+
+def test_worked_example_on_the_page(app):
+    app.session_state[SCENARIO_KEY] = Scenario(requests_per_month=1_000_000, input_tokens_per_request=500, output_tokens_per_request=500)
+    app.session_state[COSTS_KEY] = CostAssumptions(
+        cloud_models=["openai:gpt-4"], gpus_fixed=2, gpu_hourly_usd=3, hours_per_month=720,
+        staff_monthly_usd=3000, infra_monthly_usd=500, local_share=0.8,
+    )
+    at = open_page(app, "views/costs.py")
+    values = list(_metrics(at).values())
+    assert values[:3] == ["$45,000/mo", "$7,820/mo", "$16,820/mo"]
+
+
+def test_changing_an_input_redraws_and_keeps_the_others(app):
+    at = open_page(app, "views/costs.py")
+    at.number_input(key="cost.staff_fte").set_value(2.0).run()
+    at.number_input(key="cost.gpu_hourly_usd").set_value(4.0).run()
+    assumptions = at.session_state[COSTS_KEY]
+    assert (assumptions.staff_fte, assumptions.gpu_hourly_usd) == (2.0, 4.0)
+    local_label = [label for label in _metrics(at) if label.startswith("Local")][0]
+    assert _metrics(at)[local_label] == f"${4.0 * 730 + 2 * 158_000 / 12 + 500:,.0f}/mo"
+
+
+def test_another_gpu_brings_back_its_catalog_price(app):
+    at = open_page(app, "views/costs.py")
+    at.number_input(key="cost.gpu_hourly_usd").set_value(9.0).run()
+    at.selectbox(key="cost.gpu_id").set_value("h100-80gb").run()
+    assert at.number_input(key="cost.gpu_hourly_usd").value == get_gpu("h100-80gb").rent_usd_per_hour
+    assert at.session_state[COSTS_KEY].gpu_hourly_usd is None
+
+
+def test_own_prices_are_marked(app):
+    at = open_page(app, "views/costs.py")
+    at.text_input(key="costs.override.ref").input("my-vllm:llama-70b")
+    at.number_input(key="costs.override.in").set_value(0.5)
+    at.number_input(key="costs.override.out").set_value(0.8)
+    at.button(key="costs.override.apply").click().run()
+    assumptions = at.session_state[COSTS_KEY]
+    assert "my-vllm:llama-70b" in assumptions.cloud_models
+    table = at.dataframe[-1].value
+    assert "my-vllm:llama-70b — your prices" in table["Model"].tolist()
+
+
+def test_an_unknown_model_in_the_state_gives_a_message_not_a_crash(app):
+    app.session_state[COSTS_KEY] = CostAssumptions(cloud_models=["openai:gpt-404"])
+    at = open_page(app, "views/costs.py")
+    assert any("no price data for 'openai:gpt-404'" in e.value for e in at.error)
+    at.button(key="costs.reset_after_error").click().run()
+    assert not at.error and at.session_state[COSTS_KEY] == CostAssumptions()
