@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from advisor.cost_cli import add_costs_command
+from advisor.playground_cli import add_playground_commands
 from advisor.presets import get_preset, list_presets
 from advisor.scenario import Scenario, ScenarioError, load_scenario_file
 from advisor.scoring import OPTIONS, Recommendation, recommend
@@ -113,6 +114,7 @@ def _parser() -> argparse.ArgumentParser:
     rec.set_defaults(handler=_cmd_recommend)
 
     add_costs_command(commands)
+    add_playground_commands(commands)
 
     pre = commands.add_parser("presets", help="list the bundled example scenarios")
     pre.add_argument("--json", action="store_true", help="print the presets with their scenarios as JSON")

@@ -81,6 +81,7 @@ def _forget_widgets(prefix: str) -> None:
 # --- Cost assumptions (the Costs page) ---------------------------------------------------
 
 COSTS_KEY = "crossover.cost_assumptions"
+THROUGHPUT_LABEL_KEY = "crossover.throughput_label"
 COSTS_ERROR_KEY = "crossover.cost_error"
 COST_PREFIX = "cost."
 # Choosing another GPU or model brings back the catalog's figures for what depends on it.
@@ -144,3 +145,26 @@ def set_price_override(ref: str, override: dict[str, float] | None) -> None:
         st.session_state.pop(COST_PREFIX + "cloud_models", None)
     except CostInputError as exc:
         st.session_state[COSTS_ERROR_KEY] = str(exc)
+
+
+# --- Keeping page inputs across page switches ---------------------------------------------
+
+# Streamlit drops a widget's value when its page is not shown. These prefixes hold page
+# inputs (never an API key: those stay widget-only, see KEEP_OUT).
+KEEP_PREFIXES = ("pg.", "costs.override.")
+KEEP_OUT = ("pg.key.",)
+
+
+def keep_page_inputs() -> None:
+    """Re-assign kept inputs each run, which makes Streamlit keep them when their page is hidden."""
+    for key in list(st.session_state):
+        name = str(key)
+        if name.startswith(KEEP_PREFIXES) and not name.startswith(KEEP_OUT) and not _is_button(name):
+            st.session_state[key] = st.session_state[key]
+
+
+def _is_button(name: str) -> bool:
+    # Buttons and download buttons cannot be given a value.
+    return name in {"pg.run", "pg.tally.csv", "pg.tally.json", "costs.override.apply", "costs.override.clear"} or name.startswith(
+        ("pg.vote.", "pg.use_throughput.")
+    )

@@ -2,7 +2,10 @@
 
 import streamlit as st
 
+from app.state import keep_page_inputs
+
 st.set_page_config(page_title="Crossover", page_icon=":material/balance:", layout="wide")
+keep_page_inputs()
 
 st.navigation(
     [
@@ -10,5 +13,6 @@ st.navigation(
         st.Page("views/checklist.py", title="Checklist", icon=":material/checklist:", url_path="checklist"),
         st.Page("views/recommendation.py", title="Recommendation", icon=":material/explore:", url_path="recommendation"),
         st.Page("views/costs.py", title="Costs", icon=":material/payments:", url_path="costs"),
+        st.Page("views/playground.py", title="Playground", icon=":material/compare_arrows:", url_path="playground"),
     ]
 ).run()

@@ -34,6 +34,9 @@ class LocalUnitCosts:
         gpus_per_replica: GPUs one copy of the model needs.
         gpus_fixed: A fixed GPU count that replaces the capacity model, if set.
         upfront_per_gpu_usd: Purchase price per GPU when owned (0 when rented).
+        weighted_tokens_per_replica: Weighted tokens (output + input x input weight) one
+            replica serves a month at the utilisation target, sized for the peak.
+        input_token_weight: What an input token weighs against a generated one.
     """
 
     gpu_month_usd: float
@@ -44,6 +47,13 @@ class LocalUnitCosts:
     gpus_per_replica: int
     gpus_fixed: int | None
     upfront_per_gpu_usd: float
+    weighted_tokens_per_replica: float
+    input_token_weight: float
+
+    def marginal_cost_usd(self, input_tokens: int, output_tokens: int) -> float:
+        """What one request of this shape costs on capacity that is already paid for, pro rata."""
+        weighted = output_tokens + input_tokens * self.input_token_weight
+        return self.replica_month_usd * weighted / self.weighted_tokens_per_replica
 
 
 def local_unit_costs(a: CostAssumptions, input_tokens: int, output_tokens: int) -> LocalUnitCosts:
@@ -65,9 +75,8 @@ def local_unit_costs(a: CostAssumptions, input_tokens: int, output_tokens: int) 
     # Input tokens are processed in parallel (prefill) and cost a fraction of a generated one.
     load_per_request = output_tokens + input_tokens * a.input_token_weight
     served_tokens_per_month = float(a.throughput_tokens_per_s) * a.utilisation_target * hours * SECONDS_PER_HOUR  # type: ignore[arg-type]
-    requests_per_replica = (
-        served_tokens_per_month / a.peak_to_average / load_per_request if load_per_request > 0 else math.inf
-    )
+    weighted_tokens_per_replica = served_tokens_per_month / a.peak_to_average
+    requests_per_replica = weighted_tokens_per_replica / load_per_request if load_per_request > 0 else math.inf
     return LocalUnitCosts(
         gpu_month_usd=gpu_month,
         gpu_month_parts=parts,
@@ -77,6 +86,8 @@ def local_unit_costs(a: CostAssumptions, input_tokens: int, output_tokens: int) 
         gpus_per_replica=per_replica,
         gpus_fixed=a.gpus_fixed,
         upfront_per_gpu_usd=upfront,
+        weighted_tokens_per_replica=weighted_tokens_per_replica,
+        input_token_weight=a.input_token_weight,
     )
 
 

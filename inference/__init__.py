@@ -1,5 +1,45 @@
-"""Model backends. For now: locating the bundled local model that ships with the install."""
+"""Model backends behind one interface: the local GGUF model, OpenAI (and compatible servers), Anthropic.
 
+No UI here: the playground page and the ``crossover bench``/``compare`` commands both use it.
+"""
+
+from inference.backend import Backend
 from inference.bundled_model import BundledModelMissing, bundled_model_path
+from inference.cloud_backends import AnthropicBackend, OpenAIBackend
+from inference.compare import FIGURES, run_sides, summarise, with_fallback
+from inference.costing import request_cost
+from inference.keys import ENV_KEYS, ResolvedKey, resolve_key
+from inference.local_gguf import LocalGGUFBackend, LocalModel, default_threads, load_local_model
+from inference.measure import measure
+from inference.registry import BACKEND_KINDS, BackendConfig, BackendKind, build_backend
+from inference.types import BackendFailure, ErrorKind, GenerationRequest, RunResult, StreamEvent
 
-__all__ = ["BundledModelMissing", "bundled_model_path"]
+__all__ = [
+    "BACKEND_KINDS",
+    "ENV_KEYS",
+    "FIGURES",
+    "AnthropicBackend",
+    "Backend",
+    "BackendConfig",
+    "BackendFailure",
+    "BackendKind",
+    "BundledModelMissing",
+    "ErrorKind",
+    "GenerationRequest",
+    "LocalGGUFBackend",
+    "LocalModel",
+    "OpenAIBackend",
+    "ResolvedKey",
+    "RunResult",
+    "StreamEvent",
+    "build_backend",
+    "bundled_model_path",
+    "default_threads",
+    "load_local_model",
+    "measure",
+    "request_cost",
+    "resolve_key",
+    "run_sides",
+    "summarise",
+    "with_fallback",
+]

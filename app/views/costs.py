@@ -162,7 +162,10 @@ def _capacity_inputs(a: CostAssumptions) -> None:
     with st.expander("Local: capacity"):
         _cost_input(st.number_input, "throughput_tokens_per_s", "Generated tokens/s per replica (all sequences)",
                     float(a.throughput_tokens_per_s or 1), min_value=0.01, max_value=1e7, step=50.0,
-                    help="Prefilled with an estimate from memory bandwidth and model size; replace it with a measured figure.")
+                    help=st.session_state.get(state.THROUGHPUT_LABEL_KEY)
+                    or "Prefilled with an estimate from memory bandwidth and model size; replace it with a measured figure.")
+        if label := st.session_state.get(state.THROUGHPUT_LABEL_KEY):
+            st.caption(f"Throughput {label}.")
         _cost_input(st.number_input, "concurrent_sequences", "Concurrent sequences per replica", a.concurrent_sequences,
                     min_value=1, max_value=1024, step=1)
         _cost_input(st.number_input, "peak_to_average", "Peak-to-average load", a.peak_to_average, min_value=1.0, max_value=50.0, step=0.5)

@@ -1,70 +1,37 @@
 """Serve the real app with `streamlit run` on a free loopback port for the browser tests."""
 
 import os
-import signal
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.peers import free_port, serve_process
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SHOTS = REPO / "test-results"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+@pytest.fixture(scope="session")
+def streamlit_log(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("st") / "streamlit.log"
 
 
 @pytest.fixture(scope="session")
-def streamlit_url(tmp_path_factory):
-    port = _free_port()
-    log_path = tmp_path_factory.mktemp("st") / "streamlit.log"
-    log = open(log_path, "w+")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app/streamlit_app.py",
-         "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
-        start_new_session=True,  # own process group: killed with everything it started
-    )
+def streamlit_url(streamlit_log):
+    port = free_port()
+    command = [sys.executable, "-m", "streamlit", "run", "app/streamlit_app.py",
+               "--server.headless", "true", "--server.port", str(port),
+               "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+               "--server.fileWatcherType", "none"]
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                log.seek(0)
-                raise RuntimeError(f"streamlit exited {proc.returncode}:\n{log.read()}")
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("streamlit did not become healthy in 60 s")
-            time.sleep(0.2)
+    with serve_process(command, url + "/_stcore/health", streamlit_log, name="streamlit", cwd=REPO) as log:
         yield url
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
         log.seek(0)
         server_log = log.read()
-        log.close()
-        # A traceback in the server log is a failure even if every page looked fine.
-        assert "Traceback" not in server_log, server_log
+    # A traceback in the server log is a failure even if every page looked fine.
+    assert "Traceback" not in server_log, server_log
 
 
 @pytest.fixture(scope="session")

@@ -137,3 +137,50 @@ def test_costs_bad_input_exits_2(worked_example, flags, message):
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_bench_prints_the_local_figures_as_json():
+    result = run("bench", "--prompt", "Say hello.", "--max-tokens", "8", "--runs", "2", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert {"ttft_ms", "decode_tokens_per_s", "e2e_ms", "input_tokens", "output_tokens", "cost_usd", "text", "error"} <= set(data)
+    assert data["error"] is None and data["runs"] == 2 and data["output_tokens"] > 0 and data["cost_usd"] > 0
+
+
+def test_compare_against_the_openai_compatible_server(llama_server_url):
+    result = run("compare", "--prompt", "Say hello.", "--max-tokens", "8", "--cloud", "openai",
+                 "--base-url", llama_server_url, "--model", "smollm2", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["local"]["text"] and data["cloud"]["text"]
+    assert data["cloud"]["output_tokens"] > 0 and data["cloud"]["cost_usd"] is None  # self-hosted: no per-token price
+
+
+def test_compare_against_the_anthropic_protocol_server(anthropic_server_url, monkeypatch):
+    from tests.peers import ANTHROPIC_TEST_KEY
+
+    monkeypatch.setenv("ANTHROPIC_API_KEY", ANTHROPIC_TEST_KEY)
+    result = subprocess.run([CROSSOVER, "compare", "--prompt", "Capital of France?", "--max-tokens", "8", "--cloud", "anthropic",
+                             "--base-url", anthropic_server_url, "--model", "claude-haiku-4-5", "--json"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    cloud = json.loads(result.stdout)["cloud"]
+    assert cloud["output_tokens"] == 7 and cloud["cost_usd"] > 0
+    assert ANTHROPIC_TEST_KEY not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["bench", "--local-model", "/nope/model.gguf"], "No GGUF file at /nope/model.gguf"),
+        (["bench", "--runs", "0"], "0 must be 1 or more"),
+        (["bench", "--max-tokens", "many"], "'many' is not a whole number"),
+        (["bench", "--prompt", ""], "--prompt must not be empty"),
+        (["compare", "--cloud", "openai"], "No OpenAI API key"),
+    ],
+)
+def test_bench_and_compare_bad_input_exit_2(args, message, monkeypatch):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    result = run(*args)
+    assert result.returncode == 2
+    assert message in result.stderr

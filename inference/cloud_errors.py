@@ -1,0 +1,63 @@
+"""Turn an OpenAI or Anthropic SDK error into a message that says what happened and what to do."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from inference.types import BackendFailure
+
+__all__ = ["failure_from_sdk_error", "no_key_failure"]
+
+_CONTEXT_WORDS = ("context length", "context window", "maximum context", "too long", "prompt is too long", "exceeds the context")
+
+
+def _retry_after(exc: Any) -> float | None:
+    response = getattr(exc, "response", None)
+    value = response.headers.get("retry-after") if response is not None else None
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _server_message(exc: Any) -> str:
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict):
+        error = body.get("error", body)
+        if isinstance(error, dict) and error.get("message"):
+            return str(error["message"])
+    return str(getattr(exc, "message", "") or exc)
+
+
+def no_key_failure(provider: str, env_name: str) -> BackendFailure:
+    return BackendFailure(
+        "no_key",
+        f"No {provider} API key. Set {env_name} in the environment, add {env_name} to .streamlit/secrets.toml, "
+        "or type it in the key field (it stays in this browser session only).",
+    )
+
+
+def failure_from_sdk_error(exc: Exception, *, provider: str, model: str, where: str, timeout_s: float, retries: int) -> BackendFailure:
+    """Map an SDK exception (``openai`` or ``anthropic``, same class names) to a :class:`BackendFailure`."""
+    kind = type(exc).__name__
+    status = getattr(exc, "status_code", None)
+    tried = f" after {retries} retr{'y' if retries == 1 else 'ies'}" if retries else ""
+    if kind == "APITimeoutError":
+        return BackendFailure("timeout", f"{provider} did not answer within {timeout_s:g} s{tried}. Try again, or raise the timeout.", retries=retries)
+    if kind == "APIConnectionError":
+        return BackendFailure("connection", f"Cannot connect to {where}{tried}. Is the server running and the URL right?", retries=retries)
+    if status in (401, 403):
+        what = "rejected the API key" if status == 401 else f"does not allow this key to use {model}"
+        return BackendFailure("auth", f"{provider} {what} ({status}): {_server_message(exc)}. Check the key.", retries=retries)
+    if status == 404:
+        return BackendFailure("unknown_model", f"{provider} does not know the model '{model}' (404). Check the name; an OpenAI-compatible server lists its models at /v1/models.", retries=retries)
+    if status == 429:
+        wait = _retry_after(exc)
+        hint = f" The server asks to wait {wait:g} s." if wait is not None else ""
+        return BackendFailure("rate_limited", f"{provider} is rate limiting this key (429){tried}.{hint}", retry_after_s=wait, retries=retries)
+    message = _server_message(exc)
+    if status in (400, 413, 422) and any(word in message.lower() for word in _CONTEXT_WORDS):
+        return BackendFailure("context_overflow", f"The prompt does not fit {model}'s context window: {message}", retries=retries)
+    if status is not None and status >= 500:
+        return BackendFailure("server", f"{provider} failed with {status}{tried}: {message}", retries=retries)
+    return BackendFailure("bad_request", f"{provider} refused the request ({status}): {message}", retries=retries)

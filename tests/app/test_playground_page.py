@@ -1,0 +1,34 @@
+"""The playground through AppTest, with the real bundled model on both sides."""
+
+from tests.app.conftest import open_page
+
+
+def test_two_local_runs_at_once_both_answer_and_one_waits(app):
+    at = open_page(app, "views/playground.py")
+    at.selectbox(key="pg.right.kind").set_value("local").run()
+    at.text_area(key="pg.prompt").input("Say hi.")
+    at.number_input(key="pg.max_tokens").set_value(8)
+    at.button(key="pg.run").click().run(timeout=120)
+    assert not at.exception
+    headings = [h.value for h in at.markdown if h.value.startswith("#### Local: SmolLM2")]
+    assert len(headings) == 2
+    assert len([m for m in at.metric if m.label == "Time to first token (ms)"]) == 2
+    captions = " ".join(c.value for c in at.caption)
+    assert "waited" in captions and "for the local model (not counted above)" in captions
+
+
+def test_empty_prompt_is_refused_and_nothing_runs(app):
+    at = open_page(app, "views/playground.py")
+    at.button(key="pg.run").click().run()
+    assert any("Type a prompt first." in e.value for e in at.error)
+    assert "pg.last" not in at.session_state
+
+
+def test_no_key_for_openai_is_explained_in_its_column(app, monkeypatch):
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    at = open_page(app, "views/playground.py")
+    at.text_area(key="pg.prompt").input("Say hi.")
+    at.number_input(key="pg.max_tokens").set_value(4)
+    at.button(key="pg.run").click().run(timeout=120)
+    assert any("No OpenAI API key. Set OPENAI_API_KEY" in e.value for e in at.error)
+    assert len([m for m in at.metric if m.label == "Time to first token (ms)"]) == 1  # the local side still answered

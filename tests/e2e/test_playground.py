@@ -1,0 +1,100 @@
+"""The playground in real Chromium, against the bundled local model and a real OpenAI-compatible server."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.helpers import set_number, wait_for_app
+
+pytestmark = pytest.mark.e2e
+SECRET = "sk-e2e-secret-never-shown-0042"
+
+
+def _fill(page: Page, label: str, text: str) -> None:
+    field = page.get_by_label(label, exact=True)
+    field.fill(text)
+    field.press("Enter")
+    wait_for_app(page)
+
+
+def _setup(page: Page, server_url: str, prompt: str) -> None:
+    page.goto("/playground")
+    wait_for_app(page)
+    _fill(page, "Base URL", server_url)
+    _fill(page, "Model", "smollm2")
+    page.get_by_label("Prompt", exact=True).fill(prompt)
+    set_number(page, "Max tokens", 16)
+    page.get_by_text("One after the other", exact=True).first.click()
+    wait_for_app(page)
+
+
+def _run(page: Page) -> None:
+    page.get_by_role("button", name="Run", exact=True).click()
+    # Right after the click the app may still say "not running": wait for the run to start.
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="running"]', state="attached", timeout=10_000)
+    wait_for_app(page, timeout=120_000)
+
+
+def test_both_sides_answer_with_their_figures(page: Page, llama_server_url, shots, streamlit_log):
+    _setup(page, llama_server_url, "Name a colour.")
+    _fill(page, "OpenAI API key", SECRET)  # a self-hosted server ignores it; it must still never leak
+    _run(page)
+    expect(page.get_by_role("heading", name=re.compile(r"^Local: SmolLM2"))).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"^OpenAI-compatible"))).to_be_visible()
+    expect(page.get_by_text("Time to first token (ms)")).to_have_count(2)
+    expect(page.get_by_text(re.compile(r"tokens in \d+, out \d+ \(the model's own tokenizer\)"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"the server's tokenizer \(it reports no usage\)"))).to_be_visible()
+    page.screenshot(path=shots / "playground.png")
+
+    use = page.get_by_role("button", name=re.compile(r"^Use [\d.,]+ tokens\/s in the cost model$"))
+    measured = re.search(r"Use ([\d.,]+) tokens/s", use.inner_text()).group(1)
+    use.click()
+    wait_for_app(page)
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Costs").click()
+    wait_for_app(page)
+    page.get_by_text("Local: capacity").click()
+    expect(page.get_by_text(re.compile(r"Throughput measured in the playground on "))).to_be_visible()
+    expect(page.get_by_label("Generated tokens/s per replica (all sequences)", exact=True)).to_have_value(re.compile("^" + measured.replace(",", "")))
+
+    # the key is in no URL and no log line
+    assert SECRET not in page.url
+    assert SECRET not in streamlit_log.read_text()
+
+
+def test_blind_vote_and_reveal(page: Page, llama_server_url, shots):
+    _setup(page, llama_server_url, "Say hello.")
+    page.get_by_text("Blind vote", exact=True).click()
+    wait_for_app(page)
+    _run(page)
+    expect(page.get_by_role("heading", name="Which answer is better?")).to_be_visible()
+    expect(page.get_by_text("Answer A", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"^Local: SmolLM2"))).to_have_count(0)  # nothing revealed yet
+    page.screenshot(path=shots / "playground-blind.png")
+    page.get_by_role("button", name="A is better").click()
+    wait_for_app(page)
+    expect(page.get_by_text(re.compile(r"You voted: A is better\. A was .+, B was .+\."))).to_be_visible()
+    expect(page.get_by_role("heading", name="Blind votes this session (1)")).to_be_visible()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download votes (JSON)").click()
+    content = download.value.path().read_text()
+    assert '"vote": "A is better"' in content and SECRET not in content
+    page.screenshot(path=shots / "playground-reveal.png")
+
+
+def test_a_failing_cloud_side_is_explained_and_the_other_side_answers(page: Page):
+    page.goto("/playground")
+    wait_for_app(page)
+    _fill(page, "Base URL", "http://127.0.0.1:9/v1")  # nothing listens on port 9
+    page.get_by_label("Prompt", exact=True).fill("Say hi.")
+    set_number(page, "Max tokens", 8)
+    _run(page)
+    expect(page.get_by_text(re.compile(r"Cannot connect to http://127\.0\.0\.1:9/v1.*Is the server running"))).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"^Local: SmolLM2"))).to_be_visible()
+    expect(page.get_by_text("Time to first token (ms)")).to_have_count(1)
+    # with fallback on, the failed side is answered by the local model and says so
+    page.get_by_text("Fallback to local", exact=True).click()
+    wait_for_app(page)
+    _run(page)
+    expect(page.get_by_text(re.compile(r"Answered by the local model \(fallback\): OpenAI-compatible"))).to_be_visible()
+    expect(page.get_by_text("Time to first token (ms)")).to_have_count(2)

@@ -1,0 +1,200 @@
+"""Real servers on 127.0.0.1 for the cloud code paths: no internet, no mocks of the SDKs.
+
+- ``llama_cpp.server``: llama-cpp-python's OpenAI-compatible server with the bundled model.
+- ``AnthropicServer``: a small HTTP server speaking the documented Messages streaming
+  events (SSE): message_start, content_block_start/delta/stop, message_delta, message_stop.
+- ``StatusServer``: answers every request with one status (401, 429, 500...) in the
+  providers' error format, counting the requests it got.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from inference import bundled_model_path
+
+ANTHROPIC_TEST_KEY = "sk-ant-test-key-0000"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def closed_port_url() -> str:
+    """A loopback URL where nothing listens (connection refused)."""
+    return f"http://127.0.0.1:{free_port()}/v1"
+
+
+@contextmanager
+def serve_process(command: list[str], health_url: str, log_path: Path, *, name: str, cwd: Path | None = None,
+                  headers: dict[str, str] | None = None):
+    """Run a server in its own process group, wait until ``health_url`` answers 200, stop it after.
+
+    Yields the open log file (rewound by the caller to read it).
+    """
+    log = open(log_path, "w+")
+    proc = subprocess.Popen(command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)  # own process group: stopped with all it started
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                log.seek(0)
+                raise RuntimeError(f"{name} exited {proc.returncode}:\n{log.read()}")
+            try:
+                with urllib.request.urlopen(urllib.request.Request(health_url, headers=headers or {}), timeout=1) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{name} did not become healthy in 60 s")
+            time.sleep(0.2)
+        yield log
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        log.close()
+
+
+@contextmanager
+def llama_server(log_dir: Path, api_key: str | None = None):
+    """Start ``python -m llama_cpp.server`` with the bundled model; yield its /v1 URL."""
+    port = free_port()
+    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(bundled_model_path()),
+               "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048", "--n_threads", "2"]
+    if api_key:
+        command += ["--api_key", api_key]
+    url = f"http://127.0.0.1:{port}/v1"
+    with serve_process(command, url + "/models", log_dir / "llama_server.log", name="llama_cpp.server",
+                       headers={"Authorization": f"Bearer {api_key or 'x'}"}):
+        yield url
+
+
+class _Server:
+    handler: type[BaseHTTPRequestHandler]
+
+    def __enter__(self):
+        self.requests = 0
+        self.headers_seen: list[dict[str, str]] = []
+        outer = self
+
+        class Handler(self.handler):  # type: ignore[valid-type, misc]
+            server_state = outer
+
+            def log_message(self, *args):  # keep test output quiet
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.handle_error = lambda request, address: None  # clients hanging up early is expected
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.httpd.server_port}"
+        return self
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+class _AnthropicHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_state: "AnthropicServer"
+
+    def do_POST(self):  # noqa: N802 - http.server's naming
+        state = self.server_state
+        state.requests += 1
+        state.headers_seen.append(dict(self.headers))
+        body = json.loads(self.rfile.read(int(self.headers.get("content-length", 0))) or b"{}")
+        # Older SDKs send x-api-key, current ones a bearer token; the API takes both.
+        bearer = self.headers.get("authorization", "").removeprefix("Bearer ")
+        if ANTHROPIC_TEST_KEY not in (self.headers.get("x-api-key"), bearer):
+            return self._error(401, "authentication_error", "invalid x-api-key")
+        if body.get("model") == "claude-unknown":
+            return self._error(404, "not_found_error", f"model: {body['model']}")
+        words = ["Paris", " is", " the", " capital", " of", " France", "."]
+        words = words[: max(1, min(len(words), int(body.get("max_tokens", 16))))]
+        prompt_tokens = sum(len(m["content"].split()) for m in body["messages"]) + len(body.get("system", "").split())
+        self.send_response(200)
+        self.send_header("content-type", "text/event-stream")
+        self.send_header("cache-control", "no-cache")
+        self.end_headers()
+        send = self._sse
+        send("message_start", {"type": "message_start", "message": {
+            "id": "msg_test", "type": "message", "role": "assistant", "model": body["model"], "content": [],
+            "stop_reason": None, "stop_sequence": None,
+            "usage": {"input_tokens": prompt_tokens, "output_tokens": 1}}})
+        send("content_block_start", {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}})
+        send("ping", {"type": "ping"})
+        for n, word in enumerate(words, 1):
+            time.sleep(0.01)
+            send("content_block_delta", {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": word}})
+            if n == len(words) // 2:  # an intermediate, cumulative usage report
+                send("message_delta", {"type": "message_delta", "delta": {"stop_reason": None, "stop_sequence": None}, "usage": {"output_tokens": n}})
+        send("content_block_stop", {"type": "content_block_stop", "index": 0})
+        send("message_delta", {"type": "message_delta", "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+                               "usage": {"output_tokens": len(words)}})
+        send("message_stop", {"type": "message_stop"})
+        self.close_connection = True
+
+    def _sse(self, event: str, data: dict) -> None:
+        self.wfile.write(f"event: {event}\ndata: {json.dumps(data)}\n\n".encode())
+        self.wfile.flush()
+
+    def _error(self, status: int, kind: str, message: str) -> None:
+        payload = json.dumps({"type": "error", "error": {"type": kind, "message": message}}).encode()
+        self.send_response(status)
+        self.send_header("content-type", "application/json")
+        self.send_header("content-length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+
+class AnthropicServer(_Server):
+    """Speaks Anthropic's Messages streaming protocol for the test key."""
+
+    handler = _AnthropicHandler
+
+
+class StatusServer(_Server):
+    """Answers every POST with ``status`` (and ``retry-after`` when given), counting requests."""
+
+    def __init__(self, status: int, retry_after: str | None = None, message: str = "test error"):
+        status_code, wait, text = status, retry_after, message
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            server_state: StatusServer
+
+            def do_POST(self):  # noqa: N802
+                self.server_state.requests += 1
+                self.server_state.headers_seen.append(dict(self.headers))
+                self.rfile.read(int(self.headers.get("content-length", 0)))
+                payload = json.dumps({"error": {"message": text, "type": "test_error"}, "type": "error"}).encode()
+                self.send_response(status_code)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(payload)))
+                if wait is not None:
+                    self.send_header("retry-after", wait)
+                self.end_headers()
+                self.wfile.write(payload)
+
+        self.handler = Handler

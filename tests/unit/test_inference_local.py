@@ -1,0 +1,70 @@
+"""The local GGUF backend with the real bundled model."""
+
+import threading
+
+import pytest
+
+from inference import GenerationRequest, LocalGGUFBackend, load_local_model, measure
+
+QUESTION = GenerationRequest(prompt="Name three colours.", system="Be brief.", max_tokens=24, temperature=0)
+
+
+@pytest.fixture(scope="module")
+def backend():
+    return LocalGGUFBackend(n_ctx=1024)
+
+
+def test_answers_with_honest_figures(backend):
+    first = measure(backend, QUESTION)
+    assert first.ok, first.error
+    assert first.text.strip()
+    assert first.input_tokens and first.input_tokens > 10  # chat template + system + prompt
+    assert 0 < first.output_tokens <= QUESTION.max_tokens
+    assert first.ttft_ms > 0 and first.e2e_ms >= first.ttft_ms
+    if first.output_tokens > 1:
+        assert first.decode_tokens_per_s > 0
+    second = measure(backend, QUESTION)
+    assert not second.cold
+    assert second.cached_prompt_tokens == second.input_tokens - 1  # the whole prompt but its last token reused
+
+
+def test_the_chat_template_comes_from_the_gguf(backend):
+    model, _ = load_local_model(None, 1024)
+    assert model.formatter is not None
+    tokens, stop = model.prompt_tokens(QUESTION)
+    text = model.llm.detokenize(tokens, special=True).decode()
+    assert "<|im_start|>system" in text and "Be brief." in text and stop == ["<|im_end|>"]
+
+
+def test_two_runs_at_once_both_answer_and_the_second_waits(backend):
+    results = [None, None]
+    statuses: list[str] = []
+
+    def run(index):
+        results[index] = measure(backend, QUESTION, on_status=statuses.append)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert all(r is not None and r.ok and r.text for r in results)
+    waited = [r for r in results if r.waited_ms > 0]
+    assert len(waited) == 1
+    assert "Waiting for the local model: another run is using it." in statuses
+
+
+def test_a_prompt_longer_than_the_context_is_refused_clearly():
+    small = LocalGGUFBackend(n_ctx=256)
+    result = measure(small, GenerationRequest(prompt="word " * 400, max_tokens=16))
+    assert result.error_kind == "context_overflow"
+    assert "context window is 256" in result.error
+
+
+def test_missing_and_corrupt_files(tmp_path):
+    missing = measure(LocalGGUFBackend(tmp_path / "nope.gguf"), QUESTION)
+    assert missing.error_kind == "model_file" and "No GGUF file at" in missing.error
+    corrupt = tmp_path / "broken.gguf"
+    corrupt.write_bytes(b"GGUF" + b"\x00" * 64)
+    result = measure(LocalGGUFBackend(corrupt), QUESTION)
+    assert result.error_kind == "model_file" and "not a GGUF model llama.cpp can load" in result.error
