@@ -32,3 +32,18 @@ def test_no_key_for_openai_is_explained_in_its_column(app, monkeypatch):
     at.button(key="pg.run").click().run(timeout=120)
     assert any("No OpenAI API key. Set OPENAI_API_KEY" in e.value for e in at.error)
     assert len([m for m in at.metric if m.label == "Time to first token (ms)"]) == 1  # the local side still answered
+
+
+def test_repeat_mode_gives_medians_and_a_distribution(app):
+    at = open_page(app, "views/playground.py")
+    at.selectbox(key="pg.right.kind").set_value("local").run()
+    at.text_area(key="pg.prompt").input("Say hi.")
+    at.number_input(key="pg.max_tokens").set_value(6)
+    at.number_input(key="pg.repeat").set_value(3)
+    at.toggle(key="pg.sequential").set_value(True)
+    at.button(key="pg.run").click().run(timeout=180)
+    assert not at.exception
+    summaries = [df.value for df in at.dataframe if "Median" in df.value.columns]
+    assert len(summaries) == 2 and list(summaries[0]["Figure"])[0] == "Time to first token (ms)"
+    assert any("3 runs" in c.value for c in at.caption)
+    assert len(at.get("plotly_chart")) == 1

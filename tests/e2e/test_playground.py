@@ -98,3 +98,25 @@ def test_a_failing_cloud_side_is_explained_and_the_other_side_answers(page: Page
     _run(page)
     expect(page.get_by_text(re.compile(r"Answered by the local model \(fallback\): OpenAI-compatible"))).to_be_visible()
     expect(page.get_by_text("Time to first token (ms)")).to_have_count(2)
+
+
+def test_two_tabs_at_once_both_answer_and_one_waits(context):
+    tabs = [context.new_page(), context.new_page()]
+    for tab in tabs:  # each tab is its own session; within a tab the sides run one after the other
+        tab.goto("/playground")
+        wait_for_app(tab)
+        tab.get_by_label("Prompt", exact=True).fill("Write a sentence about the sea.")
+        set_number(tab, "Max tokens", 48)
+        tab.get_by_label("Backend").nth(1).click()
+        tab.get_by_role("option", name="Local model (GGUF, in this app)").click()
+        wait_for_app(tab)
+        tab.get_by_text("One after the other", exact=True).first.click()
+        wait_for_app(tab)
+    for tab in tabs:
+        tab.get_by_role("button", name="Run", exact=True).click()
+    for tab in tabs:
+        wait_for_app(tab, timeout=120_000)
+        expect(tab.get_by_text("Time to first token (ms)")).to_have_count(2, timeout=120_000)
+    # No tab overlaps its own runs, so any wait is for the other tab's run on the shared model.
+    waited = sum(tab.get_by_text(re.compile(r"waited [\d,]+ ms for the local model")).count() for tab in tabs)
+    assert waited >= 1
