@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from advisor.cost_cli import add_costs_command
 from advisor.playground_cli import add_playground_commands
 from advisor.presets import get_preset, list_presets
+from advisor.route_cli import add_route_command
 from advisor.scenario import Scenario, ScenarioError, load_scenario_file
 from advisor.scoring import OPTIONS, Recommendation, recommend
 from advisor.what_if import what_would_change
@@ -115,6 +116,7 @@ def _parser() -> argparse.ArgumentParser:
 
     add_costs_command(commands)
     add_playground_commands(commands)
+    add_route_command(commands)
 
     pre = commands.add_parser("presets", help="list the bundled example scenarios")
     pre.add_argument("--json", action="store_true", help="print the presets with their scenarios as JSON")

@@ -8,15 +8,12 @@ import math
 import sys
 from typing import Any
 
+from typing import TYPE_CHECKING
+
 from advisor.scenario import Scenario, ScenarioError, load_scenario_file
-from calculators import (
-    CostAssumptions,
-    CostInputError,
-    CostReport,
-    UnknownCloudModel,
-    cost_report,
-    parse_assumptions,
-)
+
+if TYPE_CHECKING:  # the cost model (pandas, price data) loads only when the command runs
+    from calculators import CostAssumptions, CostReport
 
 __all__ = ["add_costs_command"]
 
@@ -60,6 +57,8 @@ def add_costs_command(commands: argparse._SubParsersAction) -> None:  # type: ig
 
 
 def _assumptions(args: argparse.Namespace) -> CostAssumptions:
+    from calculators import CostInputError, parse_assumptions
+
     data: dict[str, Any] = {}
     models = list(args.cloud_model or [])
     if (args.cloud_price_in is None) != (args.cloud_price_out is None):
@@ -147,6 +146,7 @@ def _as_text(report: CostReport) -> str:
 
 def _cmd_costs(args: argparse.Namespace) -> int:
     from advisor.presets import get_preset
+    from calculators import CostInputError, UnknownCloudModel, cost_report
 
     try:
         scenario: Scenario = get_preset(args.preset).scenario if args.preset else load_scenario_file(args.scenario)

@@ -7,21 +7,10 @@ import json
 import sys
 from typing import Any
 
-from pydantic import ValidationError
+from typing import TYPE_CHECKING
 
-from advisor.scenario import Scenario
-from calculators import CostAssumptions
-from inference import (
-    BackendConfig,
-    GenerationRequest,
-    ResolvedKey,
-    RunResult,
-    build_backend,
-    measure,
-    request_cost,
-    resolve_key,
-    summarise,
-)
+if TYPE_CHECKING:  # the backends (llama.cpp, both SDKs) load only when a command runs
+    from inference import BackendConfig, GenerationRequest, RunResult
 
 __all__ = ["add_playground_commands"]
 
@@ -67,6 +56,10 @@ def add_playground_commands(commands: argparse._SubParsersAction) -> None:  # ty
 
 def _side(results: list[RunResult], config: BackendConfig) -> dict[str, Any]:
     """One side's figures: the run itself, or medians over several runs."""
+    from advisor.scenario import Scenario
+    from calculators import CostAssumptions
+    from inference import request_cost, summarise
+
     scenario, assumptions = Scenario(), CostAssumptions()
     for result in results:
         result.cost_usd, result.cost_basis = request_cost(result, config, scenario, assumptions)
@@ -84,6 +77,8 @@ def _side(results: list[RunResult], config: BackendConfig) -> dict[str, Any]:
 
 
 def _run(config: BackendConfig, request: GenerationRequest, runs: int) -> list[RunResult]:
+    from inference import ResolvedKey, build_backend, measure, resolve_key
+
     key = ResolvedKey(None, "not needed") if config.kind == "local" else resolve_key(config.kind)
     backend = build_backend(config, key)
     return [measure(backend, request) for _ in range(runs)]
@@ -113,6 +108,10 @@ def _exit_code(*sides: list[RunResult]) -> int:
 
 
 def _request(args: argparse.Namespace) -> GenerationRequest | None:
+    from pydantic import ValidationError
+
+    from inference import GenerationRequest
+
     try:
         return GenerationRequest(prompt=args.prompt, system=args.system, max_tokens=args.max_tokens, temperature=0.0)
     except ValidationError:
@@ -121,6 +120,8 @@ def _request(args: argparse.Namespace) -> GenerationRequest | None:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
+    from inference import BackendConfig
+
     request = _request(args)
     if request is None:
         return EXIT_BAD_INPUT
@@ -134,6 +135,8 @@ def _cmd_bench(args: argparse.Namespace) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
+    from inference import BackendConfig
+
     request = _request(args)
     if request is None:
         return EXIT_BAD_INPUT

@@ -151,8 +151,8 @@ def set_price_override(ref: str, override: dict[str, float] | None) -> None:
 
 # Streamlit drops a widget's value when its page is not shown. These prefixes hold page
 # inputs (never an API key: those stay widget-only, see KEEP_OUT).
-KEEP_PREFIXES = ("pg.", "costs.override.")
-KEEP_OUT = ("pg.key.",)
+KEEP_PREFIXES = ("pg.", "costs.override.", "rt.")
+KEEP_OUT = ("pg.key.", "rt.action.", "rt.prompt_set", "rt.facts_cache", "rt.input_error")
 
 
 def keep_page_inputs() -> None:

@@ -184,3 +184,39 @@ def test_bench_and_compare_bad_input_exit_2(args, message, monkeypatch):
     result = run(*args)
     assert result.returncode == 2
     assert message in result.stderr
+
+
+def test_route_json_contract():
+    result = run("route", "--prompts", "assets/sample_prompts.jsonl", "--policy", "privacy-split", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert len(data["routes"]) == 200
+    assert {"prompt_index", "route", "rule", "entities"} <= set(data["routes"][0])
+    assert data["summary"]["sensitive_to_cloud"] == 0
+    assert {"local_share", "sensitive_to_cloud", "monthly_usd"} <= set(data["summary"])
+    # privacy-split: every prompt with a finding goes local
+    assert all(r["route"] == "local" for r in data["routes"] if r["entities"])
+
+
+def test_route_with_a_policy_file_and_scenario(tmp_path):
+    policy = tmp_path / "mine.yaml"
+    policy.write_text("name: all-cloud\nrules: []\ndefault_route: cloud\n")
+    scenario = tmp_path / "s.json"
+    scenario.write_text('{"requests_per_month": 1000000}')
+    result = run("route", "--prompts", "assets/sample_prompts.jsonl", "--policy", str(policy), "--scenario", str(scenario), "--json")
+    data = json.loads(result.stdout)
+    assert data["summary"]["local_share"] == 0 and data["summary"]["sensitive_to_cloud"] > 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--prompts", "nope.csv"], "nope.csv: no such file"),
+        (["--prompts", "assets/sample_prompts.jsonl", "--policy", "bogus"], "not a policy name"),
+        (["--prompts", "assets/sample_prompts.jsonl", "--threshold", "2"], "outside 0..1"),
+        (["--prompts", "pyproject.toml"], "use a .csv file"),
+    ],
+)
+def test_route_bad_input_exits_2(args, message):
+    result = run("route", *args)
+    assert result.returncode == 2 and message in result.stderr

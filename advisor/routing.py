@@ -1,0 +1,231 @@
+"""Routing policies: the articles' hybrid patterns as ordered rules over plain data.
+
+A policy is a list of rules tried in order; the first rule that decides sends the prompt
+local or to the cloud and records why. Rules:
+
+- ``privacy_split``: prompts with sensitive data stay local.
+- ``dev_prod``: development traffic goes to one route (local by default); production
+  traffic is left to the next rules.
+- ``tiered``: simple prompts (complexity below the threshold) go local, complex ones to
+  the cloud.
+- ``fallback``: everything goes to a primary route and falls back to the other on failure
+  (local first and cloud on failure, or cloud first and local during an outage).
+
+Policies load from and save to JSON or YAML, rationale included.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from advisor.complexity import Complexity
+from advisor.findings import ENTITY_LABELS, Finding
+
+__all__ = [
+    "POLICIES",
+    "Decision",
+    "DevProd",
+    "Fallback",
+    "Policy",
+    "PolicyError",
+    "PrivacySplit",
+    "PromptFacts",
+    "Route",
+    "Tiered",
+    "decide",
+    "dump_policy",
+    "load_policy",
+    "parse_policy",
+]
+
+Route = Literal["local", "cloud"]
+
+
+class _Rule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    rationale: str = ""
+
+
+class PrivacySplit(_Rule):
+    """Sensitive prompts stay local."""
+
+    kind: Literal["privacy_split"] = "privacy_split"
+
+
+class DevProd(_Rule):
+    """Development traffic to ``dev_route``; production passes to the next rule."""
+
+    kind: Literal["dev_prod"] = "dev_prod"
+    environment: Literal["dev", "prod"] = "prod"
+    dev_route: Route = "local"
+
+
+class Tiered(_Rule):
+    """Complexity below ``threshold`` goes local, the rest to the cloud."""
+
+    kind: Literal["tiered"] = "tiered"
+    threshold: float = Field(default=0.3, ge=0, le=1, allow_inf_nan=False)
+
+
+class Fallback(_Rule):
+    """Everything to ``primary``; a share ``failure_rate`` falls back to the other route."""
+
+    kind: Literal["fallback"] = "fallback"
+    primary: Route = "local"
+    failure_rate: float = Field(default=0.02, ge=0, le=1, allow_inf_nan=False)
+
+
+Rule = Annotated[PrivacySplit | DevProd | Tiered | Fallback, Field(discriminator="kind")]
+
+
+class Policy(BaseModel):
+    """An ordered list of rules and the route for prompts no rule decides."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = "custom"
+    rationale: str = ""
+    rules: list[Rule] = Field(default_factory=list)
+    default_route: Route = "cloud"
+
+    def rule_of(self, kind: str) -> PrivacySplit | DevProd | Tiered | Fallback | None:
+        """The first rule of a kind, if the policy has one."""
+        return next((r for r in self.rules if r.kind == kind), None)
+
+
+class PromptFacts(BaseModel):
+    """What routing needs to know about one prompt."""
+
+    index: int
+    prompt: str
+    findings: list[Finding]
+    complexity: Complexity
+    input_tokens: int
+    label: bool | None = None
+
+    @property
+    def sensitive(self) -> bool:
+        return bool(self.findings)
+
+
+class Decision(BaseModel):
+    """Where one prompt goes, which rule sent it there and why."""
+
+    prompt_index: int
+    route: Route
+    rule: str
+    reason: str
+    fallback_route: Route | None = None
+    fallback_rate: float = 0.0
+
+
+class PolicyError(ValueError):
+    """A policy file could not be read; the message names the problem."""
+
+
+def _found(findings: Sequence[Finding]) -> str:
+    kinds = sorted({ENTITY_LABELS.get(f.entity_type, f.entity_type) for f in findings})
+    return ", ".join(kinds)
+
+
+def decide(facts: PromptFacts, policy: Policy) -> Decision:
+    """Route one prompt: the first rule that decides wins; otherwise the default route."""
+    for rule in policy.rules:
+        if isinstance(rule, PrivacySplit) and facts.sensitive:
+            return Decision(prompt_index=facts.index, route="local", rule="privacy split",
+                            reason=f"found {_found(facts.findings)}: sensitive data stays local")
+        if isinstance(rule, DevProd) and rule.environment == "dev":
+            return Decision(prompt_index=facts.index, route=rule.dev_route, rule="dev/prod split",
+                            reason=f"development traffic runs {rule.dev_route}")
+        if isinstance(rule, Tiered):
+            score = facts.complexity.score
+            simple = score < rule.threshold
+            return Decision(prompt_index=facts.index, route="local" if simple else "cloud", rule="tiered",
+                            reason=f"complexity {score:.2f} {'<' if simple else '>='} {rule.threshold:.2f}: "
+                                   + ("simple, local" if simple else "complex, cloud"))
+        if isinstance(rule, Fallback):
+            other: Route = "cloud" if rule.primary == "local" else "local"
+            return Decision(prompt_index=facts.index, route=rule.primary, rule="fallback chain",
+                            reason=f"{rule.primary} first; {other} on failure ({rule.failure_rate:.0%} of requests)",
+                            fallback_route=other, fallback_rate=rule.failure_rate)
+    return Decision(prompt_index=facts.index, route=policy.default_route, rule="default",
+                    reason=f"no rule decided: the default route, {policy.default_route}")
+
+
+POLICIES: dict[str, Policy] = {
+    "privacy-split-then-tiered": Policy(
+        name="privacy-split-then-tiered",
+        rationale="The articles' default hybrid: sensitive data never leaves; of the rest, simple prompts run "
+                  "on the cheaper local model and complex ones go to the stronger cloud model.",
+        rules=[PrivacySplit(rationale="Privacy split: sensitive data stays local."),
+               Tiered(rationale="Tiered routing: simple requests local, complex ones to the cloud.")],
+    ),
+    "privacy-split": Policy(
+        name="privacy-split",
+        rationale="Privacy split alone: sensitive prompts local, everything else to the cloud for quality.",
+        rules=[PrivacySplit(rationale="Sensitive data stays local.")],
+    ),
+    "tiered": Policy(
+        name="tiered",
+        rationale="Tiered routing alone (no privacy rule): shows what a cost-only split would leak.",
+        rules=[Tiered(rationale="Simple requests local, complex ones to the cloud.")],
+    ),
+    "local-first-fallback": Policy(
+        name="local-first-fallback",
+        rationale="Fallback chain: try the local model, use the cloud when it fails; sensitive data still stays local.",
+        rules=[PrivacySplit(rationale="Sensitive data never falls back to the cloud."),
+               Fallback(primary="local", rationale="Local first, cloud on failure.")],
+    ),
+    "cloud-first-fallback": Policy(
+        name="cloud-first-fallback",
+        rationale="Fallback chain the other way: cloud normally, local during an outage.",
+        rules=[PrivacySplit(rationale="Sensitive data stays local."),
+               Fallback(primary="cloud", failure_rate=0.01, rationale="Cloud first, local during an outage.")],
+    ),
+    "dev-local-prod-cloud": Policy(
+        name="dev-local-prod-cloud",
+        rationale="Dev/prod split: development runs on the local model, production on the cloud for quality.",
+        rules=[DevProd(environment="dev", rationale="Local for development."), PrivacySplit()],
+    ),
+}
+
+
+def parse_policy(data: object) -> Policy:
+    """Validate decoded JSON/YAML into a :class:`Policy`.
+
+    Raises:
+        PolicyError: naming each field that is wrong.
+    """
+    try:
+        return Policy.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'policy'}: {e['msg']}" for e in exc.errors())
+        raise PolicyError(f"the policy is not valid: {problems}") from None
+
+
+def load_policy(source: str | Path) -> Policy:
+    """A policy by name (see :data:`POLICIES`) or from a JSON or YAML file."""
+    name = str(source)
+    if name in POLICIES:
+        return POLICIES[name]
+    path = Path(source)
+    if not path.is_file():
+        raise PolicyError(f"{name}: no such file, and not a policy name ({', '.join(POLICIES)})")
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise PolicyError(f"{path}: not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'} ({exc})") from None
+    return parse_policy(data)
+
+
+def dump_policy(policy: Policy, fmt: Literal["json", "yaml"] = "json") -> str:
+    """The policy as JSON or YAML text, with every rule's rationale."""
+    data = policy.model_dump(mode="json")
+    return json.dumps(data, indent=2) + "\n" if fmt == "json" else yaml.safe_dump(data, sort_keys=False)

@@ -1,0 +1,209 @@
+"""Replay prompts through a routing policy: routes, blended cost, latency, and what would leak.
+
+Analysis (detection, complexity, token estimate) is the slow part and is done once per
+prompt set and detector setting; routing and every figure after it are cheap, so policies
+and thresholds can be changed and swept freely.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, Field
+
+from advisor.complexity import complexity
+from advisor.prompt_files import PromptSet
+from advisor.routing import Decision, Policy, PromptFacts, Tiered, decide
+from advisor.scenario import Scenario
+from advisor.sensitive import ENTITY_LABELS, detect, detector_ready
+from calculators import CostAssumptions, cost_report
+from calculators.report import cloud_per_request, prepare
+
+__all__ = [
+    "DetectorQuality",
+    "LatencyAssumptions",
+    "Simulation",
+    "analyse_prompts",
+    "estimate_tokens",
+    "simulate",
+    "threshold_sweep",
+]
+
+
+def estimate_tokens(text: str) -> int:
+    """About four characters a token for English text: an estimate, labelled as one."""
+    return max(1, math.ceil(len(text) / 4))
+
+
+def analyse_prompts(
+    prompts: PromptSet, threshold: float = 0.4, keywords: Sequence[str] = (),
+    progress: Callable[[int, int], None] | None = None,
+) -> list[PromptFacts]:
+    """Detect sensitive data and score complexity for every prompt.
+
+    Args:
+        progress: Called with (done, total) every 100 prompts and at the end.
+    """
+    detector_ready()
+    facts = []
+    total = len(prompts.prompts)
+    for index, (prompt, label) in enumerate(zip(prompts.prompts, prompts.labels, strict=True)):
+        facts.append(PromptFacts(index=index, prompt=prompt, findings=detect(prompt, threshold, keywords),
+                                 complexity=complexity(prompt), input_tokens=estimate_tokens(prompt), label=label))
+        if progress and (index % 100 == 99 or index == total - 1):
+            progress(index + 1, total)
+    return facts
+
+
+class LatencyAssumptions(BaseModel):
+    """Response times per route, p50 and p95 in ms (the articles: cloud 0.5-2 s, local 50-200 ms)."""
+
+    local_p50_ms: float = Field(default=150, gt=0)
+    local_p95_ms: float = Field(default=400, gt=0)
+    cloud_p50_ms: float = Field(default=800, gt=0)
+    cloud_p95_ms: float = Field(default=2000, gt=0)
+
+
+class DetectorQuality(BaseModel):
+    """The detector against the labels: how much sensitive data it catches, and how often it cries wolf."""
+
+    labelled: int
+    true_positives: int
+    false_positives: int
+    false_negatives: int
+
+    @property
+    def recall(self) -> float | None:
+        found = self.true_positives + self.false_negatives
+        return self.true_positives / found if found else None
+
+    @property
+    def precision(self) -> float | None:
+        flagged = self.true_positives + self.false_positives
+        return self.true_positives / flagged if flagged else None
+
+
+class Simulation(BaseModel):
+    """A policy replayed over a prompt set and scaled to the scenario's volume."""
+
+    decisions: list[Decision]
+    table: list[dict]
+    local_share: float
+    sensitive_to_cloud: int
+    leaked_by_type: dict[str, int]
+    leaked_per_month: float
+    monthly_usd: float
+    cloud_only_monthly_usd: float
+    local_only_monthly_usd: float
+    average_input_tokens: float
+    latency_ms: dict[str, dict[str, float | None]]
+    detector: DetectorQuality
+
+
+def _lognormal(p50: float, p95: float, size: int, rng: np.random.Generator) -> np.ndarray:
+    sigma = max(math.log(max(p95, p50 * 1.0001) / p50) / 1.645, 1e-6)
+    return rng.lognormal(math.log(p50), sigma, size)
+
+
+def _latencies(decisions: Sequence[Decision], latency: LatencyAssumptions, draws: int = 200, seed: int = 11) -> dict[str, dict[str, float | None]]:
+    """p50/p95 per route by sampling; a fallback pays the primary's p95 (the wait before giving up) first."""
+    rng = np.random.default_rng(seed)
+    params = {"local": (latency.local_p50_ms, latency.local_p95_ms), "cloud": (latency.cloud_p50_ms, latency.cloud_p95_ms)}
+    samples: dict[str, list[np.ndarray]] = {"local": [], "cloud": []}
+    for decision in decisions:
+        times = _lognormal(*params[decision.route], draws, rng)
+        if decision.fallback_route and decision.fallback_rate > 0:
+            failed = rng.random(draws) < decision.fallback_rate
+            times = np.where(failed, params[decision.route][1] + _lognormal(*params[decision.fallback_route], draws, rng), times)
+        samples[decision.route].append(times)
+    result: dict[str, dict[str, float | None]] = {}
+    every = [s for group in samples.values() for s in group]
+    for name, group in [("local", samples["local"]), ("cloud", samples["cloud"]), ("all", every)]:
+        if group:
+            joined = np.concatenate(group)
+            result[name] = {"p50": float(np.percentile(joined, 50)), "p95": float(np.percentile(joined, 95))}
+        else:
+            result[name] = {"p50": None, "p95": None}
+    return result
+
+
+def _quality(facts: Sequence[PromptFacts]) -> DetectorQuality:
+    labelled = [f for f in facts if f.label is not None]
+    return DetectorQuality(
+        labelled=len(labelled),
+        true_positives=sum(f.sensitive and f.label for f in labelled),
+        false_positives=sum(f.sensitive and not f.label for f in labelled),
+        false_negatives=sum((not f.sensitive) and f.label for f in labelled),
+    )
+
+
+def _monthly(scenario: Scenario, assumptions: CostAssumptions, local_share: float, input_tokens: int) -> tuple[float, float, float]:
+    """Blended, cloud-only and local-only monthly cost at the scenario's volume for this prompt mix."""
+    shaped = scenario.model_copy(update={"input_tokens_per_request": input_tokens})
+    blended = cost_report(shaped, assumptions.model_copy(update={"local_share": local_share}))
+    return blended.hybrid.monthly_usd, blended.cloud[0].monthly_usd, blended.local.monthly_usd
+
+
+def simulate(facts: Sequence[PromptFacts], policy: Policy, scenario: Scenario, assumptions: CostAssumptions,
+             latency: LatencyAssumptions | None = None) -> Simulation:
+    """Route every analysed prompt and work out what that means at the scenario's volume."""
+    decisions = [decide(f, policy) for f in facts]
+    n = max(len(facts), 1)
+    local_share = sum(d.route == "local" for d in decisions) / n
+    average_input = float(np.mean([f.input_tokens for f in facts])) if facts else 0.0
+    monthly, cloud_only, local_only = _monthly(scenario, assumptions, local_share, round(average_input))
+
+    leaked: Counter[str] = Counter()
+    sensitive_to_cloud = 0
+    _, prices, units = prepare(scenario, assumptions)
+    table = []
+    for f, d in zip(facts, decisions, strict=True):
+        if d.route == "cloud" and f.findings:
+            sensitive_to_cloud += 1
+            leaked.update(ENTITY_LABELS.get(x.entity_type, x.entity_type) for x in f.findings)
+        shaped = scenario.model_copy(update={"input_tokens_per_request": f.input_tokens})
+        cost = (cloud_per_request(shaped, assumptions, prices[0]) if d.route == "cloud"
+                else units.marginal_cost_usd(f.input_tokens, scenario.output_tokens_per_request))
+        table.append({
+            "#": f.index + 1, "prompt": f.prompt, "route": d.route, "rule": d.rule, "why": d.reason,
+            "entities": ", ".join(ENTITY_LABELS.get(x.entity_type, x.entity_type) for x in f.findings),
+            "complexity": f.complexity.score, "est. input tokens": f.input_tokens, "cost (USD)": cost,
+            "labelled sensitive": f.label,
+        })
+    return Simulation(
+        decisions=decisions, table=table, local_share=local_share, sensitive_to_cloud=sensitive_to_cloud,
+        leaked_by_type=dict(leaked.most_common()),
+        leaked_per_month=sum(leaked.values()) * scenario.requests_per_month / n,
+        monthly_usd=monthly, cloud_only_monthly_usd=cloud_only, local_only_monthly_usd=local_only,
+        average_input_tokens=average_input, latency_ms=_latencies(decisions, latency or LatencyAssumptions()),
+        detector=_quality(facts),
+    )
+
+
+def threshold_sweep(facts: Sequence[PromptFacts], policy: Policy, scenario: Scenario, assumptions: CostAssumptions,
+                    thresholds: Sequence[float] = tuple(np.round(np.linspace(0, 1, 21), 2))) -> pd.DataFrame:
+    """Monthly cost, share sent to the cloud and items leaked as the tiered threshold moves.
+
+    The policy's tiered rule is varied; a policy without one gets it appended (so the
+    sweep shows what adding tiered routing would do).
+    """
+    n = max(len(facts), 1)
+    average_input = round(float(np.mean([f.input_tokens for f in facts]))) if facts else 0
+    rows = []
+    for threshold in thresholds:
+        if policy.rule_of("tiered"):
+            rules = [r.model_copy(update={"threshold": float(threshold)}) if isinstance(r, Tiered) else r for r in policy.rules]
+        else:
+            rules = [*policy.rules, Tiered(threshold=float(threshold))]
+        varied = policy.model_copy(update={"rules": rules})
+        decisions = [decide(f, varied) for f in facts]
+        cloud_share = sum(d.route == "cloud" for d in decisions) / n
+        leaked = sum(len(f.findings) for f, d in zip(facts, decisions, strict=True) if d.route == "cloud")
+        monthly, _, _ = _monthly(scenario, assumptions, 1 - cloud_share, average_input)
+        rows.append({"threshold": float(threshold), "cloud_share": cloud_share, "monthly_usd": monthly,
+                     "leaked_items": leaked, "leaked_per_month": leaked * scenario.requests_per_month / n})
+    return pd.DataFrame(rows)

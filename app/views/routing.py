@@ -1,0 +1,232 @@
+"""Hybrid routing simulator: a team's prompts through a policy; cost, latency, and what leaves the building."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from advisor import routing
+from advisor.prompt_files import PromptFileError, PromptSet, load_sample_prompts, parse_pasted, parse_prompt_file
+from advisor.routing import POLICIES, DevProd, Fallback, Policy, PolicyError, PrivacySplit, Tiered, dump_policy
+from advisor.sensitive import CANNOT_FIND
+from advisor.simulate import LatencyAssumptions, analyse_prompts, simulate, threshold_sweep
+from app import state
+from app.components.routing_charts import frontier_figure, leaked_figure
+from app.components.widgets import scenario_summary
+from inference import BackendConfig, ResolvedKey, build_backend, measure, request_cost, resolve_key
+from inference.types import GenerationRequest
+
+PROMPTS_KEY = "rt.prompt_set"
+ERROR_KEY = "rt.input_error"
+FACTS_KEY = "rt.facts_cache"
+
+
+def _prompt_set() -> PromptSet:
+    if PROMPTS_KEY not in st.session_state:
+        st.session_state[PROMPTS_KEY] = load_sample_prompts()
+    return st.session_state[PROMPTS_KEY]
+
+
+def _take(loader) -> None:  # noqa: ANN001 - a zero-argument callable returning a PromptSet
+    """Replace the prompts only when the new ones are good; otherwise say why and keep the old."""
+    try:
+        st.session_state[PROMPTS_KEY] = loader()
+        st.session_state.pop(ERROR_KEY, None)
+    except PromptFileError as exc:
+        st.session_state[ERROR_KEY] = str(exc)
+
+
+def _on_upload() -> None:
+    upload = st.session_state.get("rt.action.upload")
+    if upload is not None:
+        _take(lambda: parse_prompt_file(upload.name, upload.getvalue()))
+
+
+def _inputs() -> None:
+    sample, upload, paste = st.tabs(["Sample set", "Upload a file", "Paste prompts"])
+    with sample:
+        st.write("200 realistic prompts written for this project (support, HR, health, finance, code, chit-chat), "
+                 "some with synthetic personal data, each labelled sensitive or not.")
+        st.button("Use the sample set", key="rt.action.sample", on_click=_take, args=(load_sample_prompts,))
+    with upload:
+        st.file_uploader("CSV with a 'prompt' column, JSONL with {\"prompt\": ...} lines, or .txt (one a line); "
+                         "an optional 'sensitive' column (true/false) measures the detector. Up to 10 MB.",
+                         type=["csv", "jsonl", "ndjson", "txt"], key="rt.action.upload", on_change=_on_upload)
+    with paste:
+        st.text_area("One prompt a line", key="rt.paste", height=140)
+        st.button("Use these prompts", key="rt.action.paste",
+                  on_click=lambda: _take(lambda: parse_pasted(st.session_state.get("rt.paste", ""))))
+    if error := st.session_state.get(ERROR_KEY):
+        st.error(f"{error} The prompts already loaded are kept.")
+    prompts = _prompt_set()
+    st.caption(f"Routing **{len(prompts.prompts):,} prompts** from {prompts.source}"
+               + (f" ({prompts.labelled:,} labelled)" if prompts.labelled else " (unlabelled)") + ".")
+
+
+def _detector_settings() -> tuple[float, tuple[str, ...]]:
+    with st.expander("Sensitive-data detector", expanded=False):
+        st.session_state.setdefault("rt.threshold", 0.4)
+        threshold = st.slider("Score threshold", min_value=0.05, max_value=1.0, step=0.05, key="rt.threshold",
+                              help="Presidio's confidence: phone numbers score 0.4, SSNs 0.5, valid card numbers 1.0.")
+        raw = st.text_area("Your keywords (one a line): project names, 'confidential', client names…", key="rt.keywords", height=90)
+        st.warning(CANNOT_FIND, icon=":material/visibility_off:")
+    return float(threshold), tuple(k.strip() for k in raw.replace(",", "\n").splitlines() if k.strip())
+
+
+def _policy_editor() -> Policy:
+    st.session_state.setdefault("rt.policy", "privacy-split-then-tiered")
+    name = st.selectbox("Start from", options=list(POLICIES), key="rt.policy")
+    base = POLICIES[name]
+    st.caption(base.rationale)
+    rules = []
+    for index, rule in enumerate(base.rules):
+        key = f"rt.rule.{name}.{index}"
+        if isinstance(rule, PrivacySplit):
+            if st.toggle("Privacy split: sensitive prompts stay local", value=True, key=key):
+                rules.append(rule)
+        elif isinstance(rule, Tiered):
+            threshold = st.slider("Tiered routing: complexity threshold (below it: local)", 0.0, 1.0, rule.threshold, 0.05, key=key)
+            rules.append(rule.model_copy(update={"threshold": threshold}))
+        elif isinstance(rule, Fallback):
+            rate = st.slider(f"Fallback: share of {rule.primary} calls that fail over", 0.0, 0.5, rule.failure_rate, 0.01, key=key)
+            rules.append(rule.model_copy(update={"failure_rate": rate}))
+        elif isinstance(rule, DevProd):
+            environment = st.radio("Dev/prod split: this traffic is", ["dev", "prod"], index=0 if rule.environment == "dev" else 1,
+                                   horizontal=True, key=key)
+            rules.append(rule.model_copy(update={"environment": environment}))
+    policy = base.model_copy(update={"rules": rules})
+    left, right = st.columns(2)
+    left.download_button("Export policy (JSON)", dump_policy(policy, "json"), f"{policy.name}.json", "application/json", key="rt.action.export_json")
+    right.download_button("Export policy (YAML)", dump_policy(policy, "yaml"), f"{policy.name}.yaml", "application/yaml", key="rt.action.export_yaml")
+    uploaded = st.file_uploader("Or load a policy file (JSON or YAML)", type=["json", "yaml", "yml"], key="rt.action.policy_upload")
+    if uploaded is not None:
+        try:
+            text = uploaded.getvalue().decode("utf-8")
+            data = routing.json.loads(text) if uploaded.name.endswith(".json") else routing.yaml.safe_load(text)
+            policy = routing.parse_policy(data)
+            st.success(f"Using {uploaded.name}: {', '.join(r.kind for r in policy.rules) or 'no rules'}, default {policy.default_route}.")
+        except (UnicodeDecodeError, ValueError, PolicyError, routing.yaml.YAMLError) as exc:
+            st.error(f"{uploaded.name} cannot be used: {exc}. The policy above stays in force.")
+    return policy
+
+
+def _latency_settings() -> LatencyAssumptions:
+    with st.expander("Latency per route (ms)"):
+        defaults = LatencyAssumptions()
+        columns = st.columns(4)
+        values = {}
+        for column, field in zip(columns, LatencyAssumptions.model_fields, strict=True):
+            values[field] = column.number_input(field.replace("_ms", "").replace("_", " "), min_value=1.0, max_value=600_000.0,
+                                                value=float(getattr(defaults, field)), step=50.0, key=f"rt.latency.{field}")
+        st.caption("Defaults from the articles: cloud APIs answer in 0.5-2 s, a local model in 50-200 ms. "
+                   "A fallback first waits the primary's p95, then takes the other route.")
+    return LatencyAssumptions(**values)
+
+
+def _facts(prompts: PromptSet, threshold: float, keywords: tuple[str, ...]):  # noqa: ANN202
+    digest = hashlib.sha256("\x1f".join(prompts.prompts).encode()).hexdigest()
+    key = (digest, tuple(prompts.labels), threshold, keywords)
+    cache = st.session_state.setdefault(FACTS_KEY, {})
+    if key not in cache:
+        bar = st.progress(0.0, text="Looking for sensitive data…")
+        cache.clear()  # keep one analysed set: it can be 10,000 prompts
+        cache[key] = analyse_prompts(prompts, threshold, keywords,
+                                     progress=lambda done, total: bar.progress(done / total, text=f"Analysed {done:,} of {total:,} prompts"))
+        bar.empty()
+    return cache[key]
+
+
+def _results(simulation, facts, policy: Policy) -> None:  # noqa: ANN001
+    cloud_only = simulation.cloud_only_monthly_usd
+    columns = st.columns(4)
+    columns[0].metric("Kept local", f"{simulation.local_share:.0%}", help="Share of prompts the policy runs on the local model.")
+    columns[1].metric("Sensitive to cloud", f"{simulation.sensitive_to_cloud:,}",
+                      help=f"About {simulation.leaked_per_month:,.0f} sensitive items a month at the scenario's volume.")
+    columns[2].metric("Blended cost a month", f"${simulation.monthly_usd:,.0f}",
+                      delta=f"{simulation.monthly_usd - cloud_only:+,.0f} vs cloud only", delta_color="inverse")
+    quality = simulation.detector
+    if quality.labelled and quality.recall is not None:
+        precision = "n/a" if quality.precision is None else f"{quality.precision:.0%}"
+        columns[3].metric("Detector recall", f"{quality.recall:.0%}", help=f"precision {precision} on {quality.labelled} labelled prompts")
+        st.caption(f"On the {quality.labelled} labelled prompts the detector found {quality.true_positives} of "
+                   f"{quality.true_positives + quality.false_negatives} sensitive ones (recall {quality.recall:.0%}) and flagged "
+                   f"{quality.false_positives} that were not (precision {precision}). "
+                   + (f"The {quality.false_negatives} it missed would follow the other rules: that is the residual risk."
+                      if quality.false_negatives else "It missed none of the labelled ones."))
+    else:
+        columns[3].metric("Detector recall", "n/a", help="Add a 'sensitive' column to measure it.")
+    if simulation.leaked_by_type:
+        st.markdown("**Data that would leave the building**")
+        st.plotly_chart(leaked_figure(simulation.leaked_by_type), use_container_width=True, key="rt.leaked")
+    else:
+        st.success("No detected sensitive item goes to the cloud under this policy.")
+    latency = pd.DataFrame([{"route": k, "p50 (ms)": v["p50"], "p95 (ms)": v["p95"]} for k, v in simulation.latency_ms.items()])
+    left, right = st.columns([1, 2])
+    with left:
+        st.markdown("**Latency estimate**")
+        st.dataframe(latency, hide_index=True, use_container_width=True,
+                     column_config={c: st.column_config.NumberColumn(format="%.0f") for c in ("p50 (ms)", "p95 (ms)")})
+        st.caption(f"Cost at {state.scenario().requests_per_month:,} requests a month with {simulation.average_input_tokens:,.0f} "
+                   "estimated input tokens a prompt (characters ÷ 4) and the cost model's assumptions.")
+    with right:
+        tiered = policy.rule_of("tiered")
+        st.markdown("**Complexity threshold sweep**" + ("" if tiered else " (adding tiered routing to this policy)"))
+        sweep = threshold_sweep(facts, policy, state.scenario(), state.cost_assumptions())
+        st.plotly_chart(frontier_figure(sweep, tiered.threshold if tiered else None), use_container_width=True, key="rt.frontier")
+        st.caption("Each point is a threshold: cost against the share sent to the cloud; red points send sensitive items out.")
+    st.markdown("**Every prompt**")
+    st.dataframe(pd.DataFrame(simulation.table), hide_index=True, use_container_width=True, height=380,
+                 column_config={"prompt": st.column_config.TextColumn(width="large"),
+                                "cost (USD)": st.column_config.NumberColumn(format="$%.5f"),
+                                "complexity": st.column_config.ProgressColumn(min_value=0, max_value=1, format="%.2f")})
+
+
+def _run_for_real(simulation, facts) -> None:  # noqa: ANN001
+    with st.expander("Run for real: send a few prompts along their routes"):
+        cloud = BackendConfig(kind=st.session_state.get("pg.right.kind", "openai"),
+                              model=st.session_state.get(f"pg.right.model.{st.session_state.get('pg.right.kind', 'openai')}", ""),
+                              base_url=st.session_state.get("pg.right.base_url", ""))
+        st.caption(f"Local prompts run on the bundled model; cloud prompts on the Playground's right side ({cloud.kind}"
+                   + (f", {cloud.base_url}" if cloud.base_url else "") + ").")
+        options = list(range(min(len(facts), 200)))
+        chosen = st.multiselect("Prompts (up to 5)", options=options, max_selections=5, key="rt.real",
+                                format_func=lambda i: f"#{i + 1} [{simulation.decisions[i].route}] {facts[i].prompt[:70]}")
+        if st.button("Run them", key="rt.action.run_real", disabled=not chosen):
+            for index in chosen:
+                decision = simulation.decisions[index]
+                config = BackendConfig(kind="local") if decision.route == "local" else cloud
+                key = (ResolvedKey(None, "not needed") if config.kind == "local"
+                       else resolve_key(config.kind, typed=st.session_state.get(f"pg.key.{config.kind}")))
+                with st.spinner(f"#{index + 1} on {decision.route}…"):
+                    result = measure(build_backend(config, key), GenerationRequest(prompt=facts[index].prompt, max_tokens=96))
+                cost, _ = request_cost(result, config, state.scenario(), state.cost_assumptions())
+                st.markdown(f"**#{index + 1} → {decision.route}** ({decision.reason}) — {result.backend}")
+                if result.ok:
+                    st.markdown(result.text or "_(empty answer)_")
+                    st.caption(f"first token {result.ttft_ms or 0:,.0f} ms · end to end {result.e2e_ms or 0:,.0f} ms · "
+                               + ("cost n/a" if cost is None else f"cost ${cost:.6f}"))
+                else:
+                    st.error(result.error)
+
+
+def routing_page() -> None:
+    """Pick prompts, a detector setting and a policy; see routes, cost, latency and leaks."""
+    st.title("Hybrid routing")
+    st.caption(scenario_summary(state.scenario(), state.loaded_preset_name()))
+    _inputs()
+    threshold, keywords = _detector_settings()
+    left, right = st.columns([1, 1])
+    with left, st.container(border=True):
+        st.markdown("**Policy**")
+        policy = _policy_editor()
+    with right:
+        latency = _latency_settings()
+    facts = _facts(_prompt_set(), threshold, keywords)
+    simulation = simulate(facts, policy, state.scenario(), state.cost_assumptions(), latency)
+    _results(simulation, facts, policy)
+    _run_for_real(simulation, facts)
+
+
+routing_page()

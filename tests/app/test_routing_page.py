@@ -1,0 +1,38 @@
+"""The hybrid routing page through AppTest."""
+
+from advisor.prompt_files import PromptSet
+from tests.app.conftest import open_page
+
+
+def _metric(at, label):
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_sample_set_routes_with_the_default_policy(app):
+    at = open_page(app, "views/routing.py")
+    assert any("Routing **200 prompts** from the bundled sample set (200 labelled)" in c.value for c in at.caption)
+    assert _metric(at, "Sensitive to cloud") == "0"
+    assert _metric(at, "Detector recall").endswith("%")
+    assert any("cannot find people's names" in w.value for w in at.warning)
+    table = at.dataframe[-1].value
+    assert len(table) == 200 and set(table["route"]) == {"local", "cloud"}
+
+
+def test_switching_off_the_privacy_rule_shows_the_leak(app):
+    at = open_page(app, "views/routing.py")
+    at.toggle(key="rt.rule.privacy-split-then-tiered.0").set_value(False).run()
+    at.slider(key="rt.rule.privacy-split-then-tiered.1").set_value(0.0).run()  # everything to the cloud
+    assert int(_metric(at, "Sensitive to cloud")) > 20
+    assert len(at.get("plotly_chart")) == 2  # what leaks by type, and the frontier
+
+
+def test_pasted_prompts_and_a_bad_paste_keep_what_was_loaded(app):
+    at = open_page(app, "views/routing.py")
+    at.text_area(key="rt.paste").input("email me at a.b@example.com\nwhat is 2+2").run()
+    at.button(key="rt.action.paste").click().run()
+    assert at.session_state["rt.prompt_set"].prompts == ["email me at a.b@example.com", "what is 2+2"]
+    at.text_area(key="rt.paste").input("   \n  ").run()
+    at.button(key="rt.action.paste").click().run()
+    assert any("Nothing to route" in e.value and "already loaded are kept" in e.value for e in at.error)
+    assert len(at.session_state["rt.prompt_set"].prompts) == 2
+    assert isinstance(at.session_state["rt.prompt_set"], PromptSet)
