@@ -6,7 +6,7 @@ Pure Python, no UI: the Streamlit pages and the ``crossover`` CLI both call into
 from advisor.checklist import CHECKLIST, ChecklistStep, Factor
 from advisor.presets import Preset, get_preset, list_presets
 from advisor.scenario import Scenario, ScenarioError, allowed_values, load_scenario_file, parse_scenario
-from advisor.scoring import OPTIONS, Exclusion, FactorContribution, Option, Recommendation, Weights, recommend
+from advisor.scoring import OPTIONS, Exclusion, FactorContribution, Option, QualityEvidence, Recommendation, Weights, recommend
 from advisor.what_if import Flip, what_would_change
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "Flip",
     "Option",
     "Preset",
+    "QualityEvidence",
     "Recommendation",
     "Scenario",
     "ScenarioError",

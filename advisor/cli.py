@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from advisor.cost_cli import add_costs_command
+from advisor.eval_cli import add_eval_command
 from advisor.playground_cli import add_playground_commands
 from advisor.presets import get_preset, list_presets
 from advisor.route_cli import add_route_command
@@ -117,6 +118,7 @@ def _parser() -> argparse.ArgumentParser:
     add_costs_command(commands)
     add_playground_commands(commands)
     add_route_command(commands)
+    add_eval_command(commands)
 
     pre = commands.add_parser("presets", help="list the bundled example scenarios")
     pre.add_argument("--json", action="store_true", help="print the presets with their scenarios as JSON")

@@ -9,7 +9,18 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-__all__ = ["MAX_BYTES", "SAMPLE_PROMPTS", "PromptFileError", "PromptSet", "load_sample_prompts", "parse_prompt_file", "parse_pasted"]
+__all__ = [
+    "MAX_BYTES",
+    "SAMPLE_PROMPTS",
+    "PromptFileError",
+    "PromptSet",
+    "decode_upload",
+    "load_sample_prompts",
+    "parse_pasted",
+    "parse_prompt_file",
+    "read_csv_rows",
+    "read_jsonl_rows",
+]
 
 MAX_BYTES = 10 * 1024 * 1024
 SAMPLE_PROMPTS = Path(__file__).resolve().parents[1] / "assets" / "sample_prompts.jsonl"
@@ -46,7 +57,8 @@ def _label(value: object, where: str) -> bool | None:
     raise PromptFileError(f"{where}: 'sensitive' is {value!r}; use true or false (or leave it empty)")
 
 
-def _decode(name: str, data: bytes) -> str:
+def decode_upload(name: str, data: bytes) -> str:
+    """UTF-8 text of an uploaded file; too large, not UTF-8 or empty: a clear message."""
     if len(data) > MAX_BYTES:
         raise PromptFileError(f"{name} is {len(data) / 1024 / 1024:.1f} MB; the limit is 10 MB. Split it into smaller files.")
     try:
@@ -60,36 +72,45 @@ def _decode(name: str, data: bytes) -> str:
     return text
 
 
-def _from_csv(name: str, text: str) -> PromptSet:
+def read_csv_rows(name: str, text: str, fields: tuple[str, ...]) -> list[tuple[str, dict]]:
+    """CSV rows as (where, {field: value}) for the wanted fields; a 'prompt' column is required.
+
+    Column names match case-insensitively; missing optional fields are left out.
+    """
     reader = csv.DictReader(io.StringIO(text))
     columns = {c.strip().lower(): c for c in (reader.fieldnames or [])}
     if "prompt" not in columns:
         found = ", ".join(reader.fieldnames or []) or "none"
         raise PromptFileError(f"{name} has no 'prompt' column (its columns: {found}). Name the column with the prompts 'prompt'.")
-    prompts, labels = [], []
-    for row_number, row in enumerate(reader, start=2):
-        prompt = (row.get(columns["prompt"]) or "").strip()
-        if not prompt:
-            continue
-        prompts.append(prompt)
-        labels.append(_label(row.get(columns["sensitive"]) if "sensitive" in columns else None, f"{name} row {row_number}"))
-    return PromptSet(source=name, prompts=prompts, labels=labels)
+    return [(f"{name} row {number}", {f: row.get(columns[f]) for f in fields if f in columns})
+            for number, row in enumerate(reader, start=2)]
 
 
-def _from_jsonl(name: str, text: str) -> PromptSet:
-    prompts, labels = [], []
-    for line_number, line in enumerate(text.splitlines(), start=1):
+def read_jsonl_rows(name: str, text: str) -> list[tuple[str, dict]]:
+    """JSONL objects as (where, object); blank lines skipped, anything else must be a JSON object."""
+    rows = []
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise PromptFileError(f"{name} line {line_number} is not valid JSON ({exc.msg}). Each line must be one JSON object.") from None
-        if not isinstance(row, dict) or not isinstance(row.get("prompt"), str):
-            raise PromptFileError(f"{name} line {line_number} has no \"prompt\" text field. Each line needs {{\"prompt\": \"...\"}}.")
-        if row["prompt"].strip():
-            prompts.append(row["prompt"].strip())
-            labels.append(_label(row.get("sensitive"), f"{name} line {line_number}"))
+            raise PromptFileError(f"{name} line {number} is not valid JSON ({exc.msg}). Each line must be one JSON object.") from None
+        if not isinstance(row, dict):
+            raise PromptFileError(f"{name} line {number} is not a JSON object.")
+        rows.append((f"{name} line {number}", row))
+    return rows
+
+
+def _prompt_set(name: str, rows: list[tuple[str, dict]], jsonl: bool) -> PromptSet:
+    prompts, labels = [], []
+    for where, row in rows:
+        if jsonl and not isinstance(row.get("prompt"), str):
+            raise PromptFileError(f"{where} has no \"prompt\" text field. Each line needs {{\"prompt\": \"...\"}}.")
+        prompt = (row.get("prompt") or "").strip()
+        if prompt:
+            prompts.append(prompt)
+            labels.append(_label(row.get("sensitive"), where))
     return PromptSet(source=name, prompts=prompts, labels=labels)
 
 
@@ -101,12 +122,12 @@ def parse_prompt_file(name: str, data: bytes) -> PromptSet:
     Raises:
         PromptFileError: too large, not UTF-8, empty, no prompt column, a bad line or label.
     """
-    text = _decode(name, data)
+    text = decode_upload(name, data)
     suffix = Path(name).suffix.lower()
     if suffix == ".csv":
-        result = _from_csv(name, text)
+        result = _prompt_set(name, read_csv_rows(name, text, ("prompt", "sensitive")), jsonl=False)
     elif suffix in (".jsonl", ".ndjson"):
-        result = _from_jsonl(name, text)
+        result = _prompt_set(name, read_jsonl_rows(name, text), jsonl=True)
     elif suffix == ".txt":
         result = parse_pasted(text, source=name)
     else:

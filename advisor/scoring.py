@@ -24,6 +24,7 @@ from advisor.scenario import Scenario
 
 __all__ = [
     "OPTIONS",
+    "QualityEvidence",
     "Exclusion",
     "FactorContribution",
     "Option",
@@ -59,6 +60,25 @@ class Weights(BaseModel):
     def of(self, factor: Factor) -> float:
         """The weight of one factor."""
         return float(getattr(self, factor))
+
+
+class QualityEvidence(BaseModel):
+    """A measured accuracy gap between a local and a cloud model, from a task set."""
+
+    model_config = ConfigDict(frozen=True)
+
+    local_accuracy: float = Field(ge=0, le=1, allow_inf_nan=False)
+    cloud_accuracy: float = Field(ge=0, le=1, allow_inf_nan=False)
+    local_backend: str
+    cloud_backend: str
+    task_set: str
+    measured_on: str
+    tasks: int = Field(ge=1)
+
+    @property
+    def gap(self) -> float:
+        """Local minus cloud accuracy (negative: the cloud model did better)."""
+        return self.local_accuracy - self.cloud_accuracy
 
 
 class FactorContribution(BaseModel):
@@ -273,6 +293,24 @@ _QUALITY = {
     "standard": Lean(0.0, 0.3, 0.1, "Standard quality: open models are good enough on narrow tasks."),
 }
 
+# Measured gap (local minus cloud accuracy): level or better leans local, 25 points behind
+# is as strong a case for the cloud as asking for frontier quality.
+_QUALITY_GAP_ANCHORS = (
+    (-0.25, 1.0, -0.8, 0.3),
+    (-0.10, 0.4, -0.2, 0.3),
+    (0.0, 0.0, 0.6, 0.2),
+)
+
+
+def _measured_quality(evidence: QualityEvidence) -> Lean:
+    cloud, local, hybrid = _interpolate(evidence.gap, _QUALITY_GAP_ANCHORS)
+    verdict = "leans cloud" if cloud > local else "local is good enough"
+    return Lean(cloud, local, hybrid,
+                f"Measured on {evidence.task_set} ({evidence.measured_on}, {evidence.tasks} tasks): local "
+                f"{evidence.local_accuracy:.0%} vs cloud {evidence.cloud_accuracy:.0%} accuracy, a gap of "
+                f"{abs(evidence.gap) * 100:.0f} points: {verdict}.")
+
+
 _LOAD = {
     "spiky": Lean(0.8, -0.6, 0.3, "Spiky load: an API absorbs peaks, local hardware must be sized for them."),
     "unknown": Lean(0.6, -0.4, 0.0, "Unknown load: an API needs no capacity planning while you learn it."),
@@ -280,8 +318,11 @@ _LOAD = {
 }
 
 
-def factor_leans(scenario: Scenario) -> dict[Factor, Lean]:
-    """Every factor's lean for the scenario, in checklist order."""
+def factor_leans(scenario: Scenario, evidence: QualityEvidence | None = None) -> dict[Factor, Lean]:
+    """Every factor's lean for the scenario, in checklist order.
+
+    Measured quality evidence, when given, replaces the scenario's stated quality need.
+    """
     return {
         "volume": _volume(scenario),
         "privacy": _privacy(scenario),
@@ -289,7 +330,7 @@ def factor_leans(scenario: Scenario) -> dict[Factor, Lean]:
         "team": _TEAM[scenario.team],
         "horizon": _horizon(scenario),
         "customization": _customization(scenario),
-        "quality": _QUALITY[scenario.quality_need],
+        "quality": _measured_quality(evidence) if evidence else _QUALITY[scenario.quality_need],
         "load": _LOAD[scenario.load_pattern],
     }
 
@@ -309,18 +350,19 @@ def _exclusions(s: Scenario) -> list[Exclusion]:
     return []
 
 
-def recommend(scenario: Scenario, weights: Weights | None = None) -> Recommendation:
+def recommend(scenario: Scenario, weights: Weights | None = None, evidence: QualityEvidence | None = None) -> Recommendation:
     """Score cloud, local and hybrid for a scenario.
 
     Args:
         scenario: The workload.
         weights: How much each factor counts; the defaults when omitted.
+        evidence: A measured local-vs-cloud accuracy gap for the quality factor.
 
     Returns:
         Scores 0..100, the winner and runner-up, and per-factor points with reasons.
     """
     weights = weights or Weights()
-    leans = factor_leans(scenario)
+    leans = factor_leans(scenario, evidence)
     total_weight = sum(weights.of(f) for f in leans)
     factors: list[FactorContribution] = []
     raw = {option: 50.0 for option in OPTIONS}

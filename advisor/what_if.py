@@ -9,7 +9,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from advisor.scenario import Scenario
-from advisor.scoring import Option, Weights, recommend
+from advisor.scoring import Option, QualityEvidence, Weights, recommend
 
 __all__ = ["Flip", "what_would_change"]
 
@@ -55,13 +55,14 @@ _CHOICES: dict[str, tuple[Sequence[Any], Callable[[Any], str]]] = {
 }
 
 
-def _winner(scenario: Scenario, field: str, value: Any, weights: Weights) -> Option:
-    return recommend(scenario.model_copy(update={field: value}), weights).recommendation
+def _winner(scenario: Scenario, field: str, value: Any, weights: Weights, evidence: QualityEvidence | None = None) -> Option:
+    return recommend(scenario.model_copy(update={field: value}), weights, evidence).recommendation
 
 
-def _boundary(scenario: Scenario, field: str, inside: float, outside: float, weights: Weights) -> float:
+def _boundary(scenario: Scenario, field: str, inside: float, outside: float, weights: Weights,
+              evidence: QualityEvidence | None = None) -> float:
     """Narrow [inside, outside] to the first value at which the winner differs."""
-    base = _winner(scenario, field, inside, weights)
+    base = _winner(scenario, field, inside, weights, evidence)
     integral = isinstance(getattr(scenario, field), int)
     for _ in range(60):
         if integral and abs(outside - inside) <= 1:
@@ -70,7 +71,7 @@ def _boundary(scenario: Scenario, field: str, inside: float, outside: float, wei
             break
         middle = (inside + outside) / 2
         middle = round(middle) if integral else middle
-        if _winner(scenario, field, middle, weights) == base:
+        if _winner(scenario, field, middle, weights, evidence) == base:
             inside = middle
         else:
             outside = middle
@@ -78,7 +79,8 @@ def _boundary(scenario: Scenario, field: str, inside: float, outside: float, wei
     return int(outside) if integral else outside
 
 
-def _numeric_flips(scenario: Scenario, field: str, weights: Weights, current_winner: Option) -> list[Flip]:
+def _numeric_flips(scenario: Scenario, field: str, weights: Weights, current_winner: Option,
+                   evidence: QualityEvidence | None = None) -> list[Flip]:
     grid, describe = _NUMERIC[field]
     current = getattr(scenario, field)
     integral = isinstance(current, int)
@@ -90,9 +92,9 @@ def _numeric_flips(scenario: Scenario, field: str, weights: Weights, current_win
         previous = current
         for candidate in candidates:
             value = int(candidate) if integral else float(candidate)
-            if _winner(scenario, field, value, weights) != current_winner:
-                boundary = _boundary(scenario, field, previous, value, weights)
-                new_winner = _winner(scenario, field, boundary, weights)
+            if _winner(scenario, field, value, weights, evidence) != current_winner:
+                boundary = _boundary(scenario, field, previous, value, weights, evidence)
+                new_winner = _winner(scenario, field, boundary, weights, evidence)
                 bound = "or more" if direction == "up" else "or less"
                 flips.append(
                     Flip(
@@ -108,27 +110,30 @@ def _numeric_flips(scenario: Scenario, field: str, weights: Weights, current_win
     return flips
 
 
-def what_would_change(scenario: Scenario, weights: Weights | None = None) -> list[Flip]:
+def what_would_change(scenario: Scenario, weights: Weights | None = None, evidence: QualityEvidence | None = None) -> list[Flip]:
     """Find, for each input alone, the nearest change that gives a different winner.
 
     Args:
         scenario: The current scenario.
         weights: The factor weights in force.
+        evidence: Measured quality evidence in force, if any (then quality_need is not varied).
 
     Returns:
         Flips for numeric inputs (nearest boundary up and down) and for choices (each
         alternative that changes the winner). Empty when no single change flips it.
     """
     weights = weights or Weights()
-    current_winner = recommend(scenario, weights).recommendation
+    current_winner = recommend(scenario, weights, evidence).recommendation
     flips: list[Flip] = []
     for field in _NUMERIC:
-        flips.extend(_numeric_flips(scenario, field, weights, current_winner))
+        flips.extend(_numeric_flips(scenario, field, weights, current_winner, evidence))
     for field, (values, describe) in _CHOICES.items():
+        if field == "quality_need" and evidence is not None:
+            continue  # the measured gap, not the stated need, decides quality
         for value in values:
             if value == getattr(scenario, field):
                 continue
-            new_winner = _winner(scenario, field, value, weights)
+            new_winner = _winner(scenario, field, value, weights, evidence)
             if new_winner != current_winner:
                 flips.append(
                     Flip(

@@ -82,6 +82,7 @@ def _forget_widgets(prefix: str) -> None:
 
 COSTS_KEY = "crossover.cost_assumptions"
 THROUGHPUT_LABEL_KEY = "crossover.throughput_label"
+EVIDENCE_KEY = "crossover.quality_evidence"
 COSTS_ERROR_KEY = "crossover.cost_error"
 COST_PREFIX = "cost."
 # Choosing another GPU or model brings back the catalog's figures for what depends on it.
@@ -151,8 +152,9 @@ def set_price_override(ref: str, override: dict[str, float] | None) -> None:
 
 # Streamlit drops a widget's value when its page is not shown. These prefixes hold page
 # inputs (never an API key: those stay widget-only, see KEEP_OUT).
-KEEP_PREFIXES = ("pg.", "costs.override.", "rt.")
-KEEP_OUT = ("pg.key.", "rt.action.", "rt.prompt_set", "rt.facts_cache", "rt.input_error")
+KEEP_PREFIXES = ("pg.", "costs.override.", "rt.", "ev.")
+KEEP_OUT = ("pg.key.", "rt.action.", "rt.prompt_set", "rt.facts_cache", "rt.input_error",
+            "ev.action.", "ev.task_set", "ev.input_error", "ev.job")
 
 
 def keep_page_inputs() -> None:
@@ -168,3 +170,8 @@ def _is_button(name: str) -> bool:
     return name in {"pg.run", "pg.tally.csv", "pg.tally.json", "costs.override.apply", "costs.override.clear"} or name.startswith(
         ("pg.vote.", "pg.use_throughput.")
     )
+
+
+def quality_evidence():  # -> QualityEvidence | None
+    """The measured accuracy gap chosen on the Quality check page, if any."""
+    return st.session_state.get(EVIDENCE_KEY)

@@ -15,5 +15,6 @@ st.navigation(
         st.Page("views/costs.py", title="Costs", icon=":material/payments:", url_path="costs"),
         st.Page("views/playground.py", title="Playground", icon=":material/compare_arrows:", url_path="playground"),
         st.Page("views/routing.py", title="Hybrid routing", icon=":material/alt_route:", url_path="routing"),
+        st.Page("views/evaluation.py", title="Quality check", icon=":material/fact_check:", url_path="quality"),
     ]
 ).run()

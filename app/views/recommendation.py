@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from advisor import CHECKLIST, Flip, Scenario, Weights, recommend, what_would_change
+from advisor import CHECKLIST, Flip, QualityEvidence, Scenario, Weights, recommend, what_would_change
 from app import state
 from app.components.charts import factor_contributions, option_scores
 from app.components.labels import FACTOR_LABELS, OPTION_LABELS
@@ -12,9 +12,10 @@ from app.components.widgets import scenario_summary
 
 
 @st.cache_data(max_entries=512, show_spinner="Looking for the inputs that would change the answer…")
-def _flips(scenario_json: str, weights_json: str) -> list[Flip]:
+def _flips(scenario_json: str, weights_json: str, evidence_json: str | None) -> list[Flip]:
     # ~100 ms of re-scoring; cached so moving a weight back and forth stays instant.
-    return what_would_change(Scenario.model_validate_json(scenario_json), Weights.model_validate_json(weights_json))
+    evidence = QualityEvidence.model_validate_json(evidence_json) if evidence_json else None
+    return what_would_change(Scenario.model_validate_json(scenario_json), Weights.model_validate_json(weights_json), evidence)
 
 
 def _assumptions_panel() -> None:
@@ -43,8 +44,8 @@ def _assumptions_panel() -> None:
 def recommendation_page() -> None:
     """Show the winner, the runner-up and why, the factor chart, and what would flip it."""
     st.title("Recommendation")
-    scenario, weights = state.scenario(), state.weights()
-    result = recommend(scenario, weights)
+    scenario, weights, evidence = state.scenario(), state.weights(), state.quality_evidence()
+    result = recommend(scenario, weights, evidence)
     winner = OPTION_LABELS[result.recommendation]
 
     st.caption(scenario_summary(scenario, state.loaded_preset_name()))
@@ -69,6 +70,12 @@ def recommendation_page() -> None:
     if result.runner_up and result.margin < 3:
         st.info("The top two are within 3 points: treat this as a close call and look at the cost model before deciding.")
 
+    if evidence:
+        st.info(f"**Quality is measured, not guessed:** {evidence.local_backend} {evidence.local_accuracy:.0%} vs "
+                f"{evidence.cloud_backend} {evidence.cloud_accuracy:.0%} on {evidence.task_set} ({evidence.measured_on}).",
+                icon=":material/science:")
+        st.button("Go back to the stated quality need", key="recommendation.forget_evidence",
+                  on_click=lambda: st.session_state.pop(state.EVIDENCE_KEY, None))
     _assumptions_panel()
 
     left, right = st.columns([2, 3])
@@ -76,7 +83,7 @@ def recommendation_page() -> None:
         st.markdown("#### Scores")
         st.plotly_chart(option_scores(result), use_container_width=True, key="chart.scores")
         st.markdown("#### What would change the answer")
-        flips = _flips(scenario.model_dump_json(), weights.model_dump_json())
+        flips = _flips(scenario.model_dump_json(), weights.model_dump_json(), evidence.model_dump_json() if evidence else None)
         if flips:
             st.markdown("\n".join(f"- {flip.sentence}" for flip in flips))
         else:

@@ -220,3 +220,30 @@ def test_route_with_a_policy_file_and_scenario(tmp_path):
 def test_route_bad_input_exits_2(args, message):
     result = run("route", *args)
     assert result.returncode == 2 and message in result.stderr
+
+
+def test_eval_json_contract(tmp_path, llama_server_url):
+    tasks = tmp_path / "tasks.jsonl"
+    tasks.write_text('{"prompt": "What is the capital of France? One word.", "expected": "Paris"}\n'
+                     '{"prompt": "How many legs does a spider have? A number.", "expected": "8"}\n')
+    result = run("eval", "--tasks", str(tasks), "--backend", "local", "--backend", "openai", "--base-url", llama_server_url,
+                 "--model", "smollm2", "--max-tokens", "8", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert len(data) == 2
+    for side in data.values():
+        assert {"accuracy", "ci95", "n", "errors", "p50_ms", "p90_ms", "cost_per_1k_usd"} <= set(side)
+        assert side["n"] + side["errors"] == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--tasks", "nope.jsonl"], "no such file"),
+        (["--tasks", "assets/sample_prompts.jsonl"], "needs an expected answer"),
+        (["--tasks", "assets/eval_tasks.jsonl", "--base-url", "http://x"], "must follow a --backend openai"),
+    ],
+)
+def test_eval_bad_input_exits_2(args, message):
+    result = run("eval", *args)
+    assert result.returncode == 2 and message in result.stderr

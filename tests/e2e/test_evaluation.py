@@ -1,0 +1,54 @@
+"""The Quality check page in real Chromium: a bad task file, then a small run against two backends."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.helpers import wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+
+def test_quality_check_run_and_use_in_the_decision(page: Page, llama_server_url, shots, tmp_path):
+    page.goto("/quality")
+    wait_for_app(page)
+    expect(page.get_by_text("40 tasks from the bundled example set (40 tasks).")).to_be_visible()
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"prompt": "q", "expected": "a", "check": "fuzzy"}\n')
+    page.get_by_role("tab", name="Upload a task set").click()
+    uploader = page.locator('[data-testid="stFileUploaderDropzoneInput"]').first
+    uploader.set_input_files(str(bad))
+    wait_for_app(page)
+    expect(page.get_by_text(re.compile(r"unknown check 'fuzzy'.*Nothing ran; the task set already loaded is kept"))).to_be_visible()
+    expect(page.get_by_text("40 tasks from the bundled example set (40 tasks).")).to_be_visible()
+
+    small = tmp_path / "small.jsonl"
+    small.write_text('{"prompt": "What is the capital of France? One word.", "expected": "Paris"}\n'
+                     '{"prompt": "Is this review positive or negative? One word. Review: I love it!", "expected": "positive"}\n'
+                     '{"prompt": "Reply with JSON only, like {\\"city\\": \\"...\\"}. Text: shipped to Berlin.", "expected": "Berlin", "check": "json_field:city"}\n')
+    uploader.set_input_files(str(small))
+    wait_for_app(page)
+    expect(page.get_by_text("3 tasks from small.jsonl.")).to_be_visible()
+    server = page.get_by_label("Another OpenAI-compatible server (optional)")
+    server.fill(llama_server_url)
+    server.press("Enter")
+    wait_for_app(page)
+    model = page.get_by_label("Its model name")
+    model.fill("smollm2")
+    model.press("Enter")
+    wait_for_app(page)
+    page.get_by_role("button", name="Run", exact=True).click()
+    expect(page.get_by_role("heading", name="Results")).to_be_visible(timeout=120_000)
+    wait_for_app(page)
+    expect(page.get_by_text(re.compile(r"minus .* points \(95% interval .*\), (larger than the noise|within the noise)"))).to_be_visible()
+    chart = page.get_by_test_id("stPlotlyChart")
+    expect(chart.locator(".scatterlayer .trace")).to_have_count(2)
+    page.screenshot(path=shots / "quality-check.png")
+
+    page.get_by_role("button", name="Use this gap in the decision").click()
+    wait_for_app(page)
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Recommendation").click()
+    wait_for_app(page)
+    expect(page.get_by_text(re.compile(r"Quality is measured, not guessed: .* on small\.jsonl"))).to_be_visible()
