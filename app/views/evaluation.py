@@ -169,6 +169,9 @@ def _results(job: EvalJob) -> None:
             row[f"{label}: answer"] = None if result is None else result.answer
             row[f"{label}: result"] = verdict
             row[f"{label}: why"] = None if result is None else (result.error or result.detail)
+            row[f"{label}: ms"] = None if result is None else result.e2e_ms
+            row[f"{label}: tokens"] = None if result is None or result.output_tokens is None else f"{result.input_tokens} in / {result.output_tokens} out"
+            row[f"{label}: cost"] = None if result is None else result.cost_usd
         rows.append(row)
     table = pd.DataFrame(rows)
     st.dataframe(table, hide_index=True, use_container_width=True, height=360)

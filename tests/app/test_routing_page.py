@@ -36,3 +36,13 @@ def test_pasted_prompts_and_a_bad_paste_keep_what_was_loaded(app):
     assert any("Nothing to route" in e.value and "already loaded are kept" in e.value for e in at.error)
     assert len(at.session_state["rt.prompt_set"].prompts) == 2
     assert isinstance(at.session_state["rt.prompt_set"], PromptSet)
+
+
+def test_run_for_real_sends_a_prompt_along_its_route(app):
+    at = open_page(app, "views/routing.py")
+    local_index = 1  # sample prompt #2, "What is your return policy…": simple, not sensitive -> local
+    at.multiselect(key="rt.real").select(local_index).run()
+    at.button(key="rt.action.run_real").click().run(timeout=120)
+    assert not at.exception
+    assert any(m.value.startswith(f"**#{local_index + 1} → local**") for m in at.markdown)
+    assert any("first token" in c.value and "cost $" in c.value for c in at.caption)

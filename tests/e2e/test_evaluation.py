@@ -34,6 +34,9 @@ def test_quality_check_run_and_use_in_the_decision(page: Page, llama_server_url,
     server = page.get_by_label("Another OpenAI-compatible server (optional)")
     server.fill(llama_server_url)
     server.press("Enter")
+    # Wait until the rerun has put the server on "Run on" before typing on, or the next
+    # rerun would carry the browser's older selection back.
+    expect(page.get_by_text(f"OpenAI-compatible server {llama_server_url}", exact=True)).to_be_visible()
     wait_for_app(page)
     model = page.get_by_label("Its model name")
     model.fill("smollm2")

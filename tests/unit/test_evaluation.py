@@ -121,3 +121,14 @@ def test_a_measured_gap_drives_the_quality_factor():
     assert quality(recommend(scenario, evidence=no_gap))["local"] > quality(recommend(scenario, evidence=big_gap))["local"]
     reason = next(c.reason for c in recommend(scenario, evidence=big_gap).factors if c.factor == "quality")
     assert "Measured on tickets (2026-11-25, 40 tasks): local 55% vs cloud 90%" in reason
+
+
+def test_judge_checks_go_through_the_judge_model_and_show_its_reasons():
+    from advisor.evaluation import TaskSet
+
+    tasks = TaskSet(source="t", tasks=[Task(prompt="What is the capital of France?", expected="Paris", check="judge")])
+    local = LocalGGUFBackend(n_ctx=1024)
+    results, _ = run_eval(tasks, [local], max_tokens=8, judge=local)
+    (result,) = results
+    assert result.passed is not None  # graded (pass or fail), not an error
+    assert result.detail.startswith("judge:") or "did not answer PASS or FAIL" in result.detail
