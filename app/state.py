@@ -150,26 +150,26 @@ def set_price_override(ref: str, override: dict[str, float] | None) -> None:
 
 # --- Keeping page inputs across page switches ---------------------------------------------
 
-# Streamlit drops a widget's value when its page is not shown. These prefixes hold page
-# inputs (never an API key: those stay widget-only, see KEEP_OUT).
-KEEP_PREFIXES = ("pg.", "costs.override.", "rt.", "ev.")
-KEEP_OUT = ("pg.key.", "rt.action.", "rt.prompt_set", "rt.facts_cache", "rt.input_error",
-            "ev.action.", "ev.task_set", "ev.input_error", "ev.job")
+# Streamlit drops a widget's value when its page is not shown. Each page's inputs live under
+# its own prefix and are kept for the session (in memory only; an API key typed on the
+# Playground included, so other pages can use it). Buttons and uploaders cannot be given
+# a value: their keys contain ".action." and are left alone.
+PAGE_INPUT_PREFIXES: dict[str, str] = {"playground": "pg.", "routing": "rt.", "quality": "ev.", "costs": "costs.override."}
+ACTION_MARK = ".action."
 
 
-def keep_page_inputs() -> None:
-    """Re-assign kept inputs each run, which makes Streamlit keep them when their page is hidden."""
+def keep_page_inputs(shown_page: str) -> None:
+    """Keep the inputs of every page but the one being shown.
+
+    Re-assigning a key makes Streamlit keep it while its widget is not drawn. The page being
+    shown is left out on purpose: re-assigning a live widget would push its last value back
+    to the browser and overwrite whatever the user is typing there.
+    """
+    hidden = tuple(prefix for page, prefix in PAGE_INPUT_PREFIXES.items() if page != shown_page)
     for key in list(st.session_state):
         name = str(key)
-        if name.startswith(KEEP_PREFIXES) and not name.startswith(KEEP_OUT) and not _is_button(name):
+        if name.startswith(hidden) and ACTION_MARK not in name:
             st.session_state[key] = st.session_state[key]
-
-
-def _is_button(name: str) -> bool:
-    # Buttons and download buttons cannot be given a value.
-    return name in {"pg.run", "pg.tally.csv", "pg.tally.json", "costs.override.apply", "costs.override.clear"} or name.startswith(
-        ("pg.vote.", "pg.use_throughput.")
-    )
 
 
 def quality_evidence():  # -> QualityEvidence | None

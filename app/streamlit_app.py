@@ -5,9 +5,8 @@ import streamlit as st
 from app.state import keep_page_inputs
 
 st.set_page_config(page_title="Crossover", page_icon=":material/balance:", layout="wide")
-keep_page_inputs()
 
-st.navigation(
+page = st.navigation(
     [
         st.Page("views/home.py", title="Start", icon=":material/home:", default=True),
         st.Page("views/checklist.py", title="Checklist", icon=":material/checklist:", url_path="checklist"),
@@ -17,4 +16,6 @@ st.navigation(
         st.Page("views/routing.py", title="Hybrid routing", icon=":material/alt_route:", url_path="routing"),
         st.Page("views/evaluation.py", title="Quality check", icon=":material/fact_check:", url_path="quality"),
     ]
-).run()
+)
+keep_page_inputs(shown_page=page.url_path)
+page.run()

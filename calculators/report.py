@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from typing import Literal
 
@@ -240,7 +241,7 @@ def _notes(scenario: Scenario, a: CostAssumptions, local: LocalCost, cloud: list
     if a.gpus_fixed is not None and not math.isinf(units.requests_per_replica):
         capacity = units.requests_per_replica * a.gpus_fixed / units.gpus_per_replica
         if scenario.requests_per_month > capacity:
-            needed = int(local_gpus(scenario.requests_per_month, units.__class__(**{**units.__dict__, "gpus_fixed": None})))
+            needed = int(local_gpus(scenario.requests_per_month, dataclasses.replace(units, gpus_fixed=None)))
             notes.append(
                 f"{a.gpus_fixed} fixed GPUs serve about {capacity:,.0f} requests a month at the utilisation target; "
                 f"this volume needs {needed} by the capacity model."

@@ -107,13 +107,13 @@ def _cloud_inputs(a: CostAssumptions) -> None:
         price_in = left.number_input("Input", min_value=0.0, max_value=10_000.0, step=0.1, key="costs.override.in")
         price_out = right.number_input("Output", min_value=0.0, max_value=10_000.0, step=0.1, key="costs.override.out")
         apply, clear = st.columns(2)
-        if apply.button("Apply prices", key="costs.override.apply", use_container_width=True):
+        if apply.button("Apply prices", key="costs.action.apply_prices", use_container_width=True):
             if not ref.strip():
                 st.error("Name the model first, e.g. openai:gpt-4o or my-vllm:llama-70b.")
             else:
                 state.set_price_override(ref.strip(), {"input_per_mtok": price_in, "output_per_mtok": price_out})
                 st.rerun()
-        if clear.button("Clear", key="costs.override.clear", use_container_width=True,
+        if clear.button("Clear", key="costs.action.clear_prices", use_container_width=True,
                         disabled=ref.strip() not in a.price_overrides):
             state.set_price_override(ref.strip(), None)
             st.rerun()

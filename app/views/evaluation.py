@@ -188,6 +188,8 @@ def _results(job: EvalJob) -> None:
         use.button("Use this gap in the decision", key="ev.action.use",
                    on_click=lambda: st.session_state.__setitem__(state.EVIDENCE_KEY, evidence),
                    help="The recommendation's quality factor then uses this measured gap instead of the stated need.")
+        if state.quality_evidence() == evidence:
+            st.success("The recommendation's quality factor now uses this measured gap.", icon=":material/check:")
     if job.timing and job.timing["wall_s"] > 0:
         st.caption(f"Ran in {job.timing['wall_s']:,.1f} s.")
 
@@ -235,7 +237,8 @@ def evaluation_page() -> None:
     if st.button("Run", type="primary", key="ev.action.run", disabled=busy or not chosen, icon=":material/play_arrow:"):
         _start(tasks, chosen, judge_index, int(max_tokens))
         st.rerun()
-    _progress()
+    if job is not None and (job.running or not job.shown):
+        _progress()  # drawn only while there is progress to show, so its timer stops afterwards
     job = st.session_state.get(JOB_KEY)
     if job is not None and not job.running:
         _results(job)

@@ -178,7 +178,7 @@ def _results() -> None:
                 st.markdown(runs[side_index][-1].text or "_(no answer)_")
         buttons = st.columns(4)
         for column, (choice, label) in zip(buttons, VOTES.items(), strict=True):
-            column.button(label, key=f"pg.vote.{choice}", on_click=_vote, args=(choice,), use_container_width=True)
+            column.button(label, key=f"pg.action.vote.{choice}", on_click=_vote, args=(choice,), use_container_width=True)
         return
     if last["blind"]:
         vote = st.session_state.get(TALLY_KEY, [{}])[-1]
@@ -193,7 +193,7 @@ def _results() -> None:
             if len(runs[index]) > 1:
                 repeat_summary(runs[index])
             if configs[index].kind == "local" and result.ok and result.decode_tokens_per_s:
-                st.button(f"Use {result.decode_tokens_per_s:,.1f} tokens/s in the cost model", key=f"pg.use_throughput.{index}",
+                st.button(f"Use {result.decode_tokens_per_s:,.1f} tokens/s in the cost model", key=f"pg.action.use_throughput.{index}",
                           on_click=_use_throughput, args=(result,),
                           help="Sets the Costs page's throughput per replica, labelled with this machine. "
                                "It is one sequence on this CPU: a GPU server batching many requests does far more.")
@@ -210,9 +210,9 @@ def _tally() -> None:
     frame = tally_frame(votes)
     st.dataframe(frame.groupby("winner").size().rename("votes").reset_index(), hide_index=True)
     left, right = st.columns(2)
-    left.download_button("Download votes (CSV)", frame.to_csv(index=False), "crossover-votes.csv", "text/csv", key="pg.tally.csv")
+    left.download_button("Download votes (CSV)", frame.to_csv(index=False), "crossover-votes.csv", "text/csv", key="pg.action.tally_csv")
     right.download_button("Download votes (JSON)", json.dumps(votes, indent=2), "crossover-votes.json", "application/json",
-                          key="pg.tally.json")
+                          key="pg.action.tally_json")
 
 
 def playground_page() -> None:
@@ -247,7 +247,7 @@ def playground_page() -> None:
             "threads outnumber cores, so the figures will be low: switch on **One after the other** for clean numbers.",
             icon=":material/speed:",
         )
-    if st.button("Run", type="primary", key="pg.run", icon=":material/play_arrow:"):
+    if st.button("Run", type="primary", key="pg.action.run", icon=":material/play_arrow:"):
         prompt = st.session_state.get("pg.prompt", "").strip()
         if not prompt:
             st.error("Type a prompt first.")

@@ -54,7 +54,7 @@ def test_own_prices_are_marked(app):
     at.text_input(key="costs.override.ref").input("my-vllm:llama-70b")
     at.number_input(key="costs.override.in").set_value(0.5)
     at.number_input(key="costs.override.out").set_value(0.8)
-    at.button(key="costs.override.apply").click().run()
+    at.button(key="costs.action.apply_prices").click().run()
     assumptions = at.session_state[COSTS_KEY]
     assert "my-vllm:llama-70b" in assumptions.cloud_models
     table = at.dataframe[-1].value

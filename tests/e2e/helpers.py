@@ -4,9 +4,11 @@ READY = '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test
 
 
 def wait_for_app(page: Page, timeout: float = 30_000) -> None:
-    """Wait until the script has finished its rerun and nothing is pending."""
+    """Wait until the script has finished its rerun, nothing is pending and no stale copy of
+    an element from the previous run is still on the page."""
     page.wait_for_selector(READY, state="attached", timeout=timeout)
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=timeout)
+    expect(page.locator('[data-stale="true"]')).to_have_count(0, timeout=timeout)
 
 
 def set_number(page: Page, label: str, value: int | float) -> None:
