@@ -13,6 +13,8 @@ COPY pyproject.toml README.md ./
 COPY advisor advisor
 COPY calculators calculators
 COPY inference inference
+COPY charts charts
+COPY decisions decisions
 COPY app app
 RUN CMAKE_BUILD_PARALLEL_LEVEL=$(nproc) pip wheel --wheel-dir /wheels .
 

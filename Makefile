@@ -9,8 +9,10 @@ PORT ?= 8501
 export CMAKE_BUILD_PARALLEL_LEVEL ?= $(shell nproc 2>/dev/null || echo 2)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM := /usr/bin/chromium
+# The storage tests start a throw-away PostgreSQL server from Debian's package (tests/postgres_peer.py).
+PG_CTL = $(firstword $(wildcard /usr/lib/postgresql/*/bin/pg_ctl))
 
-.PHONY: run test test-unit test-e2e bench install install-dev chromium clean
+.PHONY: run test test-unit test-e2e bench install install-dev chromium postgresql clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -34,13 +36,19 @@ $(CHROMIUM):
 
 chromium: $(CHROMIUM)
 
+postgresql:
+	@if [ -z "$(PG_CTL)" ]; then \
+		$(SUDO) apt-get update && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql; \
+	fi
+
 run: install
 	$(PY) -m streamlit run app/streamlit_app.py --server.address 127.0.0.1 --server.port $(PORT)
 
-test: install-dev chromium
+test: install-dev chromium postgresql
 	$(PY) -m pytest
 
-test-unit: install-dev
+test-unit: install-dev postgresql
 	$(PY) -m pytest tests/unit tests/app
 
 test-e2e: install-dev chromium

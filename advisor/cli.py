@@ -15,10 +15,12 @@ from advisor.cost_cli import add_costs_command
 from advisor.eval_cli import add_eval_command
 from advisor.playground_cli import add_playground_commands
 from advisor.presets import get_preset, list_presets
+from advisor.providers_cli import add_providers_command
 from advisor.route_cli import add_route_command
 from advisor.scenario import Scenario, ScenarioError, load_scenario_file
 from advisor.scoring import OPTIONS, Recommendation, recommend
 from advisor.what_if import what_would_change
+from decisions.report_cli import add_report_command
 
 __all__ = ["main"]
 
@@ -119,6 +121,8 @@ def _parser() -> argparse.ArgumentParser:
     add_playground_commands(commands)
     add_route_command(commands)
     add_eval_command(commands)
+    add_report_command(commands)
+    add_providers_command(commands)
 
     pre = commands.add_parser("presets", help="list the bundled example scenarios")
     pre.add_argument("--json", action="store_true", help="print the presets with their scenarios as JSON")

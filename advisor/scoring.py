@@ -14,13 +14,14 @@ Hard constraints are separate: an option they rule out scores 0 and cannot win.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from advisor.checklist import Factor
-from advisor.scenario import Scenario
+from advisor.scenario import Regulation, Scenario
 
 __all__ = [
     "OPTIONS",
@@ -347,7 +348,23 @@ def _exclusions(s: Scenario) -> list[Exclusion]:
                 reason=f"Every request carries data under {rules}; cloud-only would send all of it out.",
             )
         ]
+    if s.regulations and s.sensitive_share > 0 and not _any_compatible(tuple(sorted(s.regulations))):
+        rules = ", ".join(_REGULATION_LABELS[r] for r in s.regulations)
+        return [
+            Exclusion(
+                option="cloud",
+                reason=f"No cloud offering in Crossover's provider table is compatible with {rules} "
+                       "(see the provider facts on the Checklist's privacy step); cloud-only would send that data out.",
+            )
+        ]
     return []
+
+
+@lru_cache(maxsize=256)
+def _any_compatible(regulations: tuple[Regulation, ...]) -> bool:
+    from advisor.providers import compatible_offerings
+
+    return any(v.compatible for v in compatible_offerings(regulations))
 
 
 def recommend(scenario: Scenario, weights: Weights | None = None, evidence: QualityEvidence | None = None) -> Recommendation:

@@ -37,7 +37,7 @@ def weights() -> Weights:
 
 
 def loaded_preset_name() -> str | None:
-    """The preset the scenario started from, if any."""
+    """Where the scenario came from ("from preset ...", "opened from a shared link"...), if known."""
     return st.session_state.get(PRESET_KEY)
 
 
@@ -58,7 +58,8 @@ def input_error() -> str | None:
 def load_preset(preset: Preset) -> None:
     """Replace the scenario with a preset's and redraw every input from it."""
     st.session_state[SCENARIO_KEY] = preset.scenario
-    st.session_state[PRESET_KEY] = preset.name
+    st.session_state[PRESET_KEY] = f"from preset {preset.name}"
+    st.session_state.pop("crossover.open_scenario", None)
     _forget_widgets(INPUT_PREFIX)
 
 
@@ -150,28 +151,101 @@ def set_price_override(ref: str, override: dict[str, float] | None) -> None:
 
 # --- Keeping page inputs across page switches ---------------------------------------------
 
-# Streamlit drops a widget's value when its page is not shown. Each page's inputs live under
-# its own prefix and are kept for the session (in memory only; an API key typed on the
-# Playground included, so other pages can use it). Buttons and uploaders cannot be given
-# a value: their keys contain ".action." and are left alone.
-PAGE_INPUT_PREFIXES: dict[str, str] = {"playground": "pg.", "routing": "rt.", "quality": "ev.", "costs": "costs.override."}
+# Streamlit drops a widget's value when its page is not shown: on a page change it removes
+# the old page's widget state before the new page's script starts. Each page's inputs live
+# under its own prefix; every run copies their values to a plain dict in the session (in
+# memory only; an API key typed on the Playground included, so other pages can use it), and
+# puts back any that Streamlit dropped before the page draws its widgets again. Buttons,
+# uploaders and tables cannot be given a value: their keys contain ".action." and are left alone.
+PAGE_INPUT_PREFIXES: dict[str, str] = {
+    "playground": "pg.", "routing": "rt.", "quality": "ev.", "costs": "costs.override.", "library": "lib.", "compare": "cmp.", "report": "rep.",
+}
 ACTION_MARK = ".action."
+KEPT_KEY = "crossover.kept_inputs"
 
 
 def keep_page_inputs(shown_page: str) -> None:
-    """Keep the inputs of every page but the one being shown.
+    """Remember every page's inputs; put back the shown page's that Streamlit dropped.
 
-    Re-assigning a key makes Streamlit keep it while its widget is not drawn. The page being
-    shown is left out on purpose: re-assigning a live widget would push its last value back
-    to the browser and overwrite whatever the user is typing there.
+    They are put back in the run that draws their widgets, so Streamlit sends the value to
+    the browser. A value still present is never re-assigned: re-assigning a live widget would
+    push its last value back to the browser and overwrite whatever the user is typing there.
     """
-    hidden = tuple(prefix for page, prefix in PAGE_INPUT_PREFIXES.items() if page != shown_page)
+    kept: dict[str, Any] = st.session_state.setdefault(KEPT_KEY, {})
+    prefixes = tuple(PAGE_INPUT_PREFIXES.values())
     for key in list(st.session_state):
         name = str(key)
-        if name.startswith(hidden) and ACTION_MARK not in name:
-            st.session_state[key] = st.session_state[key]
+        if name.startswith(prefixes) and ACTION_MARK not in name:
+            kept[name] = st.session_state[key]
+    own = PAGE_INPUT_PREFIXES.get(shown_page)
+    if own is None:
+        return
+    for name, value in kept.items():
+        if name.startswith(own) and name not in st.session_state:
+            st.session_state[name] = value
+
+
+def page_input(key: str, default: Any = None) -> Any:
+    """A page input's value, also while its page is not shown."""
+    if key in st.session_state:
+        return st.session_state[key]
+    return st.session_state.get(KEPT_KEY, {}).get(key, default)
+
+
+def forget_inputs(*keys: str) -> None:
+    """Drop page inputs for good (the widgets start from their defaults next time)."""
+    kept: dict[str, Any] = st.session_state.setdefault(KEPT_KEY, {})
+    for key in keys:
+        st.session_state.pop(key, None)
+        kept.pop(key, None)
+
+
+def set_input(key: str, value: Any) -> None:
+    """Set a page input from code (a callback), so the kept copy agrees."""
+    st.session_state[key] = value
+    st.session_state.setdefault(KEPT_KEY, {})[key] = value
 
 
 def quality_evidence():  # -> QualityEvidence | None
     """The measured accuracy gap chosen on the Quality check page, if any."""
     return st.session_state.get(EVIDENCE_KEY)
+
+
+# --- The whole decision (saved scenarios, shared links, reports) ------------------------------
+
+OPEN_SCENARIO_KEY = "crossover.open_scenario"
+
+
+def decision():  # -> decisions.Decision
+    """The scenario, weights and cost assumptions being worked on, as one document."""
+    from decisions import Decision
+
+    return Decision(scenario=scenario(), weights=weights(), costs=cost_assumptions())
+
+
+def load_decision(loaded, label: str | None, open_scenario: dict[str, Any] | None = None) -> None:
+    """Replace the scenario, weights and cost assumptions and redraw every input from them.
+
+    Args:
+        loaded: The :class:`decisions.Decision` to work on.
+        label: Where it came from, shown above the results ("shared link", a saved name...).
+        open_scenario: The library entry it was opened from (``id``, ``name``, ``version``),
+            so the next save can add a version to it; ``None`` for anything else.
+    """
+    st.session_state[SCENARIO_KEY] = loaded.scenario
+    st.session_state[WEIGHTS_KEY] = loaded.weights
+    st.session_state[COSTS_KEY] = loaded.costs
+    st.session_state[PRESET_KEY] = label
+    for key in (ERROR_KEY, COSTS_ERROR_KEY, THROUGHPUT_LABEL_KEY):
+        st.session_state.pop(key, None)
+    if open_scenario is None:
+        st.session_state.pop(OPEN_SCENARIO_KEY, None)
+    else:
+        st.session_state[OPEN_SCENARIO_KEY] = open_scenario
+    for prefix in (INPUT_PREFIX, WEIGHT_PREFIX, COST_PREFIX):
+        _forget_widgets(prefix)
+
+
+def open_scenario() -> dict[str, Any] | None:
+    """The saved scenario the work came from (``id``, ``name``, ``version``), if any."""
+    return st.session_state.get(OPEN_SCENARIO_KEY)

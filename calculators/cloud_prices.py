@@ -12,6 +12,7 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 from functools import cache, lru_cache
 from importlib.metadata import version
+from pathlib import Path
 
 from genai_prices import Usage, calc_price
 from genai_prices.data_snapshot import get_snapshot
@@ -76,9 +77,29 @@ class CloudPrice(BaseModel):
 
 
 @cache
+@cache
 def price_data_version() -> str:
-    """The genai-prices release whose bundled data is in use."""
-    return f"genai-prices {version('genai-prices')}"
+    """The genai-prices release whose bundled data is in use, and the newest price change in it."""
+    newest = _newest_price_change()
+    return f"genai-prices {version('genai-prices')}" + (f", newest price change {newest}" if newest else "")
+
+
+def _newest_price_change() -> str | None:
+    # The bundled data carries dated price changes (``datetime.date(2026, 10, 14)``); the
+    # latest one that is not in the future tells how fresh the data is.
+    import datetime as dt
+    import re
+
+    import genai_prices.data as bundled
+
+    try:
+        source = Path(bundled.__file__).read_text(encoding="utf-8")
+    except OSError:
+        return None
+    today = dt.date.today()
+    dates = [dt.date(int(y), int(m), int(d)) for y, m, d in re.findall(r"datetime\.date\((\d{4}), (\d{1,2}), (\d{1,2})\)", source)]
+    past = [d for d in dates if d <= today]
+    return max(past).isoformat() if past else None
 
 
 def _split(ref: str) -> tuple[str | None, str]:

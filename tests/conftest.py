@@ -17,3 +17,12 @@ def anthropic_server_url():
     """A local server speaking Anthropic's Messages streaming events."""
     with AnthropicServer() as server:
         yield server.url
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A real PostgreSQL server on a loopback port for this run (stopped afterwards)."""
+    from tests.postgres_peer import postgres_server
+
+    with postgres_server() as url:
+        yield url

@@ -40,13 +40,13 @@ def closed_port_url() -> str:
 
 @contextmanager
 def serve_process(command: list[str], health_url: str, log_path: Path, *, name: str, cwd: Path | None = None,
-                  headers: dict[str, str] | None = None):
+                  headers: dict[str, str] | None = None, env: dict[str, str] | None = None):
     """Run a server in its own process group, wait until ``health_url`` answers 200, stop it after.
 
     Yields the open log file (rewound by the caller to read it).
     """
     log = open(log_path, "w+")
-    proc = subprocess.Popen(command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT,
+    proc = subprocess.Popen(command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
                             start_new_session=True)  # own process group: stopped with all it started
     try:
         deadline = time.monotonic() + 60

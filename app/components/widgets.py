@@ -6,7 +6,7 @@ import streamlit as st
 
 from advisor import OPTIONS, Recommendation, Scenario, list_presets
 from app import state
-from app.components.labels import OPTION_LABELS, REGULATION_LABELS, TEAM_LABELS
+from advisor.labels import OPTION_LABELS, REGULATION_LABELS, TEAM_LABELS
 
 
 def live_scores(result: Recommendation) -> None:
@@ -57,5 +57,5 @@ def scenario_summary(scenario: Scenario, preset_name: str | None) -> str:
     ]
     if scenario.needs_fine_tuning:
         parts.append("fine-tuning")
-    prefix = f"Scenario from preset {preset_name}: " if preset_name else "Scenario: "
+    prefix = f"Scenario {preset_name}: " if preset_name else "Scenario: "
     return prefix + " · ".join(parts)

@@ -10,7 +10,8 @@ import streamlit as st
 from advisor import CHECKLIST, OPTIONS, ChecklistStep, Factor, Recommendation, recommend
 from app import state
 from app.components.inputs import bound_input
-from app.components.labels import (
+from app.components.provider_facts import provider_compatibility
+from advisor.labels import (
     LOAD_LABELS,
     OPTION_LABELS,
     QUALITY_LABELS,
@@ -58,6 +59,7 @@ def _privacy_inputs() -> None:
         options=list(REGULATION_LABELS), format_func=REGULATION_LABELS.__getitem__,
         placeholder="None",
     )
+    provider_compatibility(state.scenario())
 
 
 def _latency_inputs() -> None:
@@ -157,7 +159,7 @@ def checklist_page() -> None:
     """Walk the selection checklist step by step."""
     st.title("Selection checklist")
     if name := state.loaded_preset_name():
-        st.caption(f"Started from the preset **{name}**; change any answer.")
+        st.caption(f"Scenario {name}; change any answer.")
     with st.expander("Start from a preset", expanded=False):
         preset_picker("checklist.presets")
 

@@ -10,8 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from advisor import Scenario
+from advisor.providers import model_compatibility
 from app import state
-from app.components.cost_charts import compact, cost_curves_figure, tco_figure, tornado_figure
+from charts.costs import compact, cost_curves_figure, tco_figure, tornado_figure
 from app.components.inputs import bound_input
 from app.components.widgets import scenario_summary
 from calculators import (
@@ -95,9 +96,18 @@ def _volume_inputs() -> None:
 
 def _cloud_inputs(a: CostAssumptions) -> None:
     with st.expander("Cloud models", expanded=True):
-        choices = list(dict.fromkeys([*a.cloud_models, *SUGGESTED_MODELS, *cloud_model_choices()]))
+        regulations = state.scenario().regulations
+        verdicts = {ref: model_compatibility(ref, regulations) for ref in dict.fromkeys([*a.cloud_models, *SUGGESTED_MODELS, *cloud_model_choices()])}
+        hide = bool(regulations) and st.toggle("Hide models from offerings not compatible with your rules", key="costs.override.hide_incompatible",
+                                               help="From the provider facts on the Checklist's privacy step.")
+        choices = [ref for ref, (ok, _) in verdicts.items() if ref in a.cloud_models or not (hide and ok is False)]
         _cost_input(st.multiselect, "cloud_models", "Models to compare (the first is used for hybrid and break-even)",
-                    list(a.cloud_models), options=choices, max_selections=8)
+                    list(a.cloud_models), options=choices, max_selections=8,
+                    format_func=lambda ref: f"⚠ {ref} (not compatible)" if verdicts.get(ref, (None, ""))[0] is False else ref)
+        for ref in a.cloud_models:
+            ok, why = verdicts.get(ref, (None, ""))
+            if ok is False:
+                st.warning(f"**{ref}** is not compatible with your rules. {why}", icon=":material/gpp_bad:")
         _cost_input(st.slider, "cached_input_share", "Share of input tokens served from the provider's cache",
                     a.cached_input_share, min_value=0.0, max_value=1.0, step=0.05,
                     help="Providers that discount cached input bill it at their cached rate.")

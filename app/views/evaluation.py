@@ -54,7 +54,7 @@ def _on_upload() -> None:
         return
     try:
         st.session_state[TASKS_KEY] = parse_task_file(upload.name, upload.getvalue())
-        st.session_state.pop(ERROR_KEY, None)
+        state.forget_inputs(ERROR_KEY)
     except PromptFileError as exc:
         st.session_state[ERROR_KEY] = str(exc)
 
@@ -72,7 +72,7 @@ def _backend_choices() -> list[tuple[str, BackendConfig, ResolvedKey]]:
     url = st.session_state.get("ev.extra_url", "").strip()
     if url:
         config = BackendConfig(kind="openai", base_url=url, model=st.session_state.get("ev.extra_model", "").strip() or "model")
-        choices.append((f"OpenAI-compatible server {url}", config, resolve_key("openai", typed=st.session_state.get("pg.key.openai"))))
+        choices.append((f"OpenAI-compatible server {url}", config, resolve_key("openai", typed=state.page_input("pg.key.openai"))))
     return choices
 
 

@@ -6,7 +6,7 @@ import streamlit as st
 
 from advisor import Preset, list_presets, recommend
 from app import state
-from app.components.labels import OPTION_LABELS
+from advisor.labels import OPTION_LABELS
 
 
 def _preset_card(preset: Preset) -> None:

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 
 import streamlit as st
 
+from advisor.providers import model_compatibility
 from app import state
 from app.components.run_views import distribution_chart, repeat_summary, run_figures, tally_frame
 from inference import (
@@ -76,6 +77,11 @@ def _side_settings(side: str) -> tuple[BackendConfig, ResolvedKey]:
         )
     else:
         st.caption(f"Using the API key from {resolved.source}.")
+    regulations = state.scenario().regulations
+    if regulations and not base_url.strip():
+        ok, why = model_compatibility(f"{kind}:{model.strip()}", regulations)
+        if ok is False:
+            st.warning(f"Not compatible with the scenario's rules: {why}. Do not send regulated data here.", icon=":material/gpp_bad:")
     return BackendConfig(kind=kind, model=model.strip(), base_url=base_url.strip()), resolved
 
 

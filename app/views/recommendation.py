@@ -6,8 +6,8 @@ import streamlit as st
 
 from advisor import CHECKLIST, Flip, QualityEvidence, Scenario, Weights, recommend, what_would_change
 from app import state
-from app.components.charts import factor_contributions, option_scores
-from app.components.labels import FACTOR_LABELS, OPTION_LABELS
+from charts.recommendation import factor_contributions, option_scores
+from advisor.labels import FACTOR_LABELS, OPTION_LABELS
 from app.components.widgets import scenario_summary
 
 

@@ -13,7 +13,7 @@ from advisor.routing import POLICIES, DevProd, Fallback, Policy, PolicyError, Pr
 from advisor.sensitive import CANNOT_FIND
 from advisor.simulate import LatencyAssumptions, analyse_prompts, simulate, threshold_sweep
 from app import state
-from app.components.routing_charts import frontier_figure, leaked_figure
+from charts.routing import frontier_figure, leaked_figure
 from app.components.widgets import scenario_summary
 from inference import BackendConfig, ResolvedKey, build_backend, measure, request_cost, resolve_key
 from inference.types import GenerationRequest
@@ -33,7 +33,7 @@ def _take(loader) -> None:  # noqa: ANN001 - a zero-argument callable returning 
     """Replace the prompts only when the new ones are good; otherwise say why and keep the old."""
     try:
         st.session_state[PROMPTS_KEY] = loader()
-        st.session_state.pop(ERROR_KEY, None)
+        state.forget_inputs(ERROR_KEY)
     except PromptFileError as exc:
         st.session_state[ERROR_KEY] = str(exc)
 

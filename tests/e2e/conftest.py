@@ -2,6 +2,7 @@
 
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -18,20 +19,31 @@ def streamlit_log(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("st") / "streamlit.log"
 
 
-@pytest.fixture(scope="session")
-def streamlit_url(streamlit_log):
+def streamlit_command(port: int) -> list[str]:
+    return [sys.executable, "-m", "streamlit", "run", "app/streamlit_app.py",
+            "--server.headless", "true", "--server.port", str(port),
+            "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+            "--server.fileWatcherType", "none"]
+
+
+@contextmanager
+def serve_app(log_path: Path, env: dict[str, str]):
+    """The app on a free port with ``env`` added; fails the test on a traceback in its log."""
     port = free_port()
-    command = [sys.executable, "-m", "streamlit", "run", "app/streamlit_app.py",
-               "--server.headless", "true", "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-               "--server.fileWatcherType", "none"]
     url = f"http://127.0.0.1:{port}"
-    with serve_process(command, url + "/_stcore/health", streamlit_log, name="streamlit", cwd=REPO) as log:
+    with serve_process(streamlit_command(port), url + "/_stcore/health", log_path, name="streamlit", cwd=REPO, env=env) as log:
         yield url
         log.seek(0)
         server_log = log.read()
     # A traceback in the server log is a failure even if every page looked fine.
     assert "Traceback" not in server_log, server_log
+
+
+@pytest.fixture(scope="session")
+def streamlit_url(streamlit_log, tmp_path_factory):
+    # Its own empty scenario library, never the user's ~/.crossover.
+    with serve_app(streamlit_log, {"CROSSOVER_DATA_DIR": str(tmp_path_factory.mktemp("data"))}) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

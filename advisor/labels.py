@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from advisor import CHECKLIST
+from advisor.checklist import CHECKLIST
 
 OPTION_LABELS = {"cloud": "Cloud API", "local": "Local models", "hybrid": "Hybrid"}
 # Colour-blind-safe (Okabe-Ito) and the same on every chart.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from app.components.labels import OPTION_COLORS
+from advisor.labels import OPTION_COLORS
 
 
 def frontier_figure(sweep: pd.DataFrame, current_threshold: float | None) -> go.Figure:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from advisor import OPTIONS, Recommendation
-from app.components.labels import FACTOR_LABELS, OPTION_COLORS, OPTION_LABELS
+from advisor.labels import FACTOR_LABELS, OPTION_COLORS, OPTION_LABELS
 
 
 def factor_contributions(result: Recommendation) -> go.Figure:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from app.components.labels import OPTION_COLORS
+from advisor.labels import OPTION_COLORS
 from calculators import BreakEven, CostReport
 
 # Cloud models get distinct blues/purples; local and hybrid keep the app-wide colours.

@@ -1,0 +1,232 @@
+"""Scenario library: save, open, rename, duplicate, delete, version history, import and export."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app import state
+from app.components.library_access import scenario_library
+from app.components.widgets import scenario_summary
+from app.share import share_url
+from decisions import DecisionError, decode_decision
+from decisions.library import LibraryError, SavedScenario, ScenarioLibrary
+
+FLASH_KEY = "crossover.library.flash"
+IMPORT_KEY = "lib.action.import"
+
+
+def _flash(kind: str, text: str) -> None:
+    st.session_state[FLASH_KEY] = (kind, text)
+
+
+def _show_flash() -> None:
+    if flash := st.session_state.pop(FLASH_KEY, None):
+        kind, text = flash
+        {"success": st.success, "error": st.error, "info": st.info}[kind](text)
+
+
+def _opened(saved: SavedScenario, version: int | None = None) -> None:
+    shown = version or saved.version
+    st.session_state[state.OPEN_SCENARIO_KEY] = {"id": saved.id, "name": saved.name, "version": shown}
+    st.session_state[state.PRESET_KEY] = f"saved as '{saved.name}' (version {shown})"
+
+
+def _save(library: ScenarioLibrary, as_new: bool) -> None:
+    current = state.open_scenario()
+    try:
+        saved = library.save(
+            state.decision(),
+            name=st.session_state.get("lib.name", ""),
+            owner=st.session_state.get("lib.owner", ""),
+            notes=st.session_state.get("lib.notes", ""),
+            scenario_id=None if as_new or not current else current["id"],
+        )
+    except LibraryError as exc:
+        _flash("error", f"Not saved. {exc} Your scenario is still here, unchanged.")
+        return
+    _opened(saved)
+    _flash("success", f"Saved '{saved.name}' as version {saved.version}.")
+
+
+def _open(library: ScenarioLibrary, scenario_id: str, version: int | None = None) -> None:
+    try:
+        summary, chosen = library.get(scenario_id), library.open(scenario_id, version)
+    except LibraryError as exc:
+        _flash("error", str(exc))
+        return
+    state.load_decision(chosen.decision, label=None, open_scenario=None)
+    _opened(summary, chosen.version)
+    state.set_input("lib.name", summary.name)
+    state.set_input("lib.owner", summary.owner)
+    state.set_input("lib.notes", summary.notes)
+    _flash("success", f"Opened '{summary.name}', version {chosen.version} of {summary.version}. Every page now shows it.")
+
+
+def _rename(library: ScenarioLibrary, scenario_id: str) -> None:
+    try:
+        saved = library.rename(scenario_id, st.session_state.get("lib.rename", ""))
+    except LibraryError as exc:
+        _flash("error", str(exc))
+        return
+    current = state.open_scenario()
+    if current and current["id"] == scenario_id:
+        _opened(saved, current["version"])
+        state.set_input("lib.name", saved.name)
+    _flash("success", f"Renamed to '{saved.name}'.")
+
+
+def _duplicate(library: ScenarioLibrary, scenario_id: str) -> None:
+    try:
+        copy = library.duplicate(scenario_id)
+    except LibraryError as exc:
+        _flash("error", str(exc))
+        return
+    state.set_input("lib.pick", copy.id)
+    _flash("success", f"Duplicated as '{copy.name}'.")
+
+
+def _delete(library: ScenarioLibrary, scenario_id: str, name: str) -> None:
+    try:
+        library.delete(scenario_id)
+    except LibraryError as exc:
+        _flash("error", str(exc))
+        return
+    current = state.open_scenario()
+    if current and current["id"] == scenario_id:
+        st.session_state.pop(state.OPEN_SCENARIO_KEY, None)
+    state.forget_inputs("lib.pick", "lib.confirm_delete")
+    _flash("info", f"Deleted '{name}'. The scenario you are working on is unchanged; save it again to keep it.")
+
+
+def _restore(library: ScenarioLibrary, scenario_id: str, version: int) -> None:
+    try:
+        saved = library.restore(scenario_id, version)
+        _open(library, scenario_id)
+    except LibraryError as exc:
+        _flash("error", str(exc))
+        return
+    _flash("success", f"Version {version} of '{saved.name}' is the newest again (saved as version {saved.version}); it is open now.")
+
+
+def _import() -> None:
+    upload = st.session_state.get(IMPORT_KEY)
+    if upload is None:
+        return
+    try:
+        imported = decode_decision(upload.getvalue(), upload.name)
+    except DecisionError as exc:
+        _flash("error", "Not imported; nothing was changed. " + "; ".join(exc.problems))
+        return
+    state.load_decision(imported, label=f"imported from {upload.name}")
+    _flash("success", f"Imported {upload.name}. It is not in the library until you save it.")
+
+
+def _save_section(library: ScenarioLibrary | None) -> None:
+    st.subheader("Save the current scenario")
+    st.caption(scenario_summary(state.scenario(), state.loaded_preset_name()))
+    current = state.open_scenario()
+    if current:
+        st.session_state.setdefault("lib.name", current["name"])
+    left, right = st.columns([2, 1])
+    left.text_input("Name", key="lib.name", max_chars=120, placeholder="e.g. Support bot, EU rollout")
+    right.text_input("Owner", key="lib.owner", max_chars=80, placeholder="who answers for it")
+    st.text_area("Notes", key="lib.notes", max_chars=5000, height=80, placeholder="what was agreed, what to check next")
+    disabled = library is None
+    buttons = st.columns([2, 2, 3])
+    if current:
+        buttons[0].button(f"Save as version {current['version'] + 1} of '{current['name']}'", key="lib.action.save_version",
+                          type="primary", on_click=_save, args=(library, False), disabled=disabled, use_container_width=True)
+        buttons[1].button("Save as a new scenario", key="lib.action.save_new", on_click=_save, args=(library, True),
+                          disabled=disabled, use_container_width=True)
+    else:
+        buttons[0].button("Save", key="lib.action.save_new", type="primary", on_click=_save, args=(library, True),
+                          disabled=disabled, use_container_width=True, icon=":material/save:")
+    buttons[2].download_button("Download as JSON", data=state.decision().model_dump_json(indent=2),
+                               file_name="crossover-scenario.json", mime="application/json", key="lib.action.export",
+                               on_click="ignore", use_container_width=True, icon=":material/download:")
+
+
+def _share_section() -> None:
+    st.subheader("Share")
+    st.caption("Anyone who opens this link sees this scenario, its weights and its cost assumptions. It never holds an API key.")
+    st.code(share_url(), language=None, wrap_lines=True)
+    with st.expander("Link for a presenter (large type, sidebar closed)"):
+        st.code(share_url(presenter=True), language=None, wrap_lines=True)
+
+
+def _browse(library: ScenarioLibrary) -> None:
+    st.subheader("Saved scenarios")
+    try:
+        saved = library.list()
+    except LibraryError as exc:
+        st.error(str(exc))
+        return
+    if not saved:
+        st.info("Nothing saved yet. Save the current scenario above, or import a JSON file below.")
+        return
+    st.dataframe(
+        [{"name": s.name, "owner": s.owner, "versions": s.version, "last saved": s.updated_at.strftime("%Y-%m-%d %H:%M UTC"),
+          "notes": s.notes.splitlines()[0] if s.notes else ""} for s in saved],
+        hide_index=True, use_container_width=True, key="view.lib.table",
+    )
+    by_id = {s.id: s for s in saved}
+    if st.session_state.get("lib.pick") not in by_id:
+        st.session_state["lib.pick"] = saved[0].id
+    pick = st.selectbox("Scenario", options=list(by_id), key="lib.pick",
+                        format_func=lambda i: f"{by_id[i].name}" + (f" ({by_id[i].owner})" if by_id[i].owner else "") + f", v{by_id[i].version}")
+    chosen = by_id[pick]
+    actions = st.columns(3)
+    actions[0].button("Open", key="lib.action.open", type="primary", on_click=_open, args=(library, chosen.id),
+                      use_container_width=True, icon=":material/folder_open:")
+    actions[1].button("Duplicate", key="lib.action.duplicate", on_click=_duplicate, args=(library, chosen.id),
+                      use_container_width=True, icon=":material/content_copy:")
+    with actions[2].popover("Rename or delete", use_container_width=True):
+        st.text_input("New name", key="lib.rename", placeholder=chosen.name)
+        st.button("Rename", key="lib.action.rename", on_click=_rename, args=(library, chosen.id))
+        st.divider()
+        confirm = st.checkbox(f"Yes, delete '{chosen.name}' and its {chosen.version} version(s)", key="lib.confirm_delete")
+        st.button("Delete", key="lib.action.delete", disabled=not confirm, on_click=_delete, args=(library, chosen.id, chosen.name))
+
+    with st.expander(f"Versions of '{chosen.name}' ({chosen.version})", expanded=False):
+        try:
+            versions = library.versions(chosen.id)
+        except LibraryError as exc:
+            st.error(str(exc))
+            return
+        st.dataframe(
+            [{"version": v.version, "saved": v.saved_at.strftime("%Y-%m-%d %H:%M:%S UTC"), "name": v.name, "owner": v.owner,
+              "requests/month": v.decision.scenario.requests_per_month, "notes": v.notes} for v in versions],
+            hide_index=True, use_container_width=True, key="view.lib.versions",
+        )
+        numbers = [v.version for v in versions]
+        version = st.selectbox("Version", options=numbers, key=f"lib.version.{chosen.id}")
+        left, right = st.columns(2)
+        left.button(f"Open version {version}", key="lib.action.open_version", on_click=_open, args=(library, chosen.id, version),
+                    use_container_width=True)
+        right.button(f"Restore version {version} as the newest", key="lib.action.restore", on_click=_restore,
+                     args=(library, chosen.id, version), disabled=version == numbers[0], use_container_width=True)
+
+
+def library_page() -> None:
+    """Everything about keeping and sharing decisions, on one page."""
+    st.title("Scenario library")
+    library, problem = scenario_library()
+    if problem:
+        st.error(problem, icon=":material/database:")
+    else:
+        st.caption(f"Saved in {library.where}. Every save keeps a version; nothing is overwritten.")
+    _show_flash()
+    _save_section(library)
+    st.divider()
+    if library is not None:
+        _browse(library)
+        st.divider()
+    st.subheader("Import")
+    st.file_uploader("Import a scenario or decision JSON file", type=["json"], key=IMPORT_KEY, on_change=_import,
+                     help="A file downloaded from here, a preset, or the JSON `crossover recommend --scenario` reads. "
+                          "It replaces the scenario you are working on; the library is not changed until you save.")
+    st.divider()
+    _share_section()
+
+
+library_page()

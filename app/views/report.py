@@ -1,0 +1,81 @@
+"""The decision report: one self-contained HTML file (charts included), Markdown or JSON."""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+from app import state
+from app.components.report_extras import session_tables
+from decisions.report import build_report
+from decisions.report_render import render_html, render_json, render_markdown
+
+DEFAULT_TITLE = "Where should this workload run?"
+
+
+def _file_stem(title: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60]
+    return f"crossover-{slug or 'decision'}"
+
+
+def report_page() -> None:
+    """Title it, choose what goes in, download it."""
+    st.title("Decision report")
+    st.caption("Everything behind the answer in one file to send round after the workshop: the recommendation and why, "
+               "costs and break-even with price sources and dates, every assumption, and what this session measured.")
+    opened = state.open_scenario()
+    if opened:
+        st.session_state.setdefault("rep.title", opened["name"])
+        st.session_state.setdefault("rep.owner", state.page_input("lib.owner", ""))
+    st.session_state.setdefault("rep.title", DEFAULT_TITLE)
+    left, right = st.columns([2, 1])
+    left.text_input("Title", key="rep.title", max_chars=150)
+    right.text_input("Owner", key="rep.owner", max_chars=80)
+    st.text_area("Notes for the reader", key="rep.notes", max_chars=5000, height=80,
+                 placeholder="what was decided, open questions, next steps")
+
+    tables = session_tables()
+    evidence = state.quality_evidence()
+    included = []
+    if tables or evidence:
+        st.markdown("**Measured in this session, included:**")
+        for table in tables:
+            if st.checkbox(table.title, value=True, key=f"rep.include.{table.title.split(':')[0].split(' (')[0]}.{len(table.rows)}"):
+                included.append(table)
+        if evidence:
+            st.markdown(f"- Quality gap used in the decision: {evidence.local_backend} {evidence.local_accuracy:.0%} vs "
+                        f"{evidence.cloud_backend} {evidence.cloud_accuracy:.0%}")
+    else:
+        st.caption("Run the Playground or the Quality check first to add measured speed, cost, votes and accuracy to the report.")
+
+    title = st.session_state.get("rep.title", "").strip() or DEFAULT_TITLE
+    report, costs = build_report(state.decision(), title=title, owner=st.session_state.get("rep.owner", ""),
+                                 notes=st.session_state.get("rep.notes", ""), evidence=evidence, extra_tables=included)
+    rec = report.recommendation
+    with st.container(border=True):
+        st.markdown(f"### {report.title}")
+        st.markdown(f"**{rec['winner_label']}** recommended ({rec['scores'][rec['winner_label']]:.0f}/100)"
+                    + (f"; runner-up {rec['runner_up']}, {rec['margin']:.1f} points behind." if rec["runner_up"] else "."))
+        if report.costs:
+            c = report.costs
+            st.markdown(f"Monthly at {c['requests_per_month']:,} requests: cloud ({c['cloud'][0]['model']}) "
+                        f"${c['cloud'][0]['monthly_usd']:,.0f} · local ${c['local']['monthly_usd']:,.0f} · hybrid ${c['hybrid']['monthly_usd']:,.0f}")
+        elif report.cost_error:
+            st.warning(report.cost_error)
+        st.caption(f"Prices: {report.costs['price_data_version'] if report.costs else 'n/a'} · {len(included)} measurement table(s)")
+
+    stem = _file_stem(title)
+    columns = st.columns(3)
+    columns[0].download_button("Download HTML (with charts)", data=lambda: render_html(report, costs), file_name=f"{stem}.html",
+                               mime="text/html", key="rep.action.html", type="primary", on_click="ignore",
+                               use_container_width=True, icon=":material/download:")
+    columns[1].download_button("Download Markdown", data=lambda: render_markdown(report), file_name=f"{stem}.md",
+                               mime="text/markdown", key="rep.action.md", on_click="ignore", use_container_width=True)
+    columns[2].download_button("Download JSON", data=lambda: render_json(report), file_name=f"{stem}.json",
+                               mime="application/json", key="rep.action.json", on_click="ignore", use_container_width=True)
+    st.caption("The HTML opens offline in any browser and prints to PDF. The JSON holds the decision itself, so it can be "
+               "imported again in the Library. From a terminal: `crossover report --scenario FILE.json --out report.html`.")
+
+
+report_page()

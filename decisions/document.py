@@ -1,0 +1,147 @@
+"""One decision as a document: the scenario, the factor weights and the cost assumptions.
+
+This is what the scenario library saves, what a shared link carries and what a report is
+made from. It holds no API key and cannot: none of its parts has a field for one.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from advisor.scenario import Scenario, ScenarioError, parse_scenario
+from advisor.scoring import Weights
+from calculators import CostAssumptions, CostInputError, parse_assumptions
+
+__all__ = ["Decision", "DecisionError", "decode_decision", "load_decision_file", "parse_decision"]
+
+MAX_FILE_BYTES = 1_000_000
+
+
+class Decision(BaseModel):
+    """Everything a team decided with: what the workload is, what counts, what things cost."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    scenario: Scenario = Field(default_factory=Scenario)
+    weights: Weights = Field(default_factory=Weights)
+    costs: CostAssumptions = Field(default_factory=CostAssumptions)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        """The decision as plain JSON values (what files, links and the database hold)."""
+        return self.model_dump(mode="json")
+
+
+class DecisionError(ValueError):
+    """A decision could not be read; ``problems`` holds one readable line per issue."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+def _weights(data: Any) -> Weights:
+    if not isinstance(data, dict):
+        raise DecisionError([f"weights: expected an object of factor weights, got {type(data).__name__}"])
+    try:
+        return Weights.model_validate(data)
+    except ValidationError as exc:
+        known = ", ".join(Weights.model_fields)
+        problems = []
+        for error in exc.errors():
+            where = "weights." + ".".join(str(p) for p in error["loc"])
+            if error["type"] == "extra_forbidden":
+                problems.append(f"{where}: unknown factor; the factors are {known}")
+            else:
+                problems.append(f"{where}: {json.dumps(error.get('input'), default=str)} is not allowed; use a number from 0 to 10")
+        raise DecisionError(problems) from None
+
+
+def _costs(data: Any) -> CostAssumptions:
+    if not isinstance(data, dict):
+        raise DecisionError([f"costs: expected an object of cost assumptions, got {type(data).__name__}"])
+    try:
+        return parse_assumptions(data)
+    except CostInputError as exc:
+        raise DecisionError([f"costs: {exc}"]) from None
+
+
+def parse_decision(data: Any) -> Decision:
+    """Read a decoded JSON object as a decision.
+
+    Accepts a decision (``{"scenario": ..., "weights": ..., "costs": ...}``; weights and
+    costs optional), a preset file (which has a ``scenario`` key) or a bare scenario (the
+    ``crossover recommend --scenario`` contract).
+
+    Raises:
+        DecisionError: naming every field that is wrong and what it accepts.
+    """
+    if not isinstance(data, dict):
+        raise DecisionError([f"expected a JSON object, got {type(data).__name__}"])
+    if isinstance(data.get("scenario"), dict):
+        scenario_data, weights_data, costs_data = data["scenario"], data.get("weights", {}), data.get("costs", {})
+        prefix = "scenario."
+    else:
+        scenario_data, weights_data, costs_data = data, {}, {}
+        prefix = ""
+    problems: list[str] = []
+    parts: dict[str, Any] = {}
+    try:
+        parts["scenario"] = parse_scenario(scenario_data)
+    except ScenarioError as exc:
+        problems.extend(prefix + p for p in exc.problems)
+    for name, reader, value in (("weights", _weights, weights_data), ("costs", _costs, costs_data)):
+        try:
+            parts[name] = reader(value)
+        except DecisionError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise DecisionError(problems)
+    return Decision(**parts)
+
+
+def decode_decision(content: bytes, name: str = "the file") -> Decision:
+    """Read an uploaded or downloaded decision/scenario JSON file's bytes.
+
+    Raises:
+        DecisionError: when the bytes are too large, not UTF-8 JSON or hold invalid fields.
+    """
+    if len(content) > MAX_FILE_BYTES:
+        raise DecisionError([f"{name}: {len(content):,} bytes is too large for a scenario file (limit {MAX_FILE_BYTES:,})"])
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DecisionError([f"{name}: not a text file (save it as UTF-8 JSON)"]) from None
+    try:
+        data = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise DecisionError([f"{name}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"]) from None
+    except ValueError as exc:
+        raise DecisionError([f"{name}: {exc}"]) from None
+    try:
+        return parse_decision(data)
+    except DecisionError as exc:
+        raise DecisionError([f"{name}: {p}" for p in exc.problems]) from None
+
+
+def load_decision_file(path: str | Path) -> Decision:
+    """Read a decision (or scenario, or preset) JSON file from disk.
+
+    Raises:
+        DecisionError: when the file is missing, unreadable, not JSON or holds invalid fields.
+    """
+    file = Path(path)
+    try:
+        content = file.read_bytes()
+    except FileNotFoundError:
+        raise DecisionError([f"{file}: no such file"]) from None
+    except OSError as exc:
+        raise DecisionError([f"{file}: cannot be read ({exc.strerror})"]) from None
+    return decode_decision(content, str(file))
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number JSON allows; write a finite number")

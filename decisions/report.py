@@ -1,0 +1,167 @@
+"""The decision report's content: one object the HTML, Markdown and JSON renderings share.
+
+Everything a reader needs to check the answer is in it: every input, every weight, every
+resolved cost assumption, the price sources with their dates, and (when the session has
+them) playground runs, blind votes and the measured quality gap.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from advisor.labels import FACTOR_LABELS, OPTION_LABELS
+from advisor.providers import FACT_FIELDS, compatibility, compatible_offerings, offerings_for_model, providers_note
+from advisor.scenario import Scenario
+from advisor.scoring import OPTIONS, QualityEvidence, Recommendation, recommend
+from advisor.what_if import what_would_change
+from calculators import CostInputError, CostReport, UnknownCloudModel, cost_report
+from decisions.document import Decision
+
+__all__ = ["DecisionReport", "ReportTable", "build_report"]
+
+
+class ReportTable(BaseModel):
+    """A titled table of plain values (playground runs, votes, evaluation results...)."""
+
+    title: str
+    intro: str = ""
+    rows: list[dict[str, Any]] = Field(default_factory=list)
+
+
+class DecisionReport(BaseModel):
+    """What the exported report says, before it is drawn as HTML or Markdown."""
+
+    title: str
+    owner: str = ""
+    notes: str = ""
+    generated_at: str
+    crossover_version: str
+    decision: Decision
+    recommendation: dict[str, Any]
+    costs: dict[str, Any] | None
+    cost_error: str | None = None
+    resolved_assumptions: dict[str, Any] = Field(default_factory=dict)
+    evidence: QualityEvidence | None = None
+    extra_tables: list[ReportTable] = Field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        """The report as JSON values (the ``.json`` export)."""
+        return self.model_dump(mode="json")
+
+
+def _crossover_version() -> str:
+    try:
+        return version("crossover")
+    except PackageNotFoundError:
+        return "development"
+
+
+def _recommendation(scenario: Scenario, result: Recommendation, decision: Decision, evidence: QualityEvidence | None) -> dict[str, Any]:
+    deciding = result.deciding_factors() if result.runner_up else []
+    return {
+        "winner": result.recommendation,
+        "winner_label": OPTION_LABELS[result.recommendation],
+        "runner_up": OPTION_LABELS[result.runner_up] if result.runner_up else None,
+        "margin": round(result.margin, 1) if result.runner_up else None,
+        "scores": {OPTION_LABELS[o]: round(result.scores[o], 1) for o in OPTIONS},
+        "excluded": [{"option": OPTION_LABELS[e.option], "reason": e.reason} for e in result.excluded],
+        "deciding": [
+            {"factor": FACTOR_LABELS[c.factor], "winner_points": round(c.points, 1), "lead": round(lead, 1), "reason": c.reason}
+            for c, lead in deciding
+        ],
+        "factors": [
+            {"factor": FACTOR_LABELS[c.factor], "option": OPTION_LABELS[c.option], "points": round(c.points, 2), "reason": c.reason}
+            for c in result.factors
+        ],
+        "what_would_change": [flip.sentence for flip in what_would_change(scenario, decision.weights, evidence)],
+    }
+
+
+def _costs(report: CostReport) -> dict[str, Any]:
+    return {
+        "requests_per_month": report.requests_per_month,
+        "tokens_per_request": report.tokens_per_request,
+        "cloud": [
+            {
+                "model": c.price.label, "ref": c.price.ref, "monthly_usd": round(c.monthly_usd, 2),
+                "per_request_usd": c.per_request_usd, "input_per_mtok": c.price.input_per_mtok,
+                "output_per_mtok": c.price.output_per_mtok, "your_prices": c.price.overridden,
+                "sources": list(c.price.source_urls), "price_data": c.price.data_version,
+            }
+            for c in report.cloud
+        ],
+        "local": {
+            "monthly_usd": round(report.local.monthly_usd, 2), "gpus": report.local.gpus, "servers": report.local.servers,
+            "upfront_usd": round(report.local.upfront_usd, 2),
+            "lines": [{"item": line.item, "monthly_usd": round(line.monthly_usd, 2), "basis": line.basis} for line in report.local.lines],
+        },
+        "hybrid": {
+            "monthly_usd": round(report.hybrid.monthly_usd, 2), "local_share": report.hybrid.local_share,
+            "cloud_model": report.hybrid.cloud_ref, "cloud_usd": round(report.hybrid.cloud_usd, 2),
+        },
+        "breakeven": [b.sentence for b in report.breakeven],
+        "notes": list(report.notes),
+        "price_data_version": report.price_data_version,
+    }
+
+
+def _privacy_facts(decision: Decision) -> list[ReportTable]:
+    regulations = decision.scenario.regulations
+    offerings = {o.id: o for ref in decision.costs.cloud_models for o in offerings_for_model(ref)}
+    if not regulations and not offerings:
+        return []
+    verdicts = [compatibility(o, regulations) for o in offerings.values()] if offerings else []
+    if regulations:
+        verdicts = [v for v in compatible_offerings(regulations)]
+    rows = []
+    for v in verdicts:
+        o = v.offering
+        rows.append({
+            "offering": o.name, "compatible": "yes" if v.compatible else "no", "why not": "; ".join(v.reasons),
+            **{label: f"{o.fact(field).value} ({o.fact(field).source}, checked {o.fact(field).checked})"
+               for field, label in FACT_FIELDS.items() if field in ("default_retention", "zero_retention", "trains_by_default",
+                                                                    "hipaa_baa", "eu_residency")},
+        })
+    rules = ", ".join(regulations) or "no regulation"
+    return [ReportTable(title="Provider privacy facts used", intro=f"Rules: {rules}. {providers_note()}", rows=rows)]
+
+
+def build_report(
+    decision: Decision,
+    *,
+    title: str = "Where should this workload run?",
+    owner: str = "",
+    notes: str = "",
+    evidence: QualityEvidence | None = None,
+    extra_tables: list[ReportTable] | None = None,
+) -> tuple[DecisionReport, CostReport | None]:
+    """Assemble the report; also returns the cost model's result for the charts."""
+    scenario = decision.scenario
+    result = recommend(scenario, decision.weights, evidence)
+    costs: CostReport | None
+    cost_error = None
+    resolved: dict[str, Any] = {}
+    try:
+        costs = cost_report(scenario, decision.costs)
+        resolved = costs.assumptions.model_dump(mode="json")
+    except (CostInputError, UnknownCloudModel, KeyError) as exc:
+        costs, cost_error = None, f"The cost model could not run with these assumptions: {exc.args[0] if exc.args else exc}"
+    report = DecisionReport(
+        title=title.strip() or "Where should this workload run?",
+        owner=owner,
+        notes=notes,
+        generated_at=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        crossover_version=_crossover_version(),
+        decision=decision,
+        recommendation=_recommendation(scenario, result, decision, evidence),
+        costs=_costs(costs) if costs else None,
+        cost_error=cost_error,
+        resolved_assumptions=resolved,
+        evidence=evidence,
+        extra_tables=[*(t for t in (extra_tables or []) if t.rows), *_privacy_facts(decision)],
+    )
+    return report, costs

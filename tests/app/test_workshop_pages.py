@@ -1,0 +1,81 @@
+"""Library, Compare and Report pages through Streamlit's AppTest, with a real SQLite library."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from advisor import get_preset
+from app.state import SCENARIO_KEY
+from decisions import Decision
+from decisions.library import ScenarioLibrary
+from tests.app.conftest import ENTRY, open_page
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("CROSSOVER_DATA_DIR", str(tmp_path))
+    return tmp_path
+
+
+def _texts(at: AppTest) -> str:
+    return "\n".join([*(m.value for m in at.markdown), *(s.value for s in at.success), *(e.value for e in at.error),
+                      *(i.value for i in at.info), *(c.value for c in at.caption)])
+
+
+def test_save_then_open_restores_every_input(data_dir):
+    at = AppTest.from_file(ENTRY, default_timeout=30)
+    at.run()
+    at.button(key="home.preset.hospital-records").click().run()
+    open_page(at, "views/library.py")
+    at.text_input(key="lib.name").input("Ward bot").run()
+    at.text_input(key="lib.owner").input("Ops").run()
+    at.button(key="lib.action.save_new").click().run()
+    assert "Saved 'Ward bot' as version 1." in _texts(at)
+    saved = ScenarioLibrary(f"sqlite:///{data_dir / 'crossover.db'}").list()
+    assert [(s.name, s.owner, s.version) for s in saved] == [("Ward bot", "Ops", 1)]
+
+    # a fresh session opens it from the library
+    other = AppTest.from_file(ENTRY, default_timeout=30)
+    other.run()
+    open_page(other, "views/library.py")
+    other.button(key="lib.action.open").click().run()
+    assert other.session_state[SCENARIO_KEY] == get_preset("hospital-records").scenario
+    assert "Opened 'Ward bot', version 1 of 1." in _texts(other)
+    assert other.button(key="lib.action.save_version").label == "Save as version 2 of 'Ward bot'"
+
+
+def test_a_damaged_library_file_is_explained_and_the_scenario_kept(data_dir):
+    (data_dir / "crossover.db").write_bytes(b"not a database" * 200)
+    at = AppTest.from_file(ENTRY, default_timeout=30)
+    at.run()
+    at.button(key="home.preset.startup-mvp").click().run()
+    open_page(at, "views/library.py")
+    assert not at.exception
+    assert "damaged or is not a database" in _texts(at)
+    assert at.button(key="lib.action.save_new").disabled
+    assert at.session_state[SCENARIO_KEY] == get_preset("startup-mvp").scenario
+    assert (data_dir / "crossover.db").read_bytes() == b"not a database" * 200
+
+
+def test_compare_needs_a_saved_scenario_then_shows_both(data_dir):
+    at = AppTest.from_file(ENTRY, default_timeout=30)
+    at.run()
+    open_page(at, "views/compare.py")
+    assert "Save at least one scenario" in _texts(at)
+    ScenarioLibrary(f"sqlite:///{data_dir / 'crossover.db'}").save(Decision(scenario=get_preset("hospital-records").scenario), "Ward")
+    at.run()
+    assert not at.exception
+    assert len(at.dataframe) == 2
+    outcomes = at.dataframe[0].value
+    assert list(outcomes.columns) == ["Working on", "Ward (v1)"]
+    assert outcomes.loc["Recommendation", "Ward (v1)"] == "Local models"
+
+
+def test_report_page_offers_three_downloads_and_a_summary(data_dir):
+    at = AppTest.from_file(ENTRY, default_timeout=30)
+    at.run()
+    at.button(key="home.preset.hospital-records").click().run()
+    open_page(at, "views/report.py")
+    at.text_input(key="rep.title").input("Ward decision").run()
+    assert "### Ward decision" in _texts(at)
+    assert "**Local models** recommended" in _texts(at)

@@ -1,0 +1,155 @@
+"""Decision documents, shared links, comparison and the decision report."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from hypothesis import given, settings
+
+from advisor import Scenario, Weights, get_preset, list_presets
+from calculators import CostAssumptions
+from decisions import Decision, DecisionError, decode_decision, load_decision_file, parse_decision
+from decisions.compare import compare_inputs, compare_outcomes
+from decisions.links import decode_link, encode_link
+from decisions.report import ReportTable, build_report
+from decisions.report_render import render_html, render_json, render_markdown
+from tests.strategies import scenarios
+
+
+def _hospital() -> Decision:
+    return Decision(scenario=get_preset("hospital-records").scenario, weights=Weights(privacy=6.0),
+                    costs=CostAssumptions(gpu_id="a100-80gb", payment="own"))
+
+
+# --- documents ----------------------------------------------------------------------------
+
+def test_a_bare_scenario_a_preset_file_and_a_full_decision_all_read():
+    bare = parse_decision({"requests_per_month": 10})
+    assert bare.scenario.requests_per_month == 10 and bare.weights == Weights()
+    preset = parse_decision({"id": "x", "name": "y", "scenario": {"requests_per_month": 20}})
+    assert preset.scenario.requests_per_month == 20
+    full = parse_decision(_hospital().to_json_dict())
+    assert full == _hospital()
+
+
+def test_every_wrong_field_is_named_at_once():
+    with pytest.raises(DecisionError) as caught:
+        parse_decision({"scenario": {"team": "huge"}, "weights": {"volume": -1, "vibes": 2}, "costs": {"local_share": 3}})
+    text = " | ".join(caught.value.problems)
+    assert "scenario.team" in text and "one of: none, some, dedicated" in text
+    assert "weights.volume" in text and "weights.vibes: unknown factor" in text
+    assert "costs:" in text and "local_share" in text
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"\xff\xfe\x00", "not a text file"),
+    (b"{nope", "not valid JSON"),
+    (b'{"requests_per_month": NaN}', "NaN is not a number JSON allows"),
+    (b"[1, 2]", "expected a JSON object"),
+    (b" " * 1_000_001, "too large"),
+])
+def test_bad_files_are_refused_with_the_reason(content, message):
+    with pytest.raises(DecisionError, match=message):
+        decode_decision(content, "upload.json")
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(DecisionError, match="no such file"):
+        load_decision_file(tmp_path / "gone.json")
+
+
+# --- links --------------------------------------------------------------------------------
+
+@settings(max_examples=60, deadline=None)
+@given(scenarios)
+def test_any_scenario_survives_a_link_round_trip(scenario: Scenario):
+    decision = Decision(scenario=scenario, weights=Weights(team=0.5))
+    assert decode_link(encode_link(decision)) == decision
+
+
+def test_links_are_compact_url_safe_and_empty_for_the_defaults():
+    assert encode_link(Decision()) == ""
+    assert decode_link("") == Decision()
+    for preset in list_presets():
+        token = encode_link(Decision(scenario=preset.scenario))
+        assert len(token) < 300 and re.fullmatch(r"1\.[A-Za-z0-9_-]+", token)
+    token = encode_link(_hospital())
+    assert decode_link(token) == _hospital()
+
+
+@pytest.mark.parametrize("token", ["1.", "2.abc", "1.@@@", "1.eJzLSM3JyQcABiwCFQ", "x" * 9000])
+def test_a_damaged_link_is_refused_with_a_message(token):
+    with pytest.raises(DecisionError, match="link"):
+        decode_link(token)
+
+
+def test_a_link_with_an_invalid_field_names_it():
+    import base64
+    import zlib
+
+    packed = base64.urlsafe_b64encode(zlib.compress(b'{"scenario":{"horizon_months":0}}')).rstrip(b"=").decode()
+    with pytest.raises(DecisionError, match="horizon_months"):
+        decode_link("1." + packed)
+
+
+# --- compare ------------------------------------------------------------------------------
+
+def test_compare_shows_each_scenario_and_flags_only_the_inputs_that_differ():
+    named = [("A", Decision()), ("B", Decision(scenario=Scenario(requests_per_month=2_000_000))), ("C", _hospital())]
+    outcomes = compare_outcomes(named)
+    assert list(outcomes.columns) == ["A", "B", "C"]
+    assert outcomes.loc["Recommendation", "C"] == "Local models"
+    assert outcomes.loc["Score: Cloud API", "C"] == "ruled out"
+    inputs = compare_inputs(named)
+    assert bool(inputs.loc["Workload: Requests a month", "differs"])
+    assert not bool(inputs.loc["Weight: volume", "differs"])
+    assert bool(inputs.loc["Weight: privacy", "differs"])
+    assert bool(inputs.loc["Cost: gpu_id", "differs"])
+    pair = compare_inputs(named[:2])
+    assert pair[pair.differs].index.tolist() == ["Workload: Requests a month"]
+
+
+def test_compare_needs_two_to_four():
+    with pytest.raises(ValueError, match="2 to 4"):
+        compare_outcomes([("A", Decision())])
+    with pytest.raises(ValueError, match="2 to 4"):
+        compare_inputs([(str(i), Decision()) for i in range(5)])
+
+
+def test_same_names_get_told_apart():
+    assert list(compare_outcomes([("X", Decision()), ("X", Decision())]).columns) == ["X", "X (2)"]
+
+
+# --- report -------------------------------------------------------------------------------
+
+def test_the_report_holds_the_answer_costs_sources_assumptions_and_measurements():
+    votes = ReportTable(title="Playground: blind votes (1)", rows=[{"vote": "A is better", "winner": "Local"}])
+    report, costs = build_report(_hospital(), title="Ward assistant", owner="Dr Ops", notes="for the board", extra_tables=[votes])
+    assert report.recommendation["winner_label"] == "Local models"
+    assert report.costs["cloud"][0]["sources"] and "genai-prices" in report.costs["price_data_version"]
+    assert report.resolved_assumptions["gpu_id"] == "a100-80gb"
+
+    html = render_html(report, costs)
+    assert html.startswith("<!doctype html>") and "Ward assistant" in html and "Dr Ops" in html
+    assert html.count('class="plotly-graph-div"') == 4
+    assert html.count("<script type=\"text/javascript\">/**\n* plotly.js") <= 1  # plotly.js embedded once
+    assert "Cloud API is ruled out." in html and "blind votes" in html and "a100-80gb" in html
+    markdown = render_markdown(report)
+    assert markdown.startswith("# Ward assistant") and "| Local models |" in markdown and "genai-prices" in markdown
+    data = json.loads(render_json(report))
+    assert parse_decision(data["decision"]) == _hospital()
+
+
+def test_text_in_the_report_is_escaped():
+    report, costs = build_report(Decision(), title="<script>alert(1)</script>", notes="a | b")
+    html = render_html(report, costs)
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+
+
+def test_a_cost_model_that_cannot_run_still_gives_a_report():
+    broken = Decision(costs=CostAssumptions(cloud_models=["nobody:no-such-model"]))
+    report, costs = build_report(broken)
+    assert costs is None and "no-such-model" in report.cost_error
+    assert "could not run" in render_html(report, costs) and "could not run" in render_markdown(report)
