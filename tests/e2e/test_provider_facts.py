@@ -29,7 +29,7 @@ def test_privacy_step_shows_which_offerings_fit_and_costs_marks_the_rest(page: P
     expect(panel).to_contain_text("Compatible with GDPR: Anthropic on AWS Bedrock, Azure OpenAI, Google Vertex AI, OpenAI API.")
     _pick_regulation(page, "HIPAA (US health data)")
     expect(panel).to_contain_text("Compatible with GDPR, HIPAA: OpenAI API.")
-    expect(panel.get_by_test_id("stDataFrame")).to_be_attached()
+    expect(panel.get_by_test_id("stDataFrame").first).to_be_attached()
     page.get_by_text("Every provider fact, with its source and the date it was checked").click()
     expect(panel).to_contain_text("Checked on 2026-11-25")
     panel.screenshot(path=shots / "provider-facts.png")
