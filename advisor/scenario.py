@@ -24,6 +24,7 @@ __all__ = [
     "allowed_values",
     "load_scenario_file",
     "parse_scenario",
+    "reject_json_constant",
 ]
 
 Regulation = Literal["hipaa", "gdpr", "pci", "finance", "government", "air_gapped", "trade_secrets"]
@@ -160,7 +161,7 @@ def load_scenario_file(path: str | Path) -> Scenario:
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError([f"{file}: cannot be read ({exc})"]) from None
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        data = json.loads(text, parse_constant=reject_json_constant)
     except json.JSONDecodeError as exc:
         raise ScenarioError([f"{file}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"]) from None
     except ValueError as exc:
@@ -170,6 +171,7 @@ def load_scenario_file(path: str | Path) -> Scenario:
     return parse_scenario(data)
 
 
-def _reject_constant(name: str) -> float:
+def reject_json_constant(name: str) -> float:
+    """``json.loads(parse_constant=...)``: refuse NaN and Infinity with a message."""
     # JSON has no NaN or Infinity; Python's json module accepts them unless told not to.
     raise ValueError(f"{name} is not a number JSON allows; write a finite number")

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from advisor.scenario import Scenario, ScenarioError, parse_scenario
+from advisor.scenario import Scenario, ScenarioError, parse_scenario, reject_json_constant
 from advisor.scoring import Weights
 from calculators import CostAssumptions, CostInputError, parse_assumptions
 
@@ -116,7 +116,7 @@ def decode_decision(content: bytes, name: str = "the file") -> Decision:
     except UnicodeDecodeError:
         raise DecisionError([f"{name}: not a text file (save it as UTF-8 JSON)"]) from None
     try:
-        data = json.loads(text, parse_constant=_reject_constant)
+        data = json.loads(text, parse_constant=reject_json_constant)
     except json.JSONDecodeError as exc:
         raise DecisionError([f"{name}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"]) from None
     except ValueError as exc:
@@ -142,6 +142,3 @@ def load_decision_file(path: str | Path) -> Decision:
         raise DecisionError([f"{file}: cannot be read ({exc.strerror})"]) from None
     return decode_decision(content, str(file))
 
-
-def _reject_constant(name: str) -> float:
-    raise ValueError(f"{name} is not a number JSON allows; write a finite number")

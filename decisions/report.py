@@ -114,9 +114,8 @@ def _privacy_facts(decision: Decision) -> list[ReportTable]:
     offerings = {o.id: o for ref in decision.costs.cloud_models for o in offerings_for_model(ref)}
     if not regulations and not offerings:
         return []
-    verdicts = [compatibility(o, regulations) for o in offerings.values()] if offerings else []
-    if regulations:
-        verdicts = [v for v in compatible_offerings(regulations)]
+    # With rules, every offering's verdict; without, the facts of the offerings behind the chosen models.
+    verdicts = compatible_offerings(regulations) if regulations else [compatibility(o, regulations) for o in offerings.values()]
     rows = []
     for v in verdicts:
         o = v.offering

@@ -104,6 +104,25 @@ def _money(value: float) -> str:
     return f"${value:,.2f}"
 
 
+def _cost_rows(c: dict[str, Any]) -> list[dict[str, str]]:
+    return [
+        *[{"option": f"Cloud: {m['model']}" + (" (your prices)" if m["your_prices"] else ""), "monthly": _money(m["monthly_usd"]),
+           "per request": f"${m['per_request_usd']:.6f}"} for m in c["cloud"]],
+        {"option": f"Local: {c['local']['gpus']} GPU(s), {c['local']['servers']} server(s)", "monthly": _money(c["local"]["monthly_usd"]), "per request": ""},
+        {"option": f"Hybrid: {c['hybrid']['local_share']:.0%} local, rest on {c['hybrid']['cloud_model']}", "monthly": _money(c["hybrid"]["monthly_usd"]), "per request": ""},
+    ]
+
+
+def _price_rows(c: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"model": m["model"], "input $/1M": m["input_per_mtok"], "output $/1M": m["output_per_mtok"],
+             "source": "your prices" if m["your_prices"] else ", ".join(m["sources"]) or "price data", "data as of": m["price_data"]}
+            for m in c["cloud"]]
+
+
+def _weight_rows(report: DecisionReport) -> list[dict[str, Any]]:
+    return [{"factor": k, "weight": v} for k, v in report.decision.weights.model_dump().items()]
+
+
 def render_html(report: DecisionReport, costs: CostReport | None) -> str:
     """One self-contained HTML page: the answer, why, the costs, the charts and every assumption."""
     rec = report.recommendation
@@ -139,20 +158,12 @@ def render_html(report: DecisionReport, costs: CostReport | None) -> str:
     if report.costs:
         c = report.costs
         parts.append(f"<p>At {c['requests_per_month']:,} requests a month, {c['tokens_per_request']:,} tokens each.</p>")
-        parts.append(_html_table([
-            *[{"option": f"Cloud: {m['model']}" + (" (your prices)" if m["your_prices"] else ""), "monthly": _money(m["monthly_usd"]),
-               "per request": f"${m['per_request_usd']:.6f}"} for m in c["cloud"]],
-            {"option": f"Local: {c['local']['gpus']} GPU(s), {c['local']['servers']} server(s)", "monthly": _money(c["local"]["monthly_usd"]), "per request": ""},
-            {"option": f"Hybrid: {c['hybrid']['local_share']:.0%} local, rest on {c['hybrid']['cloud_model']}", "monthly": _money(c["hybrid"]["monthly_usd"]), "per request": ""},
-        ]))
+        parts.append(_html_table(_cost_rows(c)))
         parts.append("<h3>Break-even</h3><ul>" + "".join(f"<li>{esc(s)}</li>" for s in c["breakeven"]) + "</ul>")
         parts.append("<h3>Local cost, line by line</h3>" + _html_table(c["local"]["lines"]))
         if c["notes"]:
             parts.append("<h3>Notes</h3><ul>" + "".join(f"<li>{esc(n)}</li>" for n in c["notes"]) + "</ul>")
-        parts.append("<h3>Cloud prices and their sources</h3>" + _html_table([
-            {"model": m["model"], "input $/1M": m["input_per_mtok"], "output $/1M": m["output_per_mtok"],
-             "source": "your prices" if m["your_prices"] else ", ".join(m["sources"]) or "price data", "data as of": m["price_data"]}
-            for m in c["cloud"]]))
+        parts.append("<h3>Cloud prices and their sources</h3>" + _html_table(_price_rows(c)))
     else:
         parts.append(f"<div class='warn'>{esc(report.cost_error or 'No cost model.')}</div>")
 
@@ -165,8 +176,7 @@ def render_html(report: DecisionReport, costs: CostReport | None) -> str:
         parts.append(f"<h2>{esc(table.title)}</h2>" + (f"<p>{esc(table.intro)}</p>" if table.intro else "") + _html_table(table.rows))
 
     parts.append("<h2>Every assumption</h2><h3>The workload</h3>" + _html_table(scenario_rows(report.decision.scenario)))
-    parts.append("<h3>How much each factor counts</h3>" + _html_table(
-        [{"factor": k, "weight": v} for k, v in report.decision.weights.model_dump().items()]))
+    parts.append("<h3>How much each factor counts</h3>" + _html_table(_weight_rows(report)))
     if report.resolved_assumptions:
         parts.append("<h3>Cost assumptions (as the cost model used them)</h3>" + _html_table(
             [{"assumption": k, "value": _value(v)} for k, v in report.resolved_assumptions.items()]))
@@ -212,17 +222,10 @@ def render_markdown(report: DecisionReport) -> str:
     if report.costs:
         c = report.costs
         out += ["## Monthly cost", "", f"At {c['requests_per_month']:,} requests a month, {c['tokens_per_request']:,} tokens each.", ""]
-        out.append(_md_table([
-            *[{"option": f"Cloud: {m['model']}", "monthly": _money(m["monthly_usd"]), "per request": f"${m['per_request_usd']:.6f}"} for m in c["cloud"]],
-            {"option": f"Local: {c['local']['gpus']} GPU(s)", "monthly": _money(c["local"]["monthly_usd"]), "per request": ""},
-            {"option": f"Hybrid: {c['hybrid']['local_share']:.0%} local", "monthly": _money(c["hybrid"]["monthly_usd"]), "per request": ""},
-        ]))
+        out.append(_md_table(_cost_rows(c)))
         out += ["### Break-even", ""] + [f"- {s}" for s in c["breakeven"]] + [""]
         out += ["### Local cost, line by line", "", _md_table(c["local"]["lines"])]
-        out += ["### Cloud prices and their sources", "", _md_table([
-            {"model": m["model"], "input $/1M": m["input_per_mtok"], "output $/1M": m["output_per_mtok"],
-             "source": "your prices" if m["your_prices"] else ", ".join(m["sources"]) or "price data", "data as of": m["price_data"]}
-            for m in c["cloud"]])]
+        out += ["### Cloud prices and their sources", "", _md_table(_price_rows(c))]
         out += [f"- Note: {n}" for n in c["notes"]] + [""]
     else:
         out += ["## Monthly cost", "", report.cost_error or "No cost model.", ""]
@@ -233,7 +236,7 @@ def render_markdown(report: DecisionReport) -> str:
     for table in report.extra_tables:
         out += [f"## {table.title}", ""] + ([table.intro, ""] if table.intro else []) + [_md_table(table.rows)]
     out += ["## Every assumption", "", "### The workload", "", _md_table(scenario_rows(report.decision.scenario))]
-    out += ["### How much each factor counts", "", _md_table([{"factor": k, "weight": v} for k, v in report.decision.weights.model_dump().items()])]
+    out += ["### How much each factor counts", "", _md_table(_weight_rows(report))]
     if report.resolved_assumptions:
         out += ["### Cost assumptions (as the cost model used them)", "",
                 _md_table([{"assumption": k, "value": v} for k, v in report.resolved_assumptions.items()])]

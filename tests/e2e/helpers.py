@@ -16,3 +16,12 @@ def set_number(page: Page, label: str, value: int | float) -> None:
     field.fill(str(value))
     field.press("Enter")
     wait_for_app(page)
+
+
+def fill_text(page: Page, label: str, text: str, commit: str = "Enter") -> None:
+    """Type into a text field, commit it (Enter, or Tab for a text area) and wait until the app has it."""
+    field = page.get_by_label(label, exact=True)
+    field.fill(text)
+    field.press(commit)
+    wait_for_app(page)
+    expect(field).to_have_value(text)

@@ -6,18 +6,10 @@ import pytest
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.e2e.helpers import set_number, wait_for_app
+from tests.e2e.helpers import fill_text, set_number, wait_for_app
 
 pytestmark = pytest.mark.e2e
 SECRET = "sk-e2e-secret-never-shown-0042"
-
-
-def _fill(page: Page, label: str, text: str) -> None:
-    field = page.get_by_label(label, exact=True)
-    field.fill(text)
-    field.press("Enter")
-    wait_for_app(page)
-    expect(field).to_have_value(text)
 
 
 def _switch_on(page: Page, label: str) -> None:
@@ -30,8 +22,8 @@ def _switch_on(page: Page, label: str) -> None:
 def _setup(page: Page, server_url: str, prompt: str) -> None:
     page.goto("/playground")
     wait_for_app(page)
-    _fill(page, "Base URL", server_url)
-    _fill(page, "Model", "smollm2")
+    fill_text(page, "Base URL", server_url)
+    fill_text(page, "Model", "smollm2")
     page.get_by_label("Prompt", exact=True).fill(prompt)
     set_number(page, "Max tokens", 16)
     expect(page.get_by_label("Max tokens", exact=True)).to_have_value("16")
@@ -61,7 +53,7 @@ def _run(page: Page) -> None:
 
 def test_both_sides_answer_with_their_figures(page: Page, llama_server_url, shots, streamlit_log):
     _setup(page, llama_server_url, "Name a colour.")
-    _fill(page, "OpenAI API key", SECRET)  # a self-hosted server ignores it; it must still never leak
+    fill_text(page, "OpenAI API key", SECRET)  # a self-hosted server ignores it; it must still never leak
     _run(page)
     expect(page.get_by_role("heading", name=re.compile(r"^Local: SmolLM2"))).to_be_visible()
     expect(page.get_by_role("heading", name=re.compile(r"^OpenAI-compatible"))).to_be_visible()
@@ -107,7 +99,7 @@ def test_blind_vote_and_reveal(page: Page, llama_server_url, shots):
 def test_a_failing_cloud_side_is_explained_and_the_other_side_answers(page: Page):
     page.goto("/playground")
     wait_for_app(page)
-    _fill(page, "Base URL", "http://127.0.0.1:9/v1")  # nothing listens on port 9
+    fill_text(page, "Base URL", "http://127.0.0.1:9/v1")  # nothing listens on port 9
     page.get_by_label("Prompt", exact=True).fill("Say hi.")
     set_number(page, "Max tokens", 8)
     _run(page)

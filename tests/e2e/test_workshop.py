@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import serve_app
-from tests.e2e.helpers import set_number, wait_for_app
+from tests.e2e.helpers import fill_text, set_number, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -41,14 +41,6 @@ def _nav(page: Page, name: str) -> None:
     wait_for_app(page)
 
 
-def _fill(page: Page, label: str, text: str) -> None:
-    field = page.get_by_label(label, exact=True)
-    field.fill(text)
-    field.press("Tab")
-    wait_for_app(page)
-    expect(field).to_have_value(text)
-
-
 def _click(page: Page, name: str | re.Pattern) -> None:
     page.get_by_role("button", name=name).click()
     wait_for_app(page)
@@ -62,11 +54,11 @@ def _load_preset(page: Page, base: str, card: str) -> None:
 
 def _save(page: Page, name: str, owner: str = "", notes: str = "") -> None:
     _nav(page, "Library")
-    _fill(page, "Name", name)
+    fill_text(page, "Name", name, commit="Tab")
     if owner:
-        _fill(page, "Owner", owner)
+        fill_text(page, "Owner", owner, commit="Tab")
     if notes:
-        _fill(page, "Notes", notes)
+        fill_text(page, "Notes", notes, commit="Tab")
 
 
 def _assert_no_secret(text: str, where: str) -> None:
@@ -155,11 +147,11 @@ def test_report_downloads_open_and_print_to_pdf_with_no_key_anywhere(page: Page,
     _load_preset(page, base, "hospital-records")
     # a key typed in the session, as on the Playground
     _nav(page, "Playground")
-    _fill(page, "OpenAI API key", TYPED_KEY)
+    fill_text(page, "OpenAI API key", TYPED_KEY, commit="Tab")
     _save(page, "Keys test", owner="Sec")
     _click(page, "Save")
     _nav(page, "Report")
-    _fill(page, "Title", "Hospital decision")
+    fill_text(page, "Title", "Hospital decision", commit="Tab")
     page.screenshot(path=shots / "report-page.png", full_page=True)
 
     files: dict[str, Path] = {}
