@@ -5,6 +5,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
+# 0.0.0.0 serves a workshop on the local network (make run ADDRESS=0.0.0.0).
+ADDRESS ?= 127.0.0.1
 # llama-cpp-python compiles from source on first install; use every core for it.
 export CMAKE_BUILD_PARALLEL_LEVEL ?= $(shell nproc 2>/dev/null || echo 2)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -12,7 +14,9 @@ CHROMIUM := /usr/bin/chromium
 # The storage tests start a throw-away PostgreSQL server from Debian's package (tests/postgres_peer.py).
 PG_CTL = $(firstword $(wildcard /usr/lib/postgresql/*/bin/pg_ctl))
 
-.PHONY: run test test-unit test-e2e bench install install-dev chromium postgresql clean
+PARTICIPANTS ?= 10
+
+.PHONY: run test test-unit test-e2e bench workshop-load demo-cluster install install-dev chromium postgresql clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -43,7 +47,7 @@ postgresql:
 	fi
 
 run: install
-	$(PY) -m streamlit run app/streamlit_app.py --server.address 127.0.0.1 --server.port $(PORT)
+	$(PY) -m streamlit run app/streamlit_app.py --server.address $(ADDRESS) --server.port $(PORT)
 
 test: install-dev chromium postgresql
 	$(PY) -m pytest
@@ -54,8 +58,17 @@ test-unit: install-dev postgresql
 test-e2e: install-dev chromium
 	$(PY) -m pytest tests/e2e
 
+# The quick, in-process benchmarks; the workshop load needs a browser (below).
 bench: install
-	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+	@for script in $(filter-out bench/workshop_load.py,$(wildcard bench/*.py)); do echo "== $$script"; $(PY) $$script || exit 1; done
+
+# PARTICIPANTS browsers at once against one app server (LOAD_ARGS: more options, see --help).
+workshop-load: install-dev chromium
+	$(PY) -m bench.workshop_load --participants $(PARTICIPANTS) $(LOAD_ARGS)
+
+# Two app replicas + PostgreSQL + llama_cpp.server as loopback processes, under the same load.
+demo-cluster: install-dev chromium postgresql
+	$(PY) -m deploy.demo_cluster --participants $(PARTICIPANTS) $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) test-results .pytest_cache .hypothesis

@@ -1,11 +1,16 @@
 """Crossover's entry point: page config, navigation, the shared link and presenter view."""
 
+import time
+
 import streamlit as st
 
 from app.presenter import presenter_chrome, presenting
+from app.process_setup import log_script_run, prepare_process
 from app.share import link_error, share_url, sync_link
 from app.state import keep_page_inputs
 
+started = time.perf_counter()
+prepare_process()
 st.set_page_config(page_title="Crossover", page_icon=":material/balance:", layout="wide",
                    initial_sidebar_state="collapsed" if presenting() else "auto")
 
@@ -32,9 +37,10 @@ page = st.navigation(
 keep_page_inputs(shown_page=page.url_path)
 sync_link()
 presenter_chrome()
-with st.sidebar.popover("Share this scenario", icon=":material/link:", use_container_width=True):
+with st.sidebar.popover("Share this scenario", icon=":material/link:", width="stretch"):
     st.caption("Everyone who opens it sees this scenario. No API key is ever in it.")
     st.code(share_url(), language=None, wrap_lines=True)
 if problem := link_error():
     st.error(problem, icon=":material/link_off:")
 page.run()
+log_script_run(page.url_path, started)

@@ -18,7 +18,7 @@ from advisor.scoring import recommend
 from calculators import CostReport, cost_curves, tco_curves
 from charts.costs import cost_curves_figure, tco_figure
 from charts.recommendation import factor_contributions, option_scores
-from decisions.report import DecisionReport, ReportTable
+from decisions.report import DecisionReport
 
 __all__ = ["render_html", "render_json", "render_markdown", "scenario_rows"]
 

@@ -11,12 +11,14 @@ from inference.costing import request_cost
 from inference.keys import ENV_KEYS, ResolvedKey, resolve_key
 from inference.local_gguf import LocalGGUFBackend, LocalModel, default_threads, load_local_model
 from inference.measure import measure
+from inference.shared_server import LOCAL_SERVER_ENV, SharedServer, shared_local_server
 from inference.registry import BACKEND_KINDS, BackendConfig, BackendKind, build_backend
 from inference.types import BackendFailure, ErrorKind, GenerationRequest, RunResult, StreamEvent
 
 __all__ = [
     "BACKEND_KINDS",
     "ENV_KEYS",
+    "LOCAL_SERVER_ENV",
     "FIGURES",
     "AnthropicBackend",
     "Backend",
@@ -31,6 +33,7 @@ __all__ = [
     "OpenAIBackend",
     "ResolvedKey",
     "RunResult",
+    "SharedServer",
     "StreamEvent",
     "build_backend",
     "bundled_model_path",
@@ -40,6 +43,7 @@ __all__ = [
     "request_cost",
     "resolve_key",
     "run_sides",
+    "shared_local_server",
     "summarise",
     "with_fallback",
 ]

@@ -26,6 +26,7 @@ def run_sides(
     parallel: bool = True,
     on_text: TextCallback | None = None,
     on_status: StatusCallback | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> list[RunResult]:
     """Answer ``request`` on every backend, each measured on its own reading thread.
 
@@ -33,12 +34,14 @@ def run_sides(
         parallel: All sides at the same time (as users see it), or one after the other
             (cleaner numbers: the sides do not share the CPU).
         on_text / on_status: Called with (side index, text) from the reading threads.
+        should_stop: Asked after every streamed event; yes stops every side (see ``measure``).
     """
     def run(index: int) -> RunResult:
         return measure(
             backends[index], request,
             on_text=(lambda text: on_text(index, text)) if on_text else None,
             on_status=(lambda status: on_status(index, status)) if on_status else None,
+            should_stop=should_stop,
         )
 
     if not parallel:

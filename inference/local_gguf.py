@@ -1,8 +1,8 @@
 """The local model: a GGUF file run in process by llama-cpp-python.
 
 A model is loaded once per process and shared; a llama.cpp context must not run two
-completions at once, so every run holds the model's lock, and a run that has to wait
-says so.
+completions at once, so runs take turns in a first-come, first-served line, and a run
+that has to wait keeps saying how many runs are ahead of it.
 """
 
 from __future__ import annotations
@@ -19,19 +19,30 @@ from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
 from inference.backend import Backend
 from inference.bundled_model import bundled_model_path
+from inference.fair_queue import FairQueue, in_turn
 from inference.types import BackendFailure, GenerationRequest, StreamEvent
 
 __all__ = ["LocalGGUFBackend", "LocalModel", "default_threads", "load_local_model"]
 
 
+THREADS_ENV = "CROSSOVER_LOCAL_THREADS"
+
+
 def default_threads() -> int:
-    """Every core of the machine (llama-cpp-python's own default is half of them)."""
+    """``CROSSOVER_LOCAL_THREADS`` if set, else every core (llama-cpp-python's own default is half).
+
+    A server shared by a workshop may want fewer: llama.cpp keeps every thread it is given
+    busy, so with all cores decoding, every other participant's page waits for CPU.
+    """
+    given = os.environ.get(THREADS_ENV, "").strip()
+    if given.isdigit() and int(given) >= 1:
+        return int(given)
     return max(1, os.cpu_count() or 1)
 
 
 @dataclass
 class LocalModel:
-    """A loaded GGUF model, its chat template and the lock that serialises its use."""
+    """A loaded GGUF model, its chat template and the line of runs waiting to use it."""
 
     path: Path
     n_ctx: int
@@ -39,7 +50,7 @@ class LocalModel:
     llm: Llama
     formatter: Jinja2ChatFormatter | None
     load_ms: float
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    queue: FairQueue = field(default_factory=FairQueue)
     completions: int = 0
 
     @property
@@ -134,15 +145,7 @@ class LocalGGUFBackend(Backend):
         model, loaded_now = load_local_model(self._path, self._n_ctx, self._n_threads)
         if loaded_now:
             yield StreamEvent(load_ms=model.load_ms)
-        if not model.lock.acquire(blocking=False):
-            yield StreamEvent(status="Waiting for the local model: another run is using it.")
-            queued = time.perf_counter()
-            model.lock.acquire()
-            yield StreamEvent(waited_ms=(time.perf_counter() - queued) * 1000, status="Started.")
-        try:
-            yield from self._complete(model, request)
-        finally:
-            model.lock.release()
+        yield from in_turn(model.queue, lambda: self._complete(model, request))
 
     def _complete(self, model: LocalModel, request: GenerationRequest) -> Iterator[StreamEvent]:
         tokens, stop = model.prompt_tokens(request)

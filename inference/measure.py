@@ -27,6 +27,7 @@ def measure(
     request: GenerationRequest,
     on_text: Callable[[str], None] | None = None,
     on_status: Callable[[str], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> RunResult:
     """Run ``request`` on ``backend`` and return the measured result (errors included, never raised).
 
@@ -35,16 +36,22 @@ def measure(
         request: The prompt.
         on_text: Called with the whole answer so far each time text arrives.
         on_status: Called with status lines (e.g. waiting for the local model).
+        should_stop: Asked after every event; when it says yes the stream is closed (which
+            hands the local model to the next run in line) and the result says it was stopped.
     """
     result = RunResult(backend=backend.label, model=backend.model)
+    if should_stop is not None and should_stop():
+        result.error_kind, result.error = "cancelled", "Stopped before it started."
+        return result
     start = time.perf_counter()
     first_text_at: float | None = None
     last_text_at: float | None = None
     parts: list[str] = []
     try:
-        for event in backend.events(request):
+        events = backend.events(request)
+        for event in events:
             now = time.perf_counter()
-            if event.status:
+            if event.status and (not result.statuses or result.statuses[-1] != event.status):
                 result.statuses.append(event.status)
                 if on_status:
                     on_status(event.status)
@@ -64,6 +71,10 @@ def measure(
                 parts.append(event.text)
                 if on_text:
                     on_text("".join(parts))
+            if should_stop is not None and should_stop():
+                events.close()
+                result.error_kind, result.error = "cancelled", "Stopped before the answer was finished."
+                break
     except BackendFailure as failure:
         result.error_kind, result.error = failure.kind, failure.message
         result.retry_after_s, result.retries = failure.retry_after_s, max(result.retries, failure.retries)

@@ -11,6 +11,8 @@ from inference.backend import Backend
 from inference.cloud_backends import AnthropicBackend, OpenAIBackend
 from inference.keys import ResolvedKey
 from inference.local_gguf import LocalGGUFBackend
+from inference.shared_server import MisconfiguredBackend, SharedServerBackend, shared_local_server
+from inference.types import BackendFailure
 
 __all__ = ["BACKEND_KINDS", "BackendConfig", "BackendKind", "build_backend"]
 
@@ -33,6 +35,12 @@ class BackendConfig(BaseModel):
 
 
 def _local(config: BackendConfig, key: ResolvedKey) -> Backend:
+    try:
+        server = shared_local_server()
+    except BackendFailure as failure:
+        return MisconfiguredBackend(failure)
+    if server is not None:
+        return SharedServerBackend(server, config.timeout_s, config.max_retries)
     return LocalGGUFBackend(config.gguf_path or None, n_ctx=config.n_ctx, n_threads=config.n_threads)
 
 

@@ -10,27 +10,16 @@
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
-import urllib.request
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from inference import bundled_model_path
+from deploy.processes import free_port, serve_process  # noqa: F401 - the tests' peers start here
+from deploy.processes import llama_server as process_llama_server
 
 ANTHROPIC_TEST_KEY = "sk-ant-test-key-0000"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def closed_port_url() -> str:
@@ -39,54 +28,10 @@ def closed_port_url() -> str:
 
 
 @contextmanager
-def serve_process(command: list[str], health_url: str, log_path: Path, *, name: str, cwd: Path | None = None,
-                  headers: dict[str, str] | None = None, env: dict[str, str] | None = None):
-    """Run a server in its own process group, wait until ``health_url`` answers 200, stop it after.
-
-    Yields the open log file (rewound by the caller to read it).
-    """
-    log = open(log_path, "w+")
-    proc = subprocess.Popen(command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
-                            start_new_session=True)  # own process group: stopped with all it started
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if proc.poll() is not None:
-                log.seek(0)
-                raise RuntimeError(f"{name} exited {proc.returncode}:\n{log.read()}")
-            try:
-                with urllib.request.urlopen(urllib.request.Request(health_url, headers=headers or {}), timeout=1) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{name} did not become healthy in 60 s")
-            time.sleep(0.2)
-        yield log
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-        log.close()
-
-
-@contextmanager
 def llama_server(log_dir: Path, api_key: str | None = None):
     """Start ``python -m llama_cpp.server`` with the bundled model; yield its /v1 URL."""
-    port = free_port()
-    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(bundled_model_path()),
-               "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048", "--n_threads", "2"]
-    if api_key:
-        command += ["--api_key", api_key]
-    url = f"http://127.0.0.1:{port}/v1"
-    with serve_process(command, url + "/models", log_dir / "llama_server.log", name="llama_cpp.server",
-                       headers={"Authorization": f"Bearer {api_key or 'x'}"}):
-        yield url
+    with process_llama_server(log_dir, api_key) as server:
+        yield server.url
 
 
 class _Server:

@@ -29,7 +29,7 @@ def provider_compatibility(scenario: Scenario) -> None:
             st.dataframe(pd.DataFrame([{
                 "Offering": v.offering.name, "Compatible": "yes" if v.compatible else "no",
                 "Why not": "; ".join(v.reasons),
-            } for v in verdicts]), hide_index=True, use_container_width=True, key="view.provider-verdicts")
+            } for v in verdicts]), hide_index=True, width="stretch", key="view.provider-verdicts")
         with st.expander("Every provider fact, with its source and the date it was checked"):
             st.caption(providers_note())
             rows = []
@@ -38,6 +38,6 @@ def provider_compatibility(scenario: Scenario) -> None:
                 for field, label in FACT_FIELDS.items():
                     row[label] = offering.fact(field).value
                 rows.append(row)
-            st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True, key="view.provider-facts")
+            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="view.provider-facts")
             st.markdown("Sources: " + " · ".join(sorted({f"[{o.name}]({o.fact(f).source})" for o in load_offerings()
                                                           for f in ("trains_by_default",)})))

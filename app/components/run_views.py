@@ -56,7 +56,7 @@ def repeat_summary(results: list[RunResult]) -> None:
     summary = summarise(results)
     rows = [{"Figure": FIGURE_LABELS[f], "Median": v["median"], "p90": v["p90"]} for f, v in summary.items()]
     failed = sum(not r.ok for r in results)
-    st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
     st.caption(f"{len(results)} runs" + (f", {failed} failed (left out)" if failed else ""))
 
 

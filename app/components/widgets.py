@@ -38,7 +38,7 @@ def preset_picker(key: str) -> None:
         key=f"{key}.load",
         on_click=state.load_preset,
         args=(presets[chosen],),
-        use_container_width=True,
+        width="stretch",
     )
     st.caption(presets[chosen].summary + f" *Source: {presets[chosen].source}*")
 

@@ -150,7 +150,7 @@ def _render_review() -> None:
     for index, (title, text) in enumerate(rows.items()):
         left, right = st.columns([5, 1], vertical_alignment="center")
         left.markdown(f"**{title}**: {text}")
-        right.button("Edit", key=f"checklist.edit.{index}", on_click=_go_to, args=(index,), use_container_width=True)
+        right.button("Edit", key=f"checklist.edit.{index}", on_click=_go_to, args=(index,), width="stretch")
     if st.button("See the recommendation", type="primary", key="checklist.to_result"):
         st.switch_page("views/recommendation.py")
 
@@ -184,8 +184,8 @@ def checklist_page() -> None:
         _render_review()
 
     back, _, forward = st.columns([1, 4, 1])
-    back.button("← Back", key="checklist.back", on_click=_go_to, args=(step - 1,), disabled=step == 0, use_container_width=True)
-    forward.button("Next →", key="checklist.next", on_click=_go_to, args=(step + 1,), disabled=step == REVIEW, use_container_width=True)
+    back.button("← Back", key="checklist.back", on_click=_go_to, args=(step - 1,), disabled=step == 0, width="stretch")
+    forward.button("Next →", key="checklist.next", on_click=_go_to, args=(step + 1,), disabled=step == REVIEW, width="stretch")
 
     live_scores(result)
 

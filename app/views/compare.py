@@ -60,14 +60,14 @@ def compare_page() -> None:
     st.subheader("Outcome")
     differing = outcomes.nunique(axis=1) > 1
     st.dataframe(outcomes.style.apply(lambda row: [HIGHLIGHT if differing[row.name] else ""] * len(row), axis=1),
-                 use_container_width=True, key="view.cmp.outcomes")
+                 width="stretch", key="view.cmp.outcomes")
     st.subheader("Inputs")
     only = st.toggle("Only the inputs that differ", value=True, key="cmp.only_diff")
     shown = inputs[inputs["differs"]] if only else inputs
     st.caption(f"{int(inputs['differs'].sum())} of {len(inputs)} inputs differ; they are highlighted.")
     table = shown.drop(columns="differs")
     st.dataframe(table.style.apply(lambda row: [HIGHLIGHT if inputs.loc[row.name, "differs"] else ""] * len(row), axis=1),
-                 use_container_width=True, height=min(38 + 35 * len(table), 700), key="view.cmp.inputs")
+                 width="stretch", height=min(38 + 35 * len(table), 700), key="view.cmp.inputs")
 
 
 compare_page()

@@ -13,7 +13,7 @@ from advisor import Scenario
 from advisor.providers import model_compatibility
 from app import state
 from charts.costs import compact, cost_curves_figure, tco_figure, tornado_figure
-from app.components.inputs import bound_input
+from app.components.inputs import bound_input, starting_value
 from app.components.widgets import scenario_summary
 from calculators import (
     SUGGESTED_MODELS,
@@ -56,9 +56,8 @@ def _compute(scenario_json: str, assumptions_json: str, change: float) -> tuple[
 def _cost_input(widget: Callable[..., Any], field: str, label: str, shown: Any, **kwargs: Any) -> Any:
     """A widget for one cost assumption, seeded with the value in force (catalog values included)."""
     key = state.COST_PREFIX + field
-    if key not in st.session_state:
-        st.session_state[key] = shown
-    return widget(label, key=key, on_change=lambda: state.update_cost_assumption(field, st.session_state[key]), **kwargs)
+    return widget(label, key=key, on_change=lambda: state.update_cost_assumption(field, st.session_state[key]),
+                  **starting_value(widget, shown, kwargs), **kwargs)
 
 
 def _money(value: float) -> str:
@@ -117,13 +116,13 @@ def _cloud_inputs(a: CostAssumptions) -> None:
         price_in = left.number_input("Input", min_value=0.0, max_value=10_000.0, step=0.1, key="costs.override.in")
         price_out = right.number_input("Output", min_value=0.0, max_value=10_000.0, step=0.1, key="costs.override.out")
         apply, clear = st.columns(2)
-        if apply.button("Apply prices", key="costs.action.apply_prices", use_container_width=True):
+        if apply.button("Apply prices", key="costs.action.apply_prices", width="stretch"):
             if not ref.strip():
                 st.error("Name the model first, e.g. openai:gpt-4o or my-vllm:llama-70b.")
             else:
                 state.set_price_override(ref.strip(), {"input_per_mtok": price_in, "output_per_mtok": price_out})
                 st.rerun()
-        if clear.button("Clear", key="costs.action.clear_prices", use_container_width=True,
+        if clear.button("Clear", key="costs.action.clear_prices", width="stretch",
                         disabled=ref.strip() not in a.price_overrides):
             state.set_price_override(ref.strip(), None)
             st.rerun()
@@ -223,7 +222,7 @@ def _price_table(report: CostReport) -> None:
         for c in report.cloud
     ]
     st.dataframe(
-        pd.DataFrame(rows), hide_index=True, use_container_width=True,
+        pd.DataFrame(rows), hide_index=True, width="stretch",
         column_config={
             "Source": st.column_config.LinkColumn("Source"),
             "Per request $": st.column_config.NumberColumn(format="$%.5f"),
@@ -242,10 +241,26 @@ def _breakdown(report: CostReport) -> None:
               "USD a month": hybrid.monthly_usd - hybrid.cloud_usd, "Basis": f"{hybrid.local_requests_per_month:,} requests on local"},
              {"Option": f"Hybrid ({hybrid.local_share:.0%} local)", "Item": "Cloud part", "USD a month": hybrid.cloud_usd,
               "Basis": f"{hybrid.cloud_requests_per_month:,} requests on {hybrid.cloud_ref}"}]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True,
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
                  column_config={"USD a month": st.column_config.NumberColumn(format="$%,.2f")})
     if report.local.upfront_usd:
         st.caption(f"Owning also means paying {_money(report.local.upfront_usd)} up front for the GPUs (amortised above).")
+
+
+def _sensitivity(tornado_table, band, change: float) -> None:  # noqa: ANN001 - a frame and a BreakevenBand
+    st.plotly_chart(tornado_figure(tornado_table, change), width="stretch", key="costs.tornado")
+    if band.p50 is None:
+        st.markdown(f"**Break-even band:** in {band.never_share:.0%} of {band.samples:,} samples local never gets cheaper.")
+    else:
+        high = f"{band.p90:,.0f}" if band.p90 is not None else "never"
+        st.markdown(
+            f"**Break-even band** (cloud prices, utilisation and throughput each varied ±{change:.0%}, "
+            f"{band.samples:,} samples): p10 **{band.p10:,.0f}**, median **{band.p50:,.0f}**, p90 **{high}** requests a month."
+        )
+    table = tornado_table[["assumption", "low_breakeven", "high_breakeven"]].rename(
+        columns={"assumption": "Assumption", "low_breakeven": f"Break-even at -{change:.0%}", "high_breakeven": f"Break-even at +{change:.0%}"})
+    st.dataframe(table, hide_index=True, width="stretch",
+                 column_config={c: st.column_config.NumberColumn(format="%,.0f") for c in table.columns[1:]})
 
 
 def costs_page() -> None:
@@ -276,30 +291,25 @@ def costs_page() -> None:
         _owning_and_people_inputs(report.assumptions)
         _hybrid_inputs(report.assumptions)
     with results:
-        curves_tab, breakdown_tab, tco_tab, sensitivity_tab = st.tabs(["Cost curves", "Breakdown", "Total cost over time", "Sensitivity"])
-        with curves_tab:
-            st.plotly_chart(cost_curves_figure(curves, report), use_container_width=True, key="costs.curves")
-            st.caption("Local and hybrid rise in steps: each step is one more replica of the model. Diamonds mark break-even.")
-        with breakdown_tab:
-            _breakdown(report)
-        with tco_tab:
-            st.plotly_chart(tco_figure(tco), use_container_width=True, key="costs.tco")
-            st.caption(f"Cumulative cost over the scenario's {scenario.horizon_months}-month horizon at today's volume."
-                       + (" Owned hardware is paid in month 0; no resale value is counted." if report.assumptions.payment == "own" else ""))
-        with sensitivity_tab:
-            st.plotly_chart(tornado_figure(tornado_table, change), use_container_width=True, key="costs.tornado")
-            if band.p50 is None:
-                st.markdown(f"**Break-even band:** in {band.never_share:.0%} of {band.samples:,} samples local never gets cheaper.")
-            else:
-                high = f"{band.p90:,.0f}" if band.p90 is not None else "never"
-                st.markdown(
-                    f"**Break-even band** (cloud prices, utilisation and throughput each varied ±{change:.0%}, "
-                    f"{band.samples:,} samples): p10 **{band.p10:,.0f}**, median **{band.p50:,.0f}**, p90 **{high}** requests a month."
-                )
-            table = tornado_table[["assumption", "low_breakeven", "high_breakeven"]].rename(
-                columns={"assumption": "Assumption", "low_breakeven": f"Break-even at -{change:.0%}", "high_breakeven": f"Break-even at +{change:.0%}"})
-            st.dataframe(table, hide_index=True, use_container_width=True,
-                         column_config={c: st.column_config.NumberColumn(format="%,.0f") for c in table.columns[1:]})
+        # Only the open tab is drawn: the hidden ones' charts cost every participant's rerun
+        # (server and browser) for nothing (measured with bench/workshop_load.py).
+        curves_tab, breakdown_tab, tco_tab, sensitivity_tab = st.tabs(
+            ["Cost curves", "Breakdown", "Total cost over time", "Sensitivity"], key="costs.tab", on_change="rerun")
+        if curves_tab.open:
+            with curves_tab:
+                st.plotly_chart(cost_curves_figure(curves, report), width="stretch", key="costs.curves")
+                st.caption("Local and hybrid rise in steps: each step is one more replica of the model. Diamonds mark break-even.")
+        if breakdown_tab.open:
+            with breakdown_tab:
+                _breakdown(report)
+        if tco_tab.open:
+            with tco_tab:
+                st.plotly_chart(tco_figure(tco), width="stretch", key="costs.tco")
+                st.caption(f"Cumulative cost over the scenario's {scenario.horizon_months}-month horizon at today's volume."
+                           + (" Owned hardware is paid in month 0; no resale value is counted." if report.assumptions.payment == "own" else ""))
+        if sensitivity_tab.open:
+            with sensitivity_tab:
+                _sensitivity(tornado_table, band, change)
 
     st.subheader("Cloud prices")
     st.caption(f"From {report.price_data_version} (the pydantic team's maintained price database, bundled offline), "

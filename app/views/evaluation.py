@@ -15,6 +15,7 @@ from advisor import QualityEvidence
 from advisor.evaluation import JUDGE_RUBRIC, TaskSet, load_example_tasks, parse_task_file
 from advisor.prompt_files import PromptFileError
 from app import state
+from app.components.tab_watch import tab_closed_check
 from inference import BackendConfig, ResolvedKey, build_backend, request_cost, resolve_key
 from inference.evaluation import EvalProgress, TaskResult, compare_sides, run_eval, summarise_eval
 
@@ -89,10 +90,13 @@ def _start(tasks: TaskSet, chosen: list[tuple[str, BackendConfig, ResolvedKey]],
     by_label = {b.label: config for b, (_, config, _) in zip(backends, chosen, strict=True)}
     scenario, assumptions = state.scenario(), state.cost_assumptions()
     job = EvalJob(tasks=tasks, labels=[b.label for b in backends], kinds=[c.kind for _, c, _ in chosen])
+    tab_closed = tab_closed_check()
 
     def record(result: TaskResult, progress: EvalProgress) -> None:
         job.results.append(result)
         job.progress = progress
+        if tab_closed():
+            job.stop.set()  # nobody is watching: free the model for the others
 
     def work() -> None:
         _, job.timing = run_eval(
@@ -146,7 +150,7 @@ def _results(job: EvalJob) -> None:
     st.dataframe(pd.DataFrame([{
         "Backend": s.backend, "Accuracy": s.accuracy, "95% interval": f"{s.ci95[0]:.0%} – {s.ci95[1]:.0%}" if s.ci95 else "n/a",
         "Answered": s.n, "Errors": s.errors, "p50 (ms)": s.p50_ms, "p90 (ms)": s.p90_ms, "Cost per 1,000 tasks": s.cost_per_1k_usd,
-    } for s in summaries]), hide_index=True, use_container_width=True,
+    } for s in summaries]), hide_index=True, width="stretch",
         column_config={"Accuracy": st.column_config.NumberColumn(format="percent"),
                        "p50 (ms)": st.column_config.NumberColumn(format="%.0f"), "p90 (ms)": st.column_config.NumberColumn(format="%.0f"),
                        "Cost per 1,000 tasks": st.column_config.NumberColumn(format="$%.4f")})
@@ -159,7 +163,7 @@ def _results(job: EvalJob) -> None:
             verdict = "larger than the noise" if real else "within the noise: this task set cannot tell them apart"
             st.markdown(f"**{summaries[0].backend}** minus **{summaries[1].backend}**: {d * 100:+.0f} points "
                         f"(95% interval {low * 100:+.0f} to {high * 100:+.0f}), {verdict}.")
-    st.plotly_chart(_accuracy_chart(summaries), use_container_width=True, key="ev.chart")
+    st.plotly_chart(_accuracy_chart(summaries), width="stretch", key="ev.chart")
     rows = []
     for index, task in enumerate(job.tasks.tasks):
         row = {"#": index + 1, "task": task.prompt, "expected": task.expected, "check": task.check}
@@ -174,7 +178,7 @@ def _results(job: EvalJob) -> None:
             row[f"{label}: cost"] = None if result is None else result.cost_usd
         rows.append(row)
     table = pd.DataFrame(rows)
-    st.dataframe(table, hide_index=True, use_container_width=True, height=360)
+    st.dataframe(table, hide_index=True, width="stretch", height=360)
     left, right, use = st.columns(3)
     left.download_button("Download results (CSV)", table.to_csv(index=False), "crossover-eval.csv", "text/csv", key="ev.action.csv")
     right.download_button("Download results (JSON)", json.dumps({"task_set": job.tasks.source, "summaries": [s.model_dump() for s in summaries],

@@ -18,7 +18,7 @@ def _preset_card(preset: Preset) -> None:
             f"{preset.scenario.requests_per_month:,} requests/month · "
             f"{preset.scenario.sensitive_share:.0%} sensitive · default answer: **{OPTION_LABELS[result.recommendation]}**"
         )
-        if st.button("Use this case", key=f"home.preset.{preset.id}", use_container_width=True):
+        if st.button("Use this case", key=f"home.preset.{preset.id}", width="stretch"):
             state.load_preset(preset)
             st.switch_page("views/checklist.py")
 

@@ -135,15 +135,15 @@ def _save_section(library: ScenarioLibrary | None) -> None:
     buttons = st.columns([2, 2, 3])
     if current:
         buttons[0].button(f"Save as version {current['version'] + 1} of '{current['name']}'", key="lib.action.save_version",
-                          type="primary", on_click=_save, args=(library, False), disabled=disabled, use_container_width=True)
+                          type="primary", on_click=_save, args=(library, False), disabled=disabled, width="stretch")
         buttons[1].button("Save as a new scenario", key="lib.action.save_new", on_click=_save, args=(library, True),
-                          disabled=disabled, use_container_width=True)
+                          disabled=disabled, width="stretch")
     else:
         buttons[0].button("Save", key="lib.action.save_new", type="primary", on_click=_save, args=(library, True),
-                          disabled=disabled, use_container_width=True, icon=":material/save:")
+                          disabled=disabled, width="stretch", icon=":material/save:")
     buttons[2].download_button("Download as JSON", data=state.decision().model_dump_json(indent=2),
                                file_name="crossover-scenario.json", mime="application/json", key="lib.action.export",
-                               on_click="ignore", use_container_width=True, icon=":material/download:")
+                               on_click="ignore", width="stretch", icon=":material/download:")
 
 
 def _share_section() -> None:
@@ -167,7 +167,7 @@ def _browse(library: ScenarioLibrary) -> None:
     st.dataframe(
         [{"name": s.name, "owner": s.owner, "versions": s.version, "last saved": s.updated_at.strftime("%Y-%m-%d %H:%M UTC"),
           "notes": s.notes.splitlines()[0] if s.notes else ""} for s in saved],
-        hide_index=True, use_container_width=True, key="view.lib.table",
+        hide_index=True, width="stretch", key="view.lib.table",
     )
     by_id = {s.id: s for s in saved}
     if st.session_state.get("lib.pick") not in by_id:
@@ -177,10 +177,10 @@ def _browse(library: ScenarioLibrary) -> None:
     chosen = by_id[pick]
     actions = st.columns(3)
     actions[0].button("Open", key="lib.action.open", type="primary", on_click=_open, args=(library, chosen.id),
-                      use_container_width=True, icon=":material/folder_open:")
+                      width="stretch", icon=":material/folder_open:")
     actions[1].button("Duplicate", key="lib.action.duplicate", on_click=_duplicate, args=(library, chosen.id),
-                      use_container_width=True, icon=":material/content_copy:")
-    with actions[2].popover("Rename or delete", use_container_width=True):
+                      width="stretch", icon=":material/content_copy:")
+    with actions[2].popover("Rename or delete", width="stretch"):
         st.text_input("New name", key="lib.rename", placeholder=chosen.name)
         st.button("Rename", key="lib.action.rename", on_click=_rename, args=(library, chosen.id))
         st.divider()
@@ -196,15 +196,15 @@ def _browse(library: ScenarioLibrary) -> None:
         st.dataframe(
             [{"version": v.version, "saved": v.saved_at.strftime("%Y-%m-%d %H:%M:%S UTC"), "name": v.name, "owner": v.owner,
               "requests/month": v.decision.scenario.requests_per_month, "notes": v.notes} for v in versions],
-            hide_index=True, use_container_width=True, key="view.lib.versions",
+            hide_index=True, width="stretch", key="view.lib.versions",
         )
         numbers = [v.version for v in versions]
         version = st.selectbox("Version", options=numbers, key=f"lib.version.{chosen.id}")
         left, right = st.columns(2)
         left.button(f"Open version {version}", key="lib.action.open_version", on_click=_open, args=(library, chosen.id, version),
-                    use_container_width=True)
+                    width="stretch")
         right.button(f"Restore version {version} as the newest", key="lib.action.restore", on_click=_restore,
-                     args=(library, chosen.id, version), disabled=version == numbers[0], use_container_width=True)
+                     args=(library, chosen.id, version), disabled=version == numbers[0], width="stretch")
 
 
 def library_page() -> None:

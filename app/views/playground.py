@@ -5,27 +5,24 @@ from __future__ import annotations
 import json
 import platform
 import random
-import threading
-import time
 from datetime import datetime, timezone
 
 import streamlit as st
 
 from advisor.providers import model_compatibility
 from app import state
+from app.components.playground_job import PlaygroundJob, start_job
 from app.components.run_views import distribution_chart, repeat_summary, run_figures, tally_frame
+from app.components.tab_watch import tab_closed_check
 from inference import (
     BackendConfig,
     GenerationRequest,
     ResolvedKey,
     RunResult,
-    build_backend,
     default_threads,
-    request_cost,
     resolve_key,
-    run_sides,
-    with_fallback,
 )
+from inference.shared_server import local_model_note, shared_local_server_set
 
 SIDES = ("left", "right")
 KIND_LABELS = {
@@ -37,7 +34,17 @@ DEFAULT_KIND = {"left": "local", "right": "openai"}
 DEFAULT_MODEL = {"openai": "gpt-4o-mini", "anthropic": "claude-haiku-4-5"}
 LAST_KEY = "pg.last"
 TALLY_KEY = "pg.tally"
+JOB_KEY = "pg.job"
+RUNS_KEY = "pg.runs_started"
+LIVE_REFRESH_S = 0.5
+QUEUED_REFRESH_S = 1.5
 VOTES = {"A": "A is better", "B": "B is better", "tie": "Tie", "both_bad": "Both bad"}
+
+
+def _kind_label(kind: str) -> str:
+    if kind == "local" and shared_local_server_set():
+        return "Local model (on the shared inference server)"
+    return KIND_LABELS[kind]
 
 
 def _secrets() -> object:
@@ -51,8 +58,11 @@ def _side_settings(side: str) -> tuple[BackendConfig, ResolvedKey]:
     """The widgets for one side; returns its config and the key found for it (never shown)."""
     prefix = f"pg.{side}."
     st.session_state.setdefault(prefix + "kind", DEFAULT_KIND[side])
-    kind = st.selectbox("Backend", options=list(KIND_LABELS), format_func=KIND_LABELS.__getitem__, key=prefix + "kind")
+    kind = st.selectbox("Backend", options=list(KIND_LABELS), format_func=_kind_label, key=prefix + "kind")
     if kind == "local":
+        if note := local_model_note():
+            st.caption(note)
+            return BackendConfig(kind="local"), ResolvedKey(None, "not needed")
         st.session_state.setdefault(prefix + "threads", default_threads())
         path = st.text_input("GGUF file", key=prefix + "gguf", placeholder="empty: the bundled SmolLM2-135M-Instruct (Q4_1)")
         left, right = st.columns(2)
@@ -85,69 +95,67 @@ def _side_settings(side: str) -> tuple[BackendConfig, ResolvedKey]:
     return BackendConfig(kind=kind, model=model.strip(), base_url=base_url.strip()), resolved
 
 
-def _stream_live(backends, request, parallel: bool, labels: list[str], order: list[int]) -> list[RunResult]:
-    """Run both sides on worker threads; this thread redraws the answers as they grow."""
-    texts = ["", ""]
-    statuses = ["", ""]
-    live = st.empty()
-    with live.container():
-        columns = st.columns(2)
-        slots = []
-        for position, side_index in enumerate(order):
-            with columns[position]:
-                st.markdown(f"**{labels[side_index]}**")
-                slots.append((st.empty(), st.empty()))
-    results: list[RunResult] = []
-
-    def on_text(index: int, text: str) -> None:
-        texts[index] = text
-
-    def on_status(index: int, status: str) -> None:
-        statuses[index] = status
-
-    worker = threading.Thread(
-        target=lambda: results.extend(run_sides(backends, request, parallel=parallel, on_text=on_text, on_status=on_status)),
-        name="crossover-playground", daemon=True,
-    )
-    worker.start()
-    while worker.is_alive():
-        for position, side_index in enumerate(order):
-            status_slot, text_slot = slots[position]
-            status_slot.caption(statuses[side_index] or "Answering…")
-            text_slot.markdown(texts[side_index] or "…")
-        time.sleep(0.05)
-    worker.join()
-    live.empty()
-    return results
-
-
-def _run(configs: list[BackendConfig], keys: list[ResolvedKey], request: GenerationRequest,
-         repeat: int, parallel: bool, blind: bool, fallback: bool) -> None:
-    backends = [build_backend(c, k) for c, k in zip(configs, keys, strict=True)]
+def _start(configs: list[BackendConfig], keys: list[ResolvedKey], request: GenerationRequest,
+           repeat: int, parallel: bool, blind: bool, fallback: bool) -> None:
+    previous: PlaygroundJob | None = st.session_state.get(JOB_KEY)
+    if previous is not None and previous.running:
+        previous.stop.set()  # a double click must not leave a run nobody watches holding the model
     order = [0, 1]
     if blind:
         random.shuffle(order)
-    labels = [("Answer A" if order[0] == i else "Answer B") if blind else backends[i].label for i in range(2)]
-    runs: list[list[RunResult]] = [[], []]
-    progress = st.progress(0.0, text="Running…") if repeat > 1 else None
-    for number in range(repeat):
-        results = _stream_live(backends, request, parallel, labels, order)
-        for index, result in enumerate(results):
-            if fallback and not result.ok and configs[index].kind != "local":
-                local = build_backend(BackendConfig(kind="local"), ResolvedKey(None, "not needed"))
-                result = with_fallback(result, local, request)
-                configs_for_cost = BackendConfig(kind="local")
-            else:
-                configs_for_cost = configs[index]
-            result.cost_usd, result.cost_basis = request_cost(result, configs_for_cost, state.scenario(), state.cost_assumptions())
-            runs[index].append(result)
-        if progress:
-            progress.progress((number + 1) / repeat, text=f"Run {number + 1} of {repeat} done")
-    st.session_state[LAST_KEY] = {
-        "request": request.model_dump(), "configs": [c.model_dump() for c in configs],
-        "labels": [b.label for b in backends], "runs": [[r.model_dump() for r in side] for side in runs],
-        "blind": blind, "order": order, "revealed": not blind,
-    }
+    number = st.session_state.get(RUNS_KEY, 0) + 1
+    st.session_state[RUNS_KEY] = number
+    st.session_state[JOB_KEY] = start_job(
+        number, configs, keys, request, repeat=repeat, parallel=parallel, blind=blind, fallback=fallback, order=order,
+        scenario=state.scenario(), assumptions=state.cost_assumptions(), tab_closed=tab_closed_check(),
+    )
+    st.rerun()  # draw the page again with Run disabled and the live answers
+
+
+def _adopt(job: PlaygroundJob) -> None:
+    """A finished job's record becomes the page's last run, once (also after a page switch)."""
+    if job.running or job.adopted or job.record is None:
+        return
+    job.adopted = True
+    st.session_state[LAST_KEY] = job.record
+
+
+def _waiting(job: PlaygroundJob) -> bool:
+    """Every side still in the queue for the model (nothing to stream yet)."""
+    return not any(job.texts) and any(status.startswith("In the queue") for status in job.statuses)
+
+
+def _draw_live(should_wait: bool) -> None:
+    """The answers as they grow, redrawn on their own so the rest of the page stays still."""
+    job: PlaygroundJob | None = st.session_state.get(JOB_KEY)
+    if job is None:
+        return
+    if not job.running or _waiting(job) != should_wait:
+        if not job.adopted:
+            st.rerun()  # the whole page: the results, or the other refresh rate
+        return
+    if job.repeat > 1:
+        st.progress(job.finished_runs / job.repeat, text=f"Run {min(job.finished_runs + 1, job.repeat)} of {job.repeat}")
+    columns = st.columns(2)
+    for position, side_index in enumerate(job.order):
+        with columns[position]:
+            st.markdown(f"**{job.labels[side_index]}**")
+            st.caption(job.status(side_index))
+            st.markdown(job.texts[side_index] or "…")
+    st.button("Stop", key="pg.action.stop", icon=":material/stop:", on_click=job.stop.set,
+              help="Ends the run now; a run waiting in the queue gives up its place.")
+
+
+# Two refresh rates: a run waiting its turn only needs its place in line now and then, and
+# with a workshop in the queue every refresh is a rerun on the shared server.
+@st.fragment(run_every=LIVE_REFRESH_S)
+def _live_answering() -> None:
+    _draw_live(should_wait=False)
+
+
+@st.fragment(run_every=QUEUED_REFRESH_S)
+def _live_waiting() -> None:
+    _draw_live(should_wait=True)
 
 
 def _vote(choice: str) -> None:
@@ -175,6 +183,12 @@ def _results() -> None:
     runs = [[RunResult.model_validate(r) for r in side] for side in last["runs"]]
     configs = [BackendConfig.model_validate(c) for c in last["configs"]]
     st.divider()
+    if "number" in last:
+        st.caption(f"Run {last['number']} of this session, finished at {last['finished_at']}"
+                   + (" (stopped before the end)" if last.get("stopped") else "") + ".")
+    if not all(runs):
+        st.info("No answers were finished in that run. Press Run to try again.")
+        return
     if not last["revealed"]:
         st.subheader("Which answer is better?")
         columns = st.columns(2)
@@ -184,7 +198,7 @@ def _results() -> None:
                 st.markdown(runs[side_index][-1].text or "_(no answer)_")
         buttons = st.columns(4)
         for column, (choice, label) in zip(buttons, VOTES.items(), strict=True):
-            column.button(label, key=f"pg.action.vote.{choice}", on_click=_vote, args=(choice,), use_container_width=True)
+            column.button(label, key=f"pg.action.vote.{choice}", on_click=_vote, args=(choice,), width="stretch")
         return
     if last["blind"]:
         vote = st.session_state.get(TALLY_KEY, [{}])[-1]
@@ -204,7 +218,7 @@ def _results() -> None:
                           help="Sets the Costs page's throughput per replica, labelled with this machine. "
                                "It is one sequence on this CPU: a GPU server batching many requests does far more.")
     if any(len(side) > 1 for side in runs):
-        st.plotly_chart(distribution_chart([(last["labels"][i], runs[i]) for i in range(2)]), use_container_width=True,
+        st.plotly_chart(distribution_chart([(last["labels"][i], runs[i]) for i in range(2)]), width="stretch",
                         key="pg.distribution")
 
 
@@ -253,15 +267,26 @@ def playground_page() -> None:
             "threads outnumber cores, so the figures will be low: switch on **One after the other** for clean numbers.",
             icon=":material/speed:",
         )
-    if st.button("Run", type="primary", key="pg.action.run", icon=":material/play_arrow:"):
+    job: PlaygroundJob | None = st.session_state.get(JOB_KEY)
+    busy = job is not None and job.running
+    if st.button("Run", type="primary", key="pg.action.run", icon=":material/play_arrow:", disabled=busy,
+                 help="A run is in progress: wait for it or stop it." if busy else None):
         prompt = st.session_state.get("pg.prompt", "").strip()
         if not prompt:
             st.error("Type a prompt first.")
         else:
             request = GenerationRequest(prompt=prompt, system=st.session_state.get("pg.system", ""),
                                         max_tokens=int(max_tokens), temperature=float(temperature))
-            _run(configs, keys, request, int(repeat), not sequential, blind, fallback)
-    _results()
+            _start(configs, keys, request, int(repeat), not sequential, blind, fallback)
+    job = st.session_state.get(JOB_KEY)
+    if job is not None:
+        if job.failure:
+            st.error(job.failure)
+        _adopt(job)
+    if job is not None and job.running:
+        _live_waiting() if _waiting(job) else _live_answering()
+    else:
+        _results()
     _tally()
 
 

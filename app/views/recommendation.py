@@ -81,7 +81,7 @@ def recommendation_page() -> None:
     left, right = st.columns([2, 3])
     with left:
         st.markdown("#### Scores")
-        st.plotly_chart(option_scores(result), use_container_width=True, key="chart.scores")
+        st.plotly_chart(option_scores(result), width="stretch", key="chart.scores")
         st.markdown("#### What would change the answer")
         flips = _flips(scenario.model_dump_json(), weights.model_dump_json(), evidence.model_dump_json() if evidence else None)
         if flips:
@@ -90,7 +90,7 @@ def recommendation_page() -> None:
             st.markdown("No single change of one input flips the answer: it is robust.")
     with right:
         st.markdown("#### How each factor pushed")
-        st.plotly_chart(factor_contributions(result), use_container_width=True, key="chart.factors")
+        st.plotly_chart(factor_contributions(result), width="stretch", key="chart.factors")
 
     with st.expander("Every factor's reason", expanded=False):
         seen: set[str] = set()

@@ -69,11 +69,11 @@ def report_page() -> None:
     columns = st.columns(3)
     columns[0].download_button("Download HTML (with charts)", data=lambda: render_html(report, costs), file_name=f"{stem}.html",
                                mime="text/html", key="rep.action.html", type="primary", on_click="ignore",
-                               use_container_width=True, icon=":material/download:")
+                               width="stretch", icon=":material/download:")
     columns[1].download_button("Download Markdown", data=lambda: render_markdown(report), file_name=f"{stem}.md",
-                               mime="text/markdown", key="rep.action.md", on_click="ignore", use_container_width=True)
+                               mime="text/markdown", key="rep.action.md", on_click="ignore", width="stretch")
     columns[2].download_button("Download JSON", data=lambda: render_json(report), file_name=f"{stem}.json",
-                               mime="application/json", key="rep.action.json", on_click="ignore", use_container_width=True)
+                               mime="application/json", key="rep.action.json", on_click="ignore", width="stretch")
     st.caption("The HTML opens offline in any browser and prints to PDF. The JSON holds the decision itself, so it can be "
                "imported again in the Library. From a terminal: `crossover report --scenario FILE.json --out report.html`.")
 

@@ -159,14 +159,14 @@ def _results(simulation, facts, policy: Policy) -> None:  # noqa: ANN001
         columns[3].metric("Detector recall", "n/a", help="Add a 'sensitive' column to measure it.")
     if simulation.leaked_by_type:
         st.markdown("**Data that would leave the building**")
-        st.plotly_chart(leaked_figure(simulation.leaked_by_type), use_container_width=True, key="rt.leaked")
+        st.plotly_chart(leaked_figure(simulation.leaked_by_type), width="stretch", key="rt.leaked")
     else:
         st.success("No detected sensitive item goes to the cloud under this policy.")
     latency = pd.DataFrame([{"route": k, "p50 (ms)": v["p50"], "p95 (ms)": v["p95"]} for k, v in simulation.latency_ms.items()])
     left, right = st.columns([1, 2])
     with left:
         st.markdown("**Latency estimate**")
-        st.dataframe(latency, hide_index=True, use_container_width=True,
+        st.dataframe(latency, hide_index=True, width="stretch",
                      column_config={c: st.column_config.NumberColumn(format="%.0f") for c in ("p50 (ms)", "p95 (ms)")})
         st.caption(f"Cost at {state.scenario().requests_per_month:,} requests a month with {simulation.average_input_tokens:,.0f} "
                    "estimated input tokens a prompt (characters ÷ 4) and the cost model's assumptions.")
@@ -174,10 +174,10 @@ def _results(simulation, facts, policy: Policy) -> None:  # noqa: ANN001
         tiered = policy.rule_of("tiered")
         st.markdown("**Complexity threshold sweep**" + ("" if tiered else " (adding tiered routing to this policy)"))
         sweep = threshold_sweep(facts, policy, state.scenario(), state.cost_assumptions())
-        st.plotly_chart(frontier_figure(sweep, tiered.threshold if tiered else None), use_container_width=True, key="rt.frontier")
+        st.plotly_chart(frontier_figure(sweep, tiered.threshold if tiered else None), width="stretch", key="rt.frontier")
         st.caption("Each point is a threshold: cost against the share sent to the cloud; red points send sensitive items out.")
     st.markdown("**Every prompt**")
-    st.dataframe(pd.DataFrame(simulation.table), hide_index=True, use_container_width=True, height=380,
+    st.dataframe(pd.DataFrame(simulation.table), hide_index=True, width="stretch", height=380,
                  column_config={"prompt": st.column_config.TextColumn(width="large"),
                                 "cost (USD)": st.column_config.NumberColumn(format="$%.5f"),
                                 "complexity": st.column_config.ProgressColumn(min_value=0, max_value=1, format="%.2f")})

@@ -16,7 +16,13 @@ def test_costs_page_shows_every_option_and_the_price_source(app):
     assert labels[0].startswith("Cloud: OpenAI") and labels[1].startswith("Local: 1 GPU") and labels[2].startswith("Hybrid")
     assert "Break-even (requests/mo)" in labels
     assert any("genai-prices" in c.value for c in at.caption)
-    assert len(at.get("plotly_chart")) == 3  # curves, TCO, tornado
+    # Only the open tab is drawn: the cost curves first, then each tab as it is opened.
+    assert [c.key for c in at.get("plotly_chart")] == ["costs.curves"]
+    assert not any("Break-even band" in m.value for m in at.markdown)
+    for tab, chart in (("Total cost over time", "costs.tco"), ("Sensitivity", "costs.tornado")):
+        at.session_state["costs.tab"] = tab
+        at.run()
+        assert [c.key for c in at.get("plotly_chart")] == [chart]
     assert any("Break-even band" in m.value for m in at.markdown)
 
 

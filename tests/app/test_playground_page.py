@@ -1,6 +1,6 @@
 """The playground through AppTest, with the real bundled model on both sides."""
 
-from tests.app.conftest import open_page
+from tests.app.conftest import click_run_and_wait, open_page
 
 
 def test_two_local_runs_at_once_both_answer_and_one_waits(app):
@@ -8,7 +8,7 @@ def test_two_local_runs_at_once_both_answer_and_one_waits(app):
     at.selectbox(key="pg.right.kind").set_value("local").run()
     at.text_area(key="pg.prompt").input("Say hi.")
     at.number_input(key="pg.max_tokens").set_value(8)
-    at.button(key="pg.action.run").click().run(timeout=120)
+    click_run_and_wait(at, timeout=120)
     assert not at.exception
     headings = [h.value for h in at.markdown if h.value.startswith("#### Local: SmolLM2")]
     assert len(headings) == 2
@@ -29,7 +29,7 @@ def test_no_key_for_openai_is_explained_in_its_column(app, monkeypatch):
     at = open_page(app, "views/playground.py")
     at.text_area(key="pg.prompt").input("Say hi.")
     at.number_input(key="pg.max_tokens").set_value(4)
-    at.button(key="pg.action.run").click().run(timeout=120)
+    click_run_and_wait(at, timeout=120)
     assert any("No OpenAI API key. Set OPENAI_API_KEY" in e.value for e in at.error)
     assert len([m for m in at.metric if m.label == "Time to first token (ms)"]) == 1  # the local side still answered
 
@@ -41,7 +41,7 @@ def test_repeat_mode_gives_medians_and_a_distribution(app):
     at.number_input(key="pg.max_tokens").set_value(6)
     at.number_input(key="pg.repeat").set_value(3)
     at.toggle(key="pg.sequential").set_value(True)
-    at.button(key="pg.action.run").click().run(timeout=180)
+    click_run_and_wait(at, timeout=180)
     assert not at.exception
     summaries = [df.value for df in at.dataframe if "Median" in df.value.columns]
     assert len(summaries) == 2 and list(summaries[0]["Figure"])[0] == "Time to first token (ms)"

@@ -1,13 +1,12 @@
 """Serve the real app with `streamlit run` on a free loopback port for the browser tests."""
 
 import os
-import sys
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from tests.peers import free_port, serve_process
+from deploy.processes import streamlit_server
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -19,22 +18,13 @@ def streamlit_log(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("st") / "streamlit.log"
 
 
-def streamlit_command(port: int) -> list[str]:
-    return [sys.executable, "-m", "streamlit", "run", "app/streamlit_app.py",
-            "--server.headless", "true", "--server.port", str(port),
-            "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-            "--server.fileWatcherType", "none"]
-
-
 @contextmanager
 def serve_app(log_path: Path, env: dict[str, str]):
     """The app on a free port with ``env`` added; fails the test on a traceback in its log."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    with serve_process(streamlit_command(port), url + "/_stcore/health", log_path, name="streamlit", cwd=REPO, env=env) as log:
-        yield url
-        log.seek(0)
-        server_log = log.read()
+    with streamlit_server(log_path, env) as server:
+        yield server.url
+        server.log.seek(0)
+        server_log = server.log.read()
     # A traceback in the server log is a failure even if every page looked fine.
     assert "Traceback" not in server_log, server_log
 

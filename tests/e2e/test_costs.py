@@ -40,14 +40,18 @@ def test_costs_page_from_a_preset(page: Page, shots):
     expect(local.get_by_test_id("stMetricValue")).not_to_have_text(before)
 
     page.get_by_role("tab", name="Breakdown").click()
+    wait_for_app(page)  # only the open tab is drawn, on a rerun
     # st.dataframe draws on a canvas; its accessible cells exist but are hidden
     expect(page.get_by_role("tabpanel", name="Breakdown").get_by_test_id("stDataFrame")).to_be_visible()
     expect(page.get_by_text("GPUs: rent").first).to_be_attached()
     page.get_by_role("tab", name="Total cost over time").click()
-    expect(page.get_by_test_id("stPlotlyChart").nth(1).locator(".js-plotly-plot")).to_be_visible()
+    wait_for_app(page)
+    expect(page.get_by_test_id("stPlotlyChart")).to_have_count(1)
+    expect(page.get_by_test_id("stPlotlyChart").locator(".js-plotly-plot")).to_be_visible()
     page.get_by_role("tab", name="Sensitivity").click()
+    wait_for_app(page)
     expect(page.get_by_text(re.compile(r"Break-even band"))).to_be_visible()
-    tornado = page.get_by_test_id("stPlotlyChart").nth(2)
+    tornado = page.get_by_test_id("stPlotlyChart")
     expect(tornado.locator(".barlayer .trace")).to_have_count(2)
     page.screenshot(path=shots / "costs-sensitivity.png")
 

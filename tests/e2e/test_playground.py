@@ -4,7 +4,6 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.e2e.helpers import fill_text, set_number, wait_for_app
 
@@ -30,25 +29,30 @@ def _setup(page: Page, server_url: str, prompt: str) -> None:
     _switch_on(page, "One after the other")
 
 
+def _finished_runs(page: Page) -> int:
+    caption = page.get_by_text(re.compile(r"^Run \d+ of this session, finished at"))
+    return int(re.search(r"Run (\d+)", caption.inner_text()).group(1)) if caption.count() else 0
+
+
 def _run(page: Page) -> None:
-    """Click Run and wait for the answers.
+    """Click Run and wait for that run's answers (each run's results say which run they are).
 
     A click that lands while a rerun from the previous input is still under way can be
-    dropped by Streamlit, or the run it starts interrupted (and its answers lost); a person
-    would click again, and so does this (at most three times).
+    dropped by Streamlit; a person would click again, and so does this (at most three times).
     """
-    running = '[data-testid="stApp"][data-test-script-state="running"]'
-    answers = page.get_by_text("Time to first token (ms)").or_(page.get_by_role("heading", name="Which answer is better?"))
+    before = _finished_runs(page)
+    started = page.get_by_role("button", name="Stop").or_(page.get_by_text(re.compile(rf"^Run {before + 1} of this session")))
     for _ in range(3):
+        wait_for_app(page)
         page.get_by_role("button", name="Run", exact=True).click()
         try:
-            page.wait_for_selector(running, state="attached", timeout=10_000)
-        except PlaywrightTimeout:
+            expect(started.first).to_be_visible(timeout=10_000)
+        except AssertionError:
             continue
-        wait_for_app(page, timeout=120_000)
-        if answers.count():
-            return
-    raise AssertionError("three clicks on Run produced no answers")
+        expect(page.get_by_text(re.compile(rf"^Run {before + 1} of this session"))).to_be_visible(timeout=120_000)
+        wait_for_app(page)
+        return
+    raise AssertionError("three clicks on Run started no run")
 
 
 def test_both_sides_answer_with_their_figures(page: Page, llama_server_url, shots, streamlit_log):

@@ -51,7 +51,20 @@ def test_two_runs_at_once_both_answer_and_the_second_waits(backend):
     assert all(r is not None and r.ok and r.text for r in results)
     waited = [r for r in results if r.waited_ms > 0]
     assert len(waited) == 1
-    assert "Waiting for the local model: another run is using it." in statuses
+    assert any(s.startswith("In the queue for the local model: position 1. 1 run is ahead of yours") for s in statuses)
+
+
+def test_a_stopped_run_hands_the_model_to_the_next_in_line(backend):
+    long = GenerationRequest(prompt="Write a long story about a lighthouse.", max_tokens=400, temperature=0)
+    stop = threading.Event()
+    texts: list[str] = []
+    first = threading.Thread(target=lambda: texts.append(measure(backend, long, on_text=lambda t: stop.set(), should_stop=stop.is_set).error_kind))
+    first.start()
+    first.join(timeout=60)
+    assert texts == ["cancelled"]  # stopped after its first token, far short of 400
+    model, _ = load_local_model(None, 1024)
+    assert model.queue.length == 0
+    assert measure(backend, QUESTION).ok  # nothing left holding the model
 
 
 def test_a_prompt_longer_than_the_context_is_refused_clearly():

@@ -1,6 +1,5 @@
 """Routing rules, policies as data, prompt files, and the simulation."""
 
-import json
 
 import pytest
 

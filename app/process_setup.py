@@ -1,0 +1,65 @@
+"""Once per server process: the app's log lines, and a garbage collector that stays out of the way.
+
+Measured with ``bench/workshop_load.py``: after the imports the process holds about 350,000
+long-lived objects (Streamlit, pandas, llama-cpp-python, the SDKs, Presidio), and a full
+collection walks all of them, about 250-400 ms with the GIL held. Streamlit collects after
+every script run, fragment runs included, so a playground answer refreshing four times a
+second spent most of its time in the collector and every participant's rerun waited on it.
+``gc.freeze()`` after the imports moves those objects out of the collector's sight (they live
+as long as the process anyway), and ``runner.postScriptGC = false`` in ``.streamlit/config.toml``
+leaves collection to Python's own thresholds.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import logging
+import os
+import sys
+import threading
+import time
+
+__all__ = ["log_script_run", "prepare_process"]
+
+# A line per script run, for the load bench: on only when CROSSOVER_LOG_RERUNS=1.
+RERUN_LOG = logging.getLogger("crossover.rerun")
+
+# What the pages import: loaded before the freeze so their objects are frozen too.
+_LONG_LIVED = ("pandas", "plotly.graph_objects", "inference", "calculators", "advisor", "advisor.sensitive",
+               "charts", "decisions", "sqlalchemy")
+_DONE = threading.Event()
+_LOCK = threading.Lock()
+
+
+def _log_to_stderr() -> None:
+    """The ``crossover.*`` loggers' INFO lines (queue events, runs stopped for closed tabs) beside
+    Streamlit's own. Never a prompt, an answer or a key."""
+    logger = logging.getLogger("crossover")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s.%(msecs)03d %(levelname)s %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    RERUN_LOG.setLevel(logging.INFO if os.environ.get("CROSSOVER_LOG_RERUNS") == "1" else logging.WARNING)
+
+
+def log_script_run(page: str, started: float) -> None:
+    """How long this script run took on the server (logged only when CROSSOVER_LOG_RERUNS=1)."""
+    if RERUN_LOG.isEnabledFor(logging.INFO):
+        RERUN_LOG.info("page=%s ms=%.0f", page or "start", (time.perf_counter() - started) * 1000)
+
+
+def prepare_process() -> None:
+    """Set up logging and freeze the long-lived objects, the first time any session runs."""
+    if _DONE.is_set():
+        return
+    with _LOCK:
+        if _DONE.is_set():
+            return
+        _log_to_stderr()
+        for module in _LONG_LIVED:
+            importlib.import_module(module)
+        gc.collect()
+        gc.freeze()
+        _DONE.set()

@@ -1,0 +1,1 @@
+"""Running Crossover past one process: the compose file, and the same shape as plain processes."""
