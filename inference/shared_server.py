@@ -125,8 +125,12 @@ class SharedServerBackend(OpenAIBackend):
 
     @property
     def label(self) -> str:
-        model = self.server.model or _MODELS.get(self.server.base_url) or "the served model"
-        return f"Local: {model} on the shared server {self.server.host}"
+        try:
+            model = _served_model(self.server, timeout_s=2.0)  # asked once per process, then remembered
+        except BackendFailure:
+            model = "the served model"  # the run itself will say what is wrong
+        # llama.cpp's server names its model by the file's path; the file name is enough.
+        return f"Local: {model.rsplit('/', 1)[-1]} on the shared server {self.server.host}"
 
     def events(self, request: GenerationRequest) -> Iterator[StreamEvent]:
         self._model = _served_model(self.server, self._timeout_s)

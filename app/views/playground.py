@@ -260,7 +260,8 @@ def playground_page() -> None:
         blind = st.toggle("Blind vote", key="pg.blind", help="Answers shown as A and B in random order until you vote.")
         fallback = st.toggle("Fallback to local", key="pg.fallback", help="When a cloud call fails, answer from the local model and say so.")
 
-    on_this_machine = [c for c in configs if c.kind == "local" or "127.0.0.1" in c.base_url or "localhost" in c.base_url]
+    in_process = not shared_local_server_set()
+    on_this_machine = [c for c in configs if (c.kind == "local" and in_process) or "127.0.0.1" in c.base_url or "localhost" in c.base_url]
     if len(on_this_machine) == 2 and not sequential:
         st.info(
             f"Both sides run on this machine's {default_threads()} CPU threads at once. llama.cpp slows sharply when "
@@ -284,7 +285,10 @@ def playground_page() -> None:
             st.error(job.failure)
         _adopt(job)
     if job is not None and job.running:
-        _live_waiting() if _waiting(job) else _live_answering()
+        if _waiting(job):
+            _live_waiting()
+        else:
+            _live_answering()
     else:
         _results()
     _tally()
