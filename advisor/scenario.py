@@ -24,6 +24,7 @@ __all__ = [
     "allowed_values",
     "load_scenario_file",
     "parse_scenario",
+    "parse_json",
     "reject_json_constant",
 ]
 
@@ -161,11 +162,9 @@ def load_scenario_file(path: str | Path) -> Scenario:
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError([f"{file}: cannot be read ({exc})"]) from None
     try:
-        data = json.loads(text, parse_constant=reject_json_constant)
-    except json.JSONDecodeError as exc:
-        raise ScenarioError([f"{file}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"]) from None
+        data = parse_json(text, str(file))
     except ValueError as exc:
-        raise ScenarioError([f"{file}: {exc}"]) from None
+        raise ScenarioError([str(exc)]) from None
     if isinstance(data, dict) and isinstance(data.get("scenario"), dict):
         data = data["scenario"]
     return parse_scenario(data)
@@ -175,3 +174,17 @@ def reject_json_constant(name: str) -> float:
     """``json.loads(parse_constant=...)``: refuse NaN and Infinity with a message."""
     # JSON has no NaN or Infinity; Python's json module accepts them unless told not to.
     raise ValueError(f"{name} is not a number JSON allows; write a finite number")
+
+
+def parse_json(text: str, where: str) -> Any:
+    """Strict JSON from a file's text (no NaN or Infinity).
+
+    Raises:
+        ValueError: the message names ``where`` and what is wrong, e.g. the line and column.
+    """
+    try:
+        return json.loads(text, parse_constant=reject_json_constant)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{where}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
+    except ValueError as exc:
+        raise ValueError(f"{where}: {exc}") from None

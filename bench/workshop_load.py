@@ -32,6 +32,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -133,7 +134,7 @@ async def change_costs(page: Page, who: Participant) -> int:
 
 
 async def run_playground(page: Page, who: Participant, max_tokens: int, runs: int = 1,
-                         after_each: callable = None) -> None:  # type: ignore[valid-type]
+                         after_each: Callable[[int], None] | None = None) -> None:
     await open_page(page, "Playground")
     await page.get_by_label("Backend").nth(1).click()
     await page.get_by_role("option", name=re.compile(r"^Local model")).click()

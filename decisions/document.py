@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from advisor.scenario import Scenario, ScenarioError, parse_scenario, reject_json_constant
+from advisor.scenario import Scenario, ScenarioError, parse_json, parse_scenario
 from advisor.scoring import Weights
 from calculators import CostAssumptions, CostInputError, parse_assumptions
 
@@ -116,11 +116,9 @@ def decode_decision(content: bytes, name: str = "the file") -> Decision:
     except UnicodeDecodeError:
         raise DecisionError([f"{name}: not a text file (save it as UTF-8 JSON)"]) from None
     try:
-        data = json.loads(text, parse_constant=reject_json_constant)
-    except json.JSONDecodeError as exc:
-        raise DecisionError([f"{name}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"]) from None
+        data = parse_json(text, name)
     except ValueError as exc:
-        raise DecisionError([f"{name}: {exc}"]) from None
+        raise DecisionError([str(exc)]) from None
     try:
         return parse_decision(data)
     except DecisionError as exc:

@@ -122,18 +122,20 @@ class SharedServerBackend(OpenAIBackend):
     def __init__(self, server: SharedServer, timeout_s: float = 60.0, max_retries: int = 2):
         super().__init__(server.model, None, server.base_url, timeout_s, max_retries)
         self.server = server
+        # The served model's name, for the label; asked once per process, then remembered.
+        # A server that does not answer yet is asked again by the run, which says what is wrong.
+        try:
+            self._model = _served_model(server, timeout_s=2.0)
+        except BackendFailure:
+            pass
 
     @property
     def label(self) -> str:
-        try:
-            model = _served_model(self.server, timeout_s=2.0)  # asked once per process, then remembered
-        except BackendFailure:
-            model = "the served model"  # the run itself will say what is wrong
         # llama.cpp's server names its model by the file's path; the file name is enough.
-        return f"Local: {model.rsplit('/', 1)[-1]} on the shared server {self.server.host}"
+        return f"Local: {(self._model or 'the served model').rsplit('/', 1)[-1]} on the shared server {self.server.host}"
 
     def events(self, request: GenerationRequest) -> Iterator[StreamEvent]:
-        self._model = _served_model(self.server, self._timeout_s)
+        self._model = self._model or _served_model(self.server, self._timeout_s)
         yield from in_turn(_queue(self.server), lambda: super(SharedServerBackend, self).events(request),
                            model=f"the shared server {self.server.host}")
 

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from deploy.processes import free_port, serve_process  # noqa: F401 - the tests' peers start here
+from deploy.processes import free_port
 from deploy.processes import llama_server as process_llama_server
 
 ANTHROPIC_TEST_KEY = "sk-ant-test-key-0000"

@@ -15,6 +15,7 @@ from advisor import QualityEvidence
 from advisor.evaluation import JUDGE_RUBRIC, TaskSet, load_example_tasks, parse_task_file
 from advisor.prompt_files import PromptFileError
 from app import state
+from app.components.local_model import local_model_choice
 from app.components.tab_watch import tab_closed_check
 from inference import BackendConfig, ResolvedKey, build_backend, request_cost, resolve_key
 from inference.evaluation import EvalProgress, TaskResult, compare_sides, run_eval, summarise_eval
@@ -62,7 +63,8 @@ def _on_upload() -> None:
 
 def _backend_choices() -> list[tuple[str, BackendConfig, ResolvedKey]]:
     """The bundled local model, the playground's right side if it is a cloud, and an extra server."""
-    choices = [("Local model (bundled SmolLM2-135M-Instruct)", BackendConfig(kind="local"), ResolvedKey(None, "not needed"))]
+    local = local_model_choice("Local model (bundled SmolLM2-135M-Instruct)")
+    choices = [(local, BackendConfig(kind="local"), ResolvedKey(None, "not needed"))]
     # Offered only once someone has set up the playground's right side.
     kind = st.session_state.get("pg.right.kind", "local")
     if kind != "local":

@@ -11,6 +11,7 @@ import streamlit as st
 
 from advisor.providers import model_compatibility
 from app import state
+from app.components.local_model import local_model_choice
 from app.components.playground_job import PlaygroundJob, start_job
 from app.components.run_views import distribution_chart, repeat_summary, run_figures, tally_frame
 from app.components.tab_watch import tab_closed_check
@@ -42,9 +43,7 @@ VOTES = {"A": "A is better", "B": "B is better", "tie": "Tie", "both_bad": "Both
 
 
 def _kind_label(kind: str) -> str:
-    if kind == "local" and shared_local_server_set():
-        return "Local model (on the shared inference server)"
-    return KIND_LABELS[kind]
+    return local_model_choice(KIND_LABELS[kind]) if kind == "local" else KIND_LABELS[kind]
 
 
 def _secrets() -> object:
