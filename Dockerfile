@@ -10,11 +10,15 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY pyproject.toml README.md ./
+COPY scenario scenario
 COPY advisor advisor
 COPY calculators calculators
 COPY inference inference
+COPY routing routing
+COPY quality quality
 COPY charts charts
 COPY decisions decisions
+COPY cli cli
 COPY app app
 RUN CMAKE_BUILD_PARALLEL_LEVEL=$(nproc) pip wheel --wheel-dir /wheels .
 

@@ -16,7 +16,7 @@ PG_CTL = $(firstword $(wildcard /usr/lib/postgresql/*/bin/pg_ctl))
 
 PARTICIPANTS ?= 10
 
-.PHONY: run test test-unit test-e2e bench workshop-load demo-cluster install install-dev chromium postgresql clean
+.PHONY: run lint test test-unit test-e2e bench workshop-load demo-cluster install install-dev chromium postgresql clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -49,7 +49,12 @@ postgresql:
 run: install
 	$(PY) -m streamlit run app/streamlit_app.py --server.address $(ADDRESS) --server.port $(PORT)
 
-test: install-dev chromium postgresql
+# Style and the import contracts (pyproject.toml) first: they take seconds.
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+
+test: lint chromium postgresql
 	$(PY) -m pytest
 
 test-unit: install-dev postgresql
@@ -58,9 +63,11 @@ test-unit: install-dev postgresql
 test-e2e: install-dev chromium
 	$(PY) -m pytest tests/e2e
 
-# The quick, in-process benchmarks; the workshop load needs a browser (below).
-bench: install
-	@for script in $(filter-out bench/workshop_load.py,$(wildcard bench/*.py)); do echo "== $$script"; $(PY) $$script || exit 1; done
+# The in-process benchmarks, then the workshop load bench run end to end with two participants.
+bench: install-dev chromium
+	@for script in $(filter-out bench/workshop_load.py bench/test_%.py bench/__init__.py,$(wildcard bench/*.py)); do \
+		echo "== $$script"; $(PY) -m bench.$$(basename $$script .py) || exit 1; done
+	$(PY) -m pytest bench -p no:cacheprovider
 
 # PARTICIPANTS browsers at once against one app server (LOAD_ARGS: more options, see --help).
 workshop-load: install-dev chromium

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from advisor.scenario import Scenario, parse_scenario
+from scenario import Scenario, parse_scenario
 
 __all__ = ["PRESETS_DIR", "Preset", "get_preset", "list_presets"]
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from advisor.scenario import Regulation
+from scenario import Regulation
 
 __all__ = ["Fact", "Offering", "Verdict", "compatibility", "compatible_offerings", "load_offerings",
            "model_compatibility", "offerings_for_model", "providers_note"]

@@ -21,7 +21,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from advisor.checklist import Factor
-from advisor.scenario import Regulation, Scenario
+from scenario import Regulation, Scenario
 
 __all__ = [
     "OPTIONS",

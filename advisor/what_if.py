@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel
 
-from advisor.scenario import Scenario
 from advisor.scoring import Option, QualityEvidence, Weights, recommend
+from scenario import Scenario
 
 __all__ = ["Flip", "what_would_change"]
 

@@ -25,9 +25,11 @@ __all__ = ["log_script_run", "prepare_process"]
 # A line per script run, for the load bench: on only when CROSSOVER_LOG_RERUNS=1.
 RERUN_LOG = logging.getLogger("crossover.rerun")
 
-# What the pages import: loaded before the freeze so their objects are frozen too.
-_LONG_LIVED = ("pandas", "plotly.graph_objects", "inference", "calculators", "advisor", "advisor.sensitive",
-               "charts", "decisions", "sqlalchemy")
+# What the pages import, loaded on a background thread after the first page has been served
+# (so it does not wait for llama.cpp, presidio or SQLAlchemy) and before the freeze, so their
+# objects are frozen too.
+_LONG_LIVED = ("pandas", "plotly.graph_objects", "calculators", "advisor", "charts", "decisions", "sqlalchemy",
+               "inference.local_gguf", "inference.cloud_backends", "quality.runner", "routing.simulate", "routing.sensitive")
 _DONE = threading.Event()
 _LOCK = threading.Lock()
 
@@ -50,16 +52,22 @@ def log_script_run(page: str, started: float) -> None:
         RERUN_LOG.info("page=%s ms=%.0f", page or "start", (time.perf_counter() - started) * 1000)
 
 
+def _warm_up() -> None:
+    for module in _LONG_LIVED:
+        importlib.import_module(module)
+    gc.collect()
+    gc.freeze()
+
+
 def prepare_process() -> None:
-    """Set up logging and freeze the long-lived objects, the first time any session runs."""
+    """Set up logging, then import what the pages use and freeze it in the background, the first
+    time any session runs. A page that needs a module before the warm-up reaches it imports it
+    itself; Python's import locks make the two meet safely."""
     if _DONE.is_set():
         return
     with _LOCK:
         if _DONE.is_set():
             return
         _log_to_stderr()
-        for module in _LONG_LIVED:
-            importlib.import_module(module)
-        gc.collect()
-        gc.freeze()
+        threading.Thread(target=_warm_up, name="crossover-warm-up", daemon=True).start()
         _DONE.set()

@@ -12,8 +12,8 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import streamlit as st
 
 from app import state
-from decisions import DecisionError
 from decisions.links import LINK_PARAM, decode_link, encode_link
+from scenario import InputError
 
 WRITTEN_KEY = "crossover.link.written"
 LINK_ERROR_KEY = "crossover.link.error"
@@ -33,7 +33,7 @@ def sync_link() -> None:
         try:
             state.load_decision(decode_link(incoming), label="opened from a shared link")
             st.session_state.pop(LINK_ERROR_KEY, None)
-        except DecisionError as exc:
+        except InputError as exc:
             st.session_state[LINK_ERROR_KEY] = ("This link's scenario could not be opened, so the scenario you had is kept: "
                                                 + "; ".join(exc.problems))
     current = encode_link(state.decision())

@@ -11,8 +11,9 @@ from typing import Any
 
 import streamlit as st
 
-from advisor import Preset, Scenario, ScenarioError, Weights, parse_scenario
+from advisor import Preset, Weights
 from calculators import CostAssumptions, CostInputError, parse_assumptions
+from scenario import InputError, Scenario, parse_scenario
 
 SCENARIO_KEY = "crossover.scenario"
 WEIGHTS_KEY = "crossover.weights"
@@ -46,7 +47,7 @@ def update_scenario(field: str, value: Any) -> None:
     try:
         st.session_state[SCENARIO_KEY] = parse_scenario({**scenario().model_dump(), field: value})
         st.session_state.pop(ERROR_KEY, None)
-    except ScenarioError as exc:
+    except InputError as exc:
         st.session_state[ERROR_KEY] = "; ".join(exc.problems)
 
 

@@ -11,8 +11,16 @@ import statistics
 import time
 from collections.abc import Callable
 
-from advisor import Scenario, list_presets
-from calculators import CostAssumptions, breakeven_band, cost_curves, cost_report, tco_curves, tornado
+from advisor import list_presets
+from calculators import (
+    CostAssumptions,
+    breakeven_band,
+    cost_curves,
+    cost_report,
+    tco_curves,
+    tornado,
+)
+from scenario import Scenario
 
 FIVE_MODELS = CostAssumptions(
     cloud_models=["openai:gpt-4o", "openai:gpt-4o-mini", "anthropic:claude-sonnet-4-5", "google:gemini-2.5-flash", "openai:gpt-4.1"]
@@ -42,8 +50,8 @@ def main() -> None:
     print(f"{'preset':<28}{'cost_report (ms)':>18}{'whole page (ms)':>17}{'ratio':>8}")
     for preset in list_presets():
         scenario = preset.scenario
-        one = _median_ms(lambda: cost_report(scenario, FIVE_MODELS))
-        page = _median_ms(lambda: _page(scenario))
+        one = _median_ms(lambda s=scenario: cost_report(s, FIVE_MODELS))
+        page = _median_ms(lambda s=scenario: _page(s))
         print(f"{preset.id:<28}{one:>18.2f}{page:>17.1f}{page / one:>7.1f}x")
     print("goal: whole page under 50 ms")
 

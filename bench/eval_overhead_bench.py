@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import statistics
 
-from advisor.evaluation import load_example_tasks
 from inference import LocalGGUFBackend, measure
-from inference.evaluation import run_eval
 from inference.types import GenerationRequest
+from quality.runner import run_eval
+from quality.tasks import load_example_tasks
 
 
 def main() -> None:

@@ -12,7 +12,13 @@ import time
 
 from llama_cpp import Llama
 
-from inference import GenerationRequest, LocalGGUFBackend, bundled_model_path, default_threads, measure
+from inference import (
+    GenerationRequest,
+    LocalGGUFBackend,
+    bundled_model_path,
+    default_threads,
+    measure,
+)
 
 PROMPT = "Write a short paragraph about why teams compare cloud and local language models."
 MAX_TOKENS = 96

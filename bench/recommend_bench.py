@@ -27,8 +27,8 @@ def main() -> None:
     print(f"{'preset':<28}{'recommend (µs)':>16}{'what-if (ms)':>14}{'ratio':>8}")
     for preset in list_presets():
         scenario = preset.scenario
-        one = _median_seconds(lambda: recommend(scenario), 200)
-        search = _median_seconds(lambda: what_would_change(scenario), 9)
+        one = _median_seconds(lambda s=scenario: recommend(s), 200)
+        search = _median_seconds(lambda s=scenario: what_would_change(s), 9)
         print(f"{preset.id:<28}{one * 1e6:>16.0f}{search * 1e3:>14.1f}{search / one:>8.0f}x")
 
 

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import time
 
-from advisor import Scenario
-from advisor.prompt_files import PromptSet, load_sample_prompts
-from advisor.routing import POLICIES
-from advisor.sensitive import detector_ready
-from advisor.simulate import analyse_prompts, simulate
 from calculators import CostAssumptions
+from routing.policy import POLICIES
+from routing.prompt_files import PromptSet, load_sample_prompts
+from routing.sensitive import detector_ready
+from routing.simulate import analyse_prompts, simulate
+from scenario import Scenario
 
 TARGET = 10_000
 

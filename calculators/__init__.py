@@ -1,29 +1,58 @@
 """Crossover's cost model: cloud prices, local TCO, capacity, break-even and sensitivity.
 
 Pure functions over pydantic models and numpy arrays; no UI.
+
+Names load on first use (PEP 562): a page that needs only the assumptions does not pay
+for pandas or the sensitivity analysis.
 """
 
-from calculators.assumptions import HOURS_PER_MONTH, CostAssumptions, parse_assumptions, resolve
-from calculators.breakeven import TOKEN_CEILING, breakeven_requests
-from calculators.catalog import Gpu, OpenModel, get_gpu, get_open_model, gpus, gpus_needed_to_fit, memory_needed_gb, open_models
-from calculators.cloud_prices import (
-    SUGGESTED_MODELS,
-    CloudPrice,
-    PriceOverride,
-    cloud_model_choices,
-    lookup_price,
-    price_data_version,
-    price_per_request,
-)
-from calculators.curves import cost_curves, tco_curves
-from calculators.errors import CostInputError, UnknownCloudModel
-from calculators.report import BreakEven, CloudCost, CostLine, CostReport, HybridCost, LocalCost, cost_report
-from calculators.sensitivity import BreakevenBand, breakeven_band, tornado
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+# ``request_cost`` is both a submodule and its function: bound eagerly so the submodule never shadows it.
+from calculators.request_cost import request_cost  # noqa: E402
+
+_WHERE = {
+    "BreakEven": "calculators.report",
+    "BreakevenBand": "calculators.sensitivity",
+    "CloudCost": "calculators.report",
+    "CloudPrice": "calculators.cloud_prices",
+    "CostAssumptions": "calculators.assumptions",
+    "CostInputError": "calculators.errors",
+    "CostLine": "calculators.report",
+    "CostReport": "calculators.report",
+    "Gpu": "calculators.catalog",
+    "HOURS_PER_MONTH": "calculators.assumptions",
+    "HybridCost": "calculators.report",
+    "LocalCost": "calculators.report",
+    "OpenModel": "calculators.catalog",
+    "PriceOverride": "calculators.cloud_prices",
+    "SUGGESTED_MODELS": "calculators.cloud_prices",
+    "TOKEN_CEILING": "calculators.breakeven",
+    "UnknownCloudModel": "calculators.errors",
+    "breakeven_band": "calculators.sensitivity",
+    "breakeven_requests": "calculators.breakeven",
+    "cloud_model_choices": "calculators.cloud_prices",
+    "cost_curves": "calculators.curves",
+    "cost_report": "calculators.report",
+    "get_gpu": "calculators.catalog",
+    "get_open_model": "calculators.catalog",
+    "gpus": "calculators.catalog",
+    "gpus_needed_to_fit": "calculators.catalog",
+    "lookup_price": "calculators.cloud_prices",
+    "memory_needed_gb": "calculators.catalog",
+    "open_models": "calculators.catalog",
+    "parse_assumptions": "calculators.assumptions",
+    "price_data_version": "calculators.cloud_prices",
+    "price_per_request": "calculators.cloud_prices",
+    "resolve": "calculators.assumptions",
+    "tco_curves": "calculators.curves",
+    "tornado": "calculators.sensitivity",
+}
 
 __all__ = [
-    "HOURS_PER_MONTH",
-    "SUGGESTED_MODELS",
-    "TOKEN_CEILING",
     "BreakEven",
     "BreakevenBand",
     "CloudCost",
@@ -33,10 +62,13 @@ __all__ = [
     "CostLine",
     "CostReport",
     "Gpu",
+    "HOURS_PER_MONTH",
     "HybridCost",
     "LocalCost",
     "OpenModel",
     "PriceOverride",
+    "SUGGESTED_MODELS",
+    "TOKEN_CEILING",
     "UnknownCloudModel",
     "breakeven_band",
     "breakeven_requests",
@@ -53,7 +85,26 @@ __all__ = [
     "parse_assumptions",
     "price_data_version",
     "price_per_request",
+    "request_cost",
     "resolve",
     "tco_curves",
     "tornado",
 ]
+
+if TYPE_CHECKING:
+    from calculators.assumptions import HOURS_PER_MONTH, CostAssumptions, parse_assumptions, resolve
+    from calculators.breakeven import TOKEN_CEILING, breakeven_requests
+    from calculators.catalog import Gpu, OpenModel, get_gpu, get_open_model, gpus, gpus_needed_to_fit, memory_needed_gb, open_models
+    from calculators.cloud_prices import SUGGESTED_MODELS, CloudPrice, PriceOverride, cloud_model_choices, lookup_price, price_data_version, price_per_request
+    from calculators.curves import cost_curves, tco_curves
+    from calculators.errors import CostInputError, UnknownCloudModel
+    from calculators.report import BreakEven, CloudCost, CostLine, CostReport, HybridCost, LocalCost, cost_report
+    from calculators.sensitivity import BreakevenBand, breakeven_band, tornado
+
+
+def __getattr__(name: str) -> object:
+    if name in _WHERE:
+        value = getattr(importlib.import_module(_WHERE[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'calculators' has no attribute {name!r}")

@@ -8,7 +8,7 @@ would wrongly trigger long-context tiers.
 from __future__ import annotations
 
 import difflib
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache, lru_cache
 from importlib.metadata import version
@@ -143,7 +143,7 @@ def lookup_price(ref: str, override: PriceOverride | None = None) -> CloudPrice:
         UnknownCloudModel: when ``ref`` is not in the price data and no override is given.
     """
     # Prices in the data can change on a date, so the cache is per day.
-    return _lookup_price(ref, override, datetime.now(timezone.utc).date())
+    return _lookup_price(ref, override, datetime.now(UTC).date())
 
 
 @lru_cache(maxsize=1024)
@@ -166,7 +166,7 @@ def _lookup_price(ref: str, override: PriceOverride | None, day: date) -> CloudP
             data_version="your own prices",
         )
     provider, model = _find(ref)
-    prices = model.get_prices(datetime.combine(day, datetime.min.time(), tzinfo=timezone.utc))
+    prices = model.get_prices(datetime.combine(day, datetime.min.time(), tzinfo=UTC))
     input_price = _per_mtok(getattr(prices, "input_mtok", None))
     output_price = _per_mtok(getattr(prices, "output_mtok", None))
     if input_price is None and output_price is None:

@@ -5,9 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from advisor.scenario import Scenario
 from calculators.local_costs import local_gpus, local_monthly_usd
-from calculators.report import CostReport, LocalCost, cloud_per_request, prepare, volume_grid
+from calculators.report import (
+    CostReport,
+    LocalCost,
+    cloud_per_request,
+    prepare,
+    volume_grid,
+)
+from scenario import Scenario
 
 __all__ = ["cost_curves", "tco_curves"]
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from scenario.errors import InputError
+
 __all__ = ["CostInputError", "UnknownCloudModel"]
 
 
-class CostInputError(ValueError):
+class CostInputError(InputError):
     """A cost assumption is out of range; the message names it and what it accepts."""
 
 

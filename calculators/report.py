@@ -9,12 +9,22 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel
 
-from advisor.scenario import Scenario
 from calculators.assumptions import CostAssumptions, resolve
 from calculators.breakeven import TOKEN_CEILING, breakeven_requests
 from calculators.catalog import get_gpu
-from calculators.cloud_prices import CloudPrice, lookup_price, price_data_version, price_per_request
-from calculators.local_costs import LocalUnitCosts, local_gpus, local_monthly_usd, local_unit_costs
+from calculators.cloud_prices import (
+    CloudPrice,
+    lookup_price,
+    price_data_version,
+    price_per_request,
+)
+from calculators.local_costs import (
+    LocalUnitCosts,
+    local_gpus,
+    local_monthly_usd,
+    local_unit_costs,
+)
+from scenario import Scenario
 
 __all__ = [
     "BreakEven",

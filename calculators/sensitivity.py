@@ -8,10 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from advisor.scenario import Scenario
 from calculators.assumptions import CostAssumptions
 from calculators.breakeven import TOKEN_CEILING, breakeven_requests
 from calculators.report import CostReport, cloud_per_request, cost_report, prepare
+from scenario import Scenario
 
 __all__ = ["BreakevenBand", "breakeven_band", "tornado"]
 

@@ -4,6 +4,12 @@ Pure Python (SQLAlchemy, pydantic, plotly), no UI: the Streamlit pages and the
 ``crossover`` CLI both call into here.
 """
 
-from decisions.document import Decision, DecisionError, decode_decision, load_decision_file, parse_decision
+from decisions.document import (
+    Decision,
+    decode_decision,
+    load_decision_file,
+    parse_decision,
+)
+from scenario import InputError
 
-__all__ = ["Decision", "DecisionError", "decode_decision", "load_decision_file", "parse_decision"]
+__all__ = ["Decision", "InputError", "decode_decision", "load_decision_file", "parse_decision"]

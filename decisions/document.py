@@ -12,11 +12,11 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from advisor.scenario import Scenario, ScenarioError, parse_json, parse_scenario
 from advisor.scoring import Weights
 from calculators import CostAssumptions, CostInputError, parse_assumptions
+from scenario import InputError, Scenario, parse_json, parse_scenario
 
-__all__ = ["Decision", "DecisionError", "decode_decision", "load_decision_file", "parse_decision"]
+__all__ = ["Decision", "InputError", "decode_decision", "load_decision_file", "parse_decision"]
 
 MAX_FILE_BYTES = 1_000_000
 
@@ -35,17 +35,9 @@ class Decision(BaseModel):
         return self.model_dump(mode="json")
 
 
-class DecisionError(ValueError):
-    """A decision could not be read; ``problems`` holds one readable line per issue."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("; ".join(problems))
-
-
 def _weights(data: Any) -> Weights:
     if not isinstance(data, dict):
-        raise DecisionError([f"weights: expected an object of factor weights, got {type(data).__name__}"])
+        raise InputError([f"weights: expected an object of factor weights, got {type(data).__name__}"])
     try:
         return Weights.model_validate(data)
     except ValidationError as exc:
@@ -57,16 +49,16 @@ def _weights(data: Any) -> Weights:
                 problems.append(f"{where}: unknown factor; the factors are {known}")
             else:
                 problems.append(f"{where}: {json.dumps(error.get('input'), default=str)} is not allowed; use a number from 0 to 10")
-        raise DecisionError(problems) from None
+        raise InputError(problems) from None
 
 
 def _costs(data: Any) -> CostAssumptions:
     if not isinstance(data, dict):
-        raise DecisionError([f"costs: expected an object of cost assumptions, got {type(data).__name__}"])
+        raise InputError([f"costs: expected an object of cost assumptions, got {type(data).__name__}"])
     try:
         return parse_assumptions(data)
     except CostInputError as exc:
-        raise DecisionError([f"costs: {exc}"]) from None
+        raise InputError([f"costs: {exc}"]) from None
 
 
 def parse_decision(data: Any) -> Decision:
@@ -77,10 +69,10 @@ def parse_decision(data: Any) -> Decision:
     ``crossover recommend --scenario`` contract).
 
     Raises:
-        DecisionError: naming every field that is wrong and what it accepts.
+        InputError: naming every field that is wrong and what it accepts.
     """
     if not isinstance(data, dict):
-        raise DecisionError([f"expected a JSON object, got {type(data).__name__}"])
+        raise InputError([f"expected a JSON object, got {type(data).__name__}"])
     if isinstance(data.get("scenario"), dict):
         scenario_data, weights_data, costs_data = data["scenario"], data.get("weights", {}), data.get("costs", {})
         prefix = "scenario."
@@ -91,15 +83,15 @@ def parse_decision(data: Any) -> Decision:
     parts: dict[str, Any] = {}
     try:
         parts["scenario"] = parse_scenario(scenario_data)
-    except ScenarioError as exc:
+    except InputError as exc:
         problems.extend(prefix + p for p in exc.problems)
     for name, reader, value in (("weights", _weights, weights_data), ("costs", _costs, costs_data)):
         try:
             parts[name] = reader(value)
-        except DecisionError as exc:
+        except InputError as exc:
             problems.extend(exc.problems)
     if problems:
-        raise DecisionError(problems)
+        raise InputError(problems)
     return Decision(**parts)
 
 
@@ -107,36 +99,36 @@ def decode_decision(content: bytes, name: str = "the file") -> Decision:
     """Read an uploaded or downloaded decision/scenario JSON file's bytes.
 
     Raises:
-        DecisionError: when the bytes are too large, not UTF-8 JSON or hold invalid fields.
+        InputError: when the bytes are too large, not UTF-8 JSON or hold invalid fields.
     """
     if len(content) > MAX_FILE_BYTES:
-        raise DecisionError([f"{name}: {len(content):,} bytes is too large for a scenario file (limit {MAX_FILE_BYTES:,})"])
+        raise InputError([f"{name}: {len(content):,} bytes is too large for a scenario file (limit {MAX_FILE_BYTES:,})"])
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise DecisionError([f"{name}: not a text file (save it as UTF-8 JSON)"]) from None
+        raise InputError([f"{name}: not a text file (save it as UTF-8 JSON)"]) from None
     try:
         data = parse_json(text, name)
     except ValueError as exc:
-        raise DecisionError([str(exc)]) from None
+        raise InputError([str(exc)]) from None
     try:
         return parse_decision(data)
-    except DecisionError as exc:
-        raise DecisionError([f"{name}: {p}" for p in exc.problems]) from None
+    except InputError as exc:
+        raise InputError([f"{name}: {p}" for p in exc.problems]) from None
 
 
 def load_decision_file(path: str | Path) -> Decision:
     """Read a decision (or scenario, or preset) JSON file from disk.
 
     Raises:
-        DecisionError: when the file is missing, unreadable, not JSON or holds invalid fields.
+        InputError: when the file is missing, unreadable, not JSON or holds invalid fields.
     """
     file = Path(path)
     try:
         content = file.read_bytes()
     except FileNotFoundError:
-        raise DecisionError([f"{file}: no such file"]) from None
+        raise InputError([f"{file}: no such file"]) from None
     except OSError as exc:
-        raise DecisionError([f"{file}: cannot be read ({exc.strerror})"]) from None
+        raise InputError([f"{file}: cannot be read ({exc.strerror})"]) from None
     return decode_decision(content, str(file))
 

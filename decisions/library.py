@@ -13,7 +13,7 @@ import json
 import os
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +31,16 @@ from sqlalchemy import (
     func,
     select,
 )
-from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    DatabaseError,
+    IntegrityError,
+    OperationalError,
+    SQLAlchemyError,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from decisions.document import Decision, DecisionError, parse_decision
+from decisions.document import Decision, parse_decision
+from scenario import InputError
 
 __all__ = ["LibraryError", "SavedScenario", "ScenarioLibrary", "ScenarioVersion", "default_database_url"]
 
@@ -123,7 +129,7 @@ def _normalise_url(url: str) -> str:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _clean(text: str, limit: int, what: str, required: bool = False) -> str:
@@ -344,7 +350,7 @@ def _version(row: _VersionRow) -> ScenarioVersion:
     except ValueError:
         try:
             decision = parse_decision(json.loads(row.payload))
-        except (ValueError, DecisionError) as exc:
+        except (ValueError, InputError) as exc:
             raise LibraryError(f"Version {row.version} of '{row.name}' cannot be read ({exc}).") from None
     return ScenarioVersion(scenario_id=row.scenario_id, version=row.version, saved_at=_aware(row.saved_at),
                            name=row.name, owner=row.owner, notes=row.notes, decision=decision)
@@ -352,7 +358,7 @@ def _version(row: _VersionRow) -> ScenarioVersion:
 
 def _aware(moment: datetime) -> datetime:
     # SQLite hands back naive datetimes; they were stored in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _first_line(exc: Exception) -> str:

@@ -12,7 +12,8 @@ import json
 import zlib
 from typing import Any
 
-from decisions.document import Decision, DecisionError, parse_decision
+from decisions.document import Decision, parse_decision
+from scenario import InputError
 
 __all__ = ["LINK_PARAM", "decode_link", "encode_link"]
 
@@ -44,21 +45,21 @@ def decode_link(token: str) -> Decision:
     """The decision a link parameter carries.
 
     Raises:
-        DecisionError: when the link is cut short, damaged, from a newer version, or holds invalid fields.
+        InputError: when the link is cut short, damaged, from a newer version, or holds invalid fields.
     """
     token = token.strip()
     if not token:
         return Decision()
     if len(token) > _MAX_TOKEN:
-        raise DecisionError([f"the link's scenario is {len(token):,} characters, more than a link ever holds; ask for a new link"])
+        raise InputError([f"the link's scenario is {len(token):,} characters, more than a link ever holds; ask for a new link"])
     version, _, packed = token.partition(".")
     if version != _VERSION or not packed:
-        raise DecisionError(["the link's scenario is from another version of Crossover or was cut short; ask for a new link"])
+        raise InputError(["the link's scenario is from another version of Crossover or was cut short; ask for a new link"])
     try:
         raw = zlib.decompress(base64.urlsafe_b64decode(packed + "=" * (-len(packed) % 4)), bufsize=65_536)
         data = json.loads(raw)
     except (binascii.Error, zlib.error, ValueError):
-        raise DecisionError(["the link's scenario is damaged (was it cut short when pasted?); ask for a new link"]) from None
+        raise InputError(["the link's scenario is damaged (was it cut short when pasted?); ask for a new link"]) from None
     if not isinstance(data, dict):
-        raise DecisionError(["the link's scenario is damaged; ask for a new link"])
+        raise InputError(["the link's scenario is damaged; ask for a new link"])
     return parse_decision({"scenario": data.get("scenario", {}), "weights": data.get("weights", {}), "costs": data.get("costs", {})})

@@ -7,19 +7,25 @@ them) playground runs, blind votes and the measured quality gap.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from advisor.labels import FACTOR_LABELS, OPTION_LABELS
-from advisor.providers import FACT_FIELDS, compatibility, compatible_offerings, offerings_for_model, providers_note
-from advisor.scenario import Scenario
+from advisor.providers import (
+    FACT_FIELDS,
+    compatibility,
+    compatible_offerings,
+    offerings_for_model,
+    providers_note,
+)
 from advisor.scoring import OPTIONS, QualityEvidence, Recommendation, recommend
 from advisor.what_if import what_would_change
 from calculators import CostInputError, CostReport, UnknownCloudModel, cost_report
 from decisions.document import Decision
+from scenario import Scenario
 
 __all__ = ["DecisionReport", "ReportTable", "build_report"]
 
@@ -153,7 +159,7 @@ def build_report(
         title=title.strip() or "Where should this workload run?",
         owner=owner,
         notes=notes,
-        generated_at=datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         crossover_version=_crossover_version(),
         decision=decision,
         recommendation=_recommendation(scenario, result, decision, evidence),

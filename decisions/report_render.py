@@ -13,12 +13,12 @@ from typing import Any
 import plotly.graph_objects as go
 
 from advisor.labels import REGULATION_LABELS
-from advisor.scenario import Scenario
 from advisor.scoring import recommend
 from calculators import CostReport, cost_curves, tco_curves
 from charts.costs import cost_curves_figure, tco_figure
 from charts.recommendation import factor_contributions, option_scores
 from decisions.report import DecisionReport
+from scenario import Scenario
 
 __all__ = ["render_html", "render_json", "render_markdown", "scenario_rows"]
 

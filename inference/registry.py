@@ -11,7 +11,11 @@ from inference.backend import Backend
 from inference.cloud_backends import AnthropicBackend, OpenAIBackend
 from inference.keys import ResolvedKey
 from inference.local_gguf import LocalGGUFBackend
-from inference.shared_server import MisconfiguredBackend, SharedServerBackend, shared_local_server
+from inference.shared_server import (
+    MisconfiguredBackend,
+    SharedServerBackend,
+    shared_local_server,
+)
 from inference.types import BackendFailure
 
 __all__ = ["BACKEND_KINDS", "BackendConfig", "BackendKind", "build_backend"]

@@ -62,7 +62,7 @@ class _Server:
 
 class _AnthropicHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server_state: "AnthropicServer"
+    server_state: AnthropicServer
 
     def do_POST(self):  # noqa: N802 - http.server's naming
         state = self.server_state

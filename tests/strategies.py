@@ -4,8 +4,7 @@ from typing import get_args
 
 from hypothesis import strategies as st
 
-from advisor import Scenario
-from advisor.scenario import Regulation
+from scenario import Regulation, Scenario
 
 REGULATIONS = list(get_args(Regulation))
 

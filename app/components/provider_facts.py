@@ -6,8 +6,13 @@ import pandas as pd
 import streamlit as st
 
 from advisor.labels import REGULATION_LABELS
-from advisor.providers import FACT_FIELDS, compatible_offerings, load_offerings, providers_note
-from advisor.scenario import Scenario
+from advisor.providers import (
+    FACT_FIELDS,
+    compatible_offerings,
+    load_offerings,
+    providers_note,
+)
+from scenario import Scenario
 
 
 def provider_compatibility(scenario: Scenario) -> None:

@@ -8,8 +8,8 @@ from typing import Any
 import streamlit as st
 
 from decisions.report import ReportTable
-from inference.evaluation import summarise_eval
-from inference.types import RunResult
+from inference.playground_run import PlaygroundRecord
+from quality.runner import summarise_eval
 
 PLAYGROUND_LAST = "pg.last"
 PLAYGROUND_VOTES = "pg.tally"
@@ -22,12 +22,11 @@ def _median(values: list[float | None]) -> float | None:
 
 
 def _playground_runs() -> ReportTable | None:
-    last = st.session_state.get(PLAYGROUND_LAST)
-    if not last:
+    last: PlaygroundRecord | None = st.session_state.get(PLAYGROUND_LAST)
+    if last is None:
         return None
     rows: list[dict[str, Any]] = []
-    for label, side in zip(last["labels"], last["runs"], strict=True):
-        runs = [RunResult.model_validate(r) for r in side]
+    for label, runs in zip(last.labels, last.runs, strict=True):
         ok = [r for r in runs if r.ok]
         costs = [r.cost_usd for r in ok]
         rows.append({
@@ -37,7 +36,7 @@ def _playground_runs() -> ReportTable | None:
             "end to end (ms, median)": _median([r.e2e_ms for r in ok]),
             "cost a request (USD, median)": None if not any(c is not None for c in costs) else round(statistics.median([c for c in costs if c is not None]), 6),
         })
-    prompt = str(last["request"]["prompt"])
+    prompt = last.request.prompt
     return ReportTable(title="Playground: the last side-by-side run",
                        intro=f"Prompt: “{prompt[:300]}{'…' if len(prompt) > 300 else ''}”", rows=rows)
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from advisor import OPTIONS, Recommendation, Scenario, list_presets
-from app import state
+from advisor import OPTIONS, Recommendation, list_presets
 from advisor.labels import OPTION_LABELS, REGULATION_LABELS, TEAM_LABELS
+from app import state
+from scenario import Scenario
 
 
 def live_scores(result: Recommendation) -> None:

@@ -8,9 +8,6 @@ from functools import partial
 import streamlit as st
 
 from advisor import CHECKLIST, OPTIONS, ChecklistStep, Factor, Recommendation, recommend
-from app import state
-from app.components.inputs import bound_input
-from app.components.provider_facts import provider_compatibility
 from advisor.labels import (
     LOAD_LABELS,
     OPTION_LABELS,
@@ -18,7 +15,10 @@ from advisor.labels import (
     REGULATION_LABELS,
     TEAM_LABELS,
 )
-from app.components.widgets import preset_picker, live_scores
+from app import state
+from app.components.inputs import bound_input
+from app.components.provider_facts import provider_compatibility
+from app.components.widgets import live_scores, preset_picker
 
 scenario_input = partial(bound_input, page="checklist")
 STEP_KEY = "checklist.step"

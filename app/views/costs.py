@@ -9,10 +9,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from advisor import Scenario
 from advisor.providers import model_compatibility
 from app import state
-from charts.costs import compact, cost_curves_figure, tco_figure, tornado_figure
 from app.components.inputs import bound_input, starting_value
 from app.components.widgets import scenario_summary
 from calculators import (
@@ -35,6 +33,8 @@ from calculators import (
     tornado,
 )
 from calculators.catalog import quantisation_label
+from charts.costs import compact, cost_curves_figure, tco_figure, tornado_figure
+from scenario import Scenario
 
 scenario_input = partial(bound_input, page="costs")
 CHANGE_KEY = "costs.sensitivity_change"

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
-from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
@@ -12,36 +10,24 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from advisor import QualityEvidence
-from advisor.evaluation import JUDGE_RUBRIC, TaskSet, load_example_tasks, parse_task_file
-from advisor.prompt_files import PromptFileError
 from app import state
 from app.components.local_model import local_model_choice
 from app.components.tab_watch import tab_closed_check
-from inference import BackendConfig, ResolvedKey, build_backend, request_cost, resolve_key
-from inference.evaluation import EvalProgress, TaskResult, compare_sides, run_eval, summarise_eval
+from calculators import request_cost
+from inference import BackendConfig, ResolvedKey, build_backend, resolve_key
+from quality.runner import (
+    EvalRun,
+    answers_table,
+    compare_sides,
+    start_eval_run,
+    summarise_eval,
+)
+from quality.tasks import JUDGE_RUBRIC, TaskSet, load_example_tasks, parse_task_file
+from scenario import InputError
 
 TASKS_KEY = "ev.task_set"
 ERROR_KEY = "ev.input_error"
 JOB_KEY = "ev.job"
-
-
-@dataclass
-class EvalJob:
-    """A run in progress or finished: what it runs on and what came back so far."""
-
-    tasks: TaskSet
-    labels: list[str]
-    kinds: list[str]
-    results: list[TaskResult] = field(default_factory=list)
-    progress: EvalProgress | None = None
-    stop: threading.Event = field(default_factory=threading.Event)
-    thread: threading.Thread | None = None
-    timing: dict[str, float] | None = None
-    shown: bool = False
-
-    @property
-    def running(self) -> bool:
-        return self.thread is not None and self.thread.is_alive()
 
 
 def _tasks() -> TaskSet:
@@ -57,7 +43,7 @@ def _on_upload() -> None:
     try:
         st.session_state[TASKS_KEY] = parse_task_file(upload.name, upload.getvalue())
         state.forget_inputs(ERROR_KEY)
-    except PromptFileError as exc:
+    except InputError as exc:
         st.session_state[ERROR_KEY] = str(exc)
 
 
@@ -91,30 +77,16 @@ def _start(tasks: TaskSet, chosen: list[tuple[str, BackendConfig, ResolvedKey]],
     backends = [build_backend(config, key) for _, config, key in chosen]
     by_label = {b.label: config for b, (_, config, _) in zip(backends, chosen, strict=True)}
     scenario, assumptions = state.scenario(), state.cost_assumptions()
-    job = EvalJob(tasks=tasks, labels=[b.label for b in backends], kinds=[c.kind for _, c, _ in chosen])
-    tab_closed = tab_closed_check()
-
-    def record(result: TaskResult, progress: EvalProgress) -> None:
-        job.results.append(result)
-        job.progress = progress
-        if tab_closed():
-            job.stop.set()  # nobody is watching: free the model for the others
-
-    def work() -> None:
-        _, job.timing = run_eval(
-            tasks, backends, max_tokens=max_tokens, judge=backends[judge_index] if judge_index is not None else None,
-            cost=lambda backend, run: request_cost(run, by_label[backend.label], scenario, assumptions)[0],
-            on_result=record, stop=job.stop,
-        )
-
-    job.thread = threading.Thread(target=work, name="crossover-eval", daemon=True)
-    job.thread.start()
-    st.session_state[JOB_KEY] = job
+    st.session_state[JOB_KEY] = start_eval_run(
+        tasks, backends, max_tokens=max_tokens, judge=backends[judge_index] if judge_index is not None else None,
+        cost=lambda backend, run: request_cost(run, by_label[backend.label], scenario, assumptions)[0],
+        tab_closed=tab_closed_check(),
+    )
 
 
 @st.fragment(run_every=1.0)
 def _progress() -> None:
-    job: EvalJob | None = st.session_state.get(JOB_KEY)
+    job: EvalRun | None = st.session_state.get(JOB_KEY)
     if job is None:
         return
     if job.running:
@@ -122,7 +94,7 @@ def _progress() -> None:
         total = len(job.tasks.tasks) * len(job.labels)
         left = job.progress.remaining_s if job.progress else None
         st.progress(done / total, text=f"{done} of {total} answers" + (f" · about {left:,.0f} s left" if left is not None else ""))
-        st.button("Stop (keep what finished)", key="ev.action.stop", on_click=job.stop.set)
+        st.button("Stop (keep what finished)", key="ev.action.stop", on_click=job.job.stop.set)
     elif not job.shown:
         job.shown = True
         st.rerun()  # the whole page, to draw the results
@@ -144,10 +116,10 @@ def _accuracy_chart(summaries) -> go.Figure:  # noqa: ANN001
     return figure
 
 
-def _results(job: EvalJob) -> None:
+def _results(job: EvalRun) -> None:
     if not job.results:
         return
-    st.subheader("Results" + (" (stopped early)" if job.stop.is_set() else ""))
+    st.subheader("Results" + (" (stopped early)" if job.job.stop.is_set() else ""))
     summaries = [summarise_eval(job.results, label) for label in job.labels]
     st.dataframe(pd.DataFrame([{
         "Backend": s.backend, "Accuracy": s.accuracy, "95% interval": f"{s.ci95[0]:.0%} – {s.ci95[1]:.0%}" if s.ci95 else "n/a",
@@ -166,19 +138,7 @@ def _results(job: EvalJob) -> None:
             st.markdown(f"**{summaries[0].backend}** minus **{summaries[1].backend}**: {d * 100:+.0f} points "
                         f"(95% interval {low * 100:+.0f} to {high * 100:+.0f}), {verdict}.")
     st.plotly_chart(_accuracy_chart(summaries), width="stretch", key="ev.chart")
-    rows = []
-    for index, task in enumerate(job.tasks.tasks):
-        row = {"#": index + 1, "task": task.prompt, "expected": task.expected, "check": task.check}
-        for label in job.labels:
-            result = next((r for r in job.results if r.task_index == index and r.backend == label), None)
-            verdict = "" if result is None else ("error" if result.passed is None else ("pass" if result.passed else "fail"))
-            row[f"{label}: answer"] = None if result is None else result.answer
-            row[f"{label}: result"] = verdict
-            row[f"{label}: why"] = None if result is None else (result.error or result.detail)
-            row[f"{label}: ms"] = None if result is None else result.e2e_ms
-            row[f"{label}: tokens"] = None if result is None or result.output_tokens is None else f"{result.input_tokens} in / {result.output_tokens} out"
-            row[f"{label}: cost"] = None if result is None else result.cost_usd
-        rows.append(row)
+    rows = answers_table(job.tasks, job.labels, job.results)
     table = pd.DataFrame(rows)
     st.dataframe(table, hide_index=True, width="stretch", height=360)
     left, right, use = st.columns(3)
@@ -238,7 +198,7 @@ def evaluation_page() -> None:
             st.warning("Judges can be wrong, small models especially: read the judge's reasons in the table.")
         max_tokens = st.number_input("Max tokens an answer", min_value=1, max_value=1024, value=48, step=8, key="ev.max_tokens")
 
-    job: EvalJob | None = st.session_state.get(JOB_KEY)
+    job: EvalRun | None = st.session_state.get(JOB_KEY)
     busy = job is not None and job.running
     if st.button("Run", type="primary", key="ev.action.run", disabled=busy or not chosen, icon=":material/play_arrow:"):
         _start(tasks, chosen, judge_index, int(max_tokens))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from advisor import Preset, list_presets, recommend
-from app import state
 from advisor.labels import OPTION_LABELS
+from app import state
 
 
 def _preset_card(preset: Preset) -> None:

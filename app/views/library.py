@@ -8,8 +8,9 @@ from app import state
 from app.components.library_access import scenario_library
 from app.components.widgets import scenario_summary
 from app.share import share_url
-from decisions import DecisionError, decode_decision
+from decisions import decode_decision
 from decisions.library import LibraryError, SavedScenario, ScenarioLibrary
+from scenario import InputError
 
 FLASH_KEY = "crossover.library.flash"
 IMPORT_KEY = "lib.action.import"
@@ -114,7 +115,7 @@ def _import() -> None:
         return
     try:
         imported = decode_decision(upload.getvalue(), upload.name)
-    except DecisionError as exc:
+    except InputError as exc:
         _flash("error", "Not imported; nothing was changed. " + "; ".join(exc.problems))
         return
     state.load_decision(imported, label=f"imported from {upload.name}")

@@ -5,16 +5,21 @@ from __future__ import annotations
 import json
 import platform
 import random
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import streamlit as st
 
 from advisor.providers import model_compatibility
 from app import state
 from app.components.local_model import local_model_choice
-from app.components.playground_job import PlaygroundJob, start_job
-from app.components.run_views import distribution_chart, repeat_summary, run_figures, tally_frame
+from app.components.run_views import (
+    distribution_chart,
+    repeat_summary,
+    run_figures,
+    tally_frame,
+)
 from app.components.tab_watch import tab_closed_check
+from calculators import request_cost
 from inference import (
     BackendConfig,
     GenerationRequest,
@@ -22,6 +27,11 @@ from inference import (
     RunResult,
     default_threads,
     resolve_key,
+)
+from inference.playground_run import (
+    PlaygroundRecord,
+    PlaygroundRun,
+    start_playground_run,
 )
 from inference.shared_server import local_model_note, shared_local_server_set
 
@@ -96,41 +106,43 @@ def _side_settings(side: str) -> tuple[BackendConfig, ResolvedKey]:
 
 def _start(configs: list[BackendConfig], keys: list[ResolvedKey], request: GenerationRequest,
            repeat: int, parallel: bool, blind: bool, fallback: bool) -> None:
-    previous: PlaygroundJob | None = st.session_state.get(JOB_KEY)
-    if previous is not None and previous.running:
-        previous.stop.set()  # a double click must not leave a run nobody watches holding the model
+    previous: PlaygroundRun | None = st.session_state.get(JOB_KEY)
+    if previous is not None and previous.running and previous.job is not None:
+        previous.job.stop.set()  # a double click must not leave a run nobody watches holding the model
     order = [0, 1]
     if blind:
         random.shuffle(order)
     number = st.session_state.get(RUNS_KEY, 0) + 1
     st.session_state[RUNS_KEY] = number
-    st.session_state[JOB_KEY] = start_job(
+    scenario, assumptions = state.scenario(), state.cost_assumptions()
+    st.session_state[JOB_KEY] = start_playground_run(
         number, configs, keys, request, repeat=repeat, parallel=parallel, blind=blind, fallback=fallback, order=order,
-        scenario=state.scenario(), assumptions=state.cost_assumptions(), tab_closed=tab_closed_check(),
+        cost=lambda result, config: request_cost(result, config, scenario, assumptions), tab_closed=tab_closed_check(),
     )
     st.rerun()  # draw the page again with Run disabled and the live answers
 
 
-def _adopt(job: PlaygroundJob) -> None:
-    """A finished job's record becomes the page's last run, once (also after a page switch)."""
-    if job.running or job.adopted or job.record is None:
+def _adopt(run: PlaygroundRun) -> None:
+    """A finished run's record becomes the page's last run, once (also after a page switch)."""
+    job = run.job
+    if job is None or job.running or job.adopted or job.result is None:
         return
     job.adopted = True
-    st.session_state[LAST_KEY] = job.record
+    st.session_state[LAST_KEY] = job.result
 
 
-def _waiting(job: PlaygroundJob) -> bool:
+def _waiting(job: PlaygroundRun) -> bool:
     """Every side still in the queue for the model (nothing to stream yet)."""
     return not any(job.texts) and any(status.startswith("In the queue") for status in job.statuses)
 
 
 def _draw_live(should_wait: bool) -> None:
     """The answers as they grow, redrawn on their own so the rest of the page stays still."""
-    job: PlaygroundJob | None = st.session_state.get(JOB_KEY)
+    job: PlaygroundRun | None = st.session_state.get(JOB_KEY)
     if job is None:
         return
     if not job.running or _waiting(job) != should_wait:
-        if not job.adopted:
+        if job.job is not None and not job.job.adopted:
             st.rerun()  # the whole page: the results, or the other refresh rate
         return
     if job.repeat > 1:
@@ -141,7 +153,7 @@ def _draw_live(should_wait: bool) -> None:
             st.markdown(f"**{job.labels[side_index]}**")
             st.caption(job.status(side_index))
             st.markdown(job.texts[side_index] or "…")
-    st.button("Stop", key="pg.action.stop", icon=":material/stop:", on_click=job.stop.set,
+    st.button("Stop", key="pg.action.stop", icon=":material/stop:", on_click=job.job.stop.set if job.job else None,
               help="Ends the run now; a run waiting in the queue gives up its place.")
 
 
@@ -158,14 +170,14 @@ def _live_waiting() -> None:
 
 
 def _vote(choice: str) -> None:
-    last = st.session_state[LAST_KEY]
-    a_label, b_label = (last["labels"][i] for i in last["order"])
+    last: PlaygroundRecord = st.session_state[LAST_KEY]
+    a_label, b_label = (last.labels[i] for i in last.order)
     winner = {"A": a_label, "B": b_label, "tie": "tie", "both_bad": "neither"}[choice]
     st.session_state.setdefault(TALLY_KEY, []).append({
-        "time": datetime.now(timezone.utc).isoformat(timespec="seconds"), "prompt": last["request"]["prompt"],
+        "time": datetime.now(UTC).isoformat(timespec="seconds"), "prompt": last.request.prompt,
         "A": a_label, "B": b_label, "vote": VOTES[choice], "winner": winner,
     })
-    last["revealed"] = True
+    last.revealed = True
 
 
 def _use_throughput(result: RunResult) -> None:
@@ -176,22 +188,20 @@ def _use_throughput(result: RunResult) -> None:
 
 
 def _results() -> None:
-    last = st.session_state.get(LAST_KEY)
-    if not last:
+    last: PlaygroundRecord | None = st.session_state.get(LAST_KEY)
+    if last is None:
         return
-    runs = [[RunResult.model_validate(r) for r in side] for side in last["runs"]]
-    configs = [BackendConfig.model_validate(c) for c in last["configs"]]
+    runs, configs = last.runs, last.configs
     st.divider()
-    if "number" in last:
-        st.caption(f"Run {last['number']} of this session, finished at {last['finished_at']}"
-                   + (" (stopped before the end)" if last.get("stopped") else "") + ".")
+    st.caption(f"Run {last.number} of this session, finished at {last.finished_at}"
+               + (" (stopped before the end)" if last.stopped else "") + ".")
     if not all(runs):
         st.info("No answers were finished in that run. Press Run to try again.")
         return
-    if not last["revealed"]:
+    if not last.revealed:
         st.subheader("Which answer is better?")
         columns = st.columns(2)
-        for position, side_index in enumerate(last["order"]):
+        for position, side_index in enumerate(last.order):
             with columns[position]:
                 st.markdown(f"**Answer {'AB'[position]}**")
                 st.markdown(runs[side_index][-1].text or "_(no answer)_")
@@ -199,14 +209,14 @@ def _results() -> None:
         for column, (choice, label) in zip(buttons, VOTES.items(), strict=True):
             column.button(label, key=f"pg.action.vote.{choice}", on_click=_vote, args=(choice,), width="stretch")
         return
-    if last["blind"]:
+    if last.blind:
         vote = st.session_state.get(TALLY_KEY, [{}])[-1]
         st.success(f"You voted: {vote.get('vote')}. A was **{vote.get('A')}**, B was **{vote.get('B')}**.")
     columns = st.columns(2)
     for index, column in enumerate(columns):
         with column:
             result = runs[index][-1]
-            st.markdown(f"#### {last['labels'][index]}")
+            st.markdown(f"#### {last.labels[index]}")
             st.markdown(result.text or "_(no answer)_")
             run_figures(result)
             if len(runs[index]) > 1:
@@ -217,7 +227,7 @@ def _results() -> None:
                           help="Sets the Costs page's throughput per replica, labelled with this machine. "
                                "It is one sequence on this CPU: a GPU server batching many requests does far more.")
     if any(len(side) > 1 for side in runs):
-        st.plotly_chart(distribution_chart([(last["labels"][i], runs[i]) for i in range(2)]), width="stretch",
+        st.plotly_chart(distribution_chart([(last.labels[i], runs[i]) for i in range(2)]), width="stretch",
                         key="pg.distribution")
 
 
@@ -267,7 +277,7 @@ def playground_page() -> None:
             "threads outnumber cores, so the figures will be low: switch on **One after the other** for clean numbers.",
             icon=":material/speed:",
         )
-    job: PlaygroundJob | None = st.session_state.get(JOB_KEY)
+    job: PlaygroundRun | None = st.session_state.get(JOB_KEY)
     busy = job is not None and job.running
     if st.button("Run", type="primary", key="pg.action.run", icon=":material/play_arrow:", disabled=busy,
                  help="A run is in progress: wait for it or stop it." if busy else None):
@@ -280,8 +290,8 @@ def playground_page() -> None:
             _start(configs, keys, request, int(repeat), not sequential, blind, fallback)
     job = st.session_state.get(JOB_KEY)
     if job is not None:
-        if job.failure:
-            st.error(job.failure)
+        if job.job is not None and job.job.failure:
+            st.error(job.job.failure)
         _adopt(job)
     if job is not None and job.running:
         if _waiting(job):

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from advisor import CHECKLIST, Flip, QualityEvidence, Scenario, Weights, recommend, what_would_change
-from app import state
-from charts.recommendation import factor_contributions, option_scores
+from advisor import (
+    CHECKLIST,
+    Flip,
+    QualityEvidence,
+    Weights,
+    recommend,
+    what_would_change,
+)
 from advisor.labels import FACTOR_LABELS, OPTION_LABELS
+from app import state
 from app.components.widgets import scenario_summary
+from charts.recommendation import factor_contributions, option_scores
+from scenario import Scenario
 
 
 @st.cache_data(max_entries=512, show_spinner="Looking for the inputs that would change the answer…")

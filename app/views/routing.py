@@ -3,20 +3,43 @@
 from __future__ import annotations
 
 import hashlib
+import json
 
 import pandas as pd
 import streamlit as st
+import yaml
 
-from advisor import routing
-from advisor.prompt_files import PromptFileError, PromptSet, load_sample_prompts, parse_pasted, parse_prompt_file
-from advisor.routing import POLICIES, DevProd, Fallback, Policy, PolicyError, PrivacySplit, Tiered, dump_policy
-from advisor.sensitive import CANNOT_FIND
-from advisor.simulate import LatencyAssumptions, analyse_prompts, simulate, threshold_sweep
 from app import state
-from charts.routing import frontier_figure, leaked_figure
 from app.components.widgets import scenario_summary
-from inference import BackendConfig, ResolvedKey, build_backend, measure, request_cost, resolve_key
+from calculators import request_cost
+from charts.routing import frontier_figure, leaked_figure
+from inference import BackendConfig, ResolvedKey, build_backend, measure, resolve_key
 from inference.types import GenerationRequest
+from routing.policy import (
+    POLICIES,
+    DevProd,
+    Fallback,
+    Policy,
+    PolicyError,
+    PrivacySplit,
+    Tiered,
+    dump_policy,
+    parse_policy,
+)
+from routing.prompt_files import (
+    PromptSet,
+    load_sample_prompts,
+    parse_pasted,
+    parse_prompt_file,
+)
+from routing.sensitive import CANNOT_FIND
+from routing.simulate import (
+    LatencyAssumptions,
+    analyse_prompts,
+    simulate,
+    threshold_sweep,
+)
+from scenario import InputError
 
 PROMPTS_KEY = "rt.prompt_set"
 ERROR_KEY = "rt.input_error"
@@ -34,7 +57,7 @@ def _take(loader) -> None:  # noqa: ANN001 - a zero-argument callable returning 
     try:
         st.session_state[PROMPTS_KEY] = loader()
         state.forget_inputs(ERROR_KEY)
-    except PromptFileError as exc:
+    except InputError as exc:
         st.session_state[ERROR_KEY] = str(exc)
 
 
@@ -104,10 +127,10 @@ def _policy_editor() -> Policy:
     if uploaded is not None:
         try:
             text = uploaded.getvalue().decode("utf-8")
-            data = routing.json.loads(text) if uploaded.name.endswith(".json") else routing.yaml.safe_load(text)
-            policy = routing.parse_policy(data)
+            data = json.loads(text) if uploaded.name.endswith(".json") else yaml.safe_load(text)
+            policy = parse_policy(data)
             st.success(f"Using {uploaded.name}: {', '.join(r.kind for r in policy.rules) or 'no rules'}, default {policy.default_route}.")
-        except (UnicodeDecodeError, ValueError, PolicyError, routing.yaml.YAMLError) as exc:
+        except (UnicodeDecodeError, ValueError, PolicyError, yaml.YAMLError) as exc:
             st.error(f"{uploaded.name} cannot be used: {exc}. The policy above stays in force.")
     return policy
 

@@ -25,9 +25,9 @@ def click_run_and_wait(at: AppTest, timeout: float = 120) -> AppTest:
     """Press the playground's Run, let its background job finish, and draw the page with the results."""
     at.button(key="pg.action.run").click().run()
     job = at.session_state["pg.job"] if "pg.job" in at.session_state else None
-    if job is not None and job.thread is not None:
-        job.thread.join(timeout)
-        assert not job.thread.is_alive(), f"the playground run took more than {timeout} s"
+    if job is not None and job.job is not None:
+        job.job.join(timeout)
+        assert not job.job.running, f"the playground run took more than {timeout} s"
     at.run()
     assert not at.exception, at.exception
     return at

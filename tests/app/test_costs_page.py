@@ -1,8 +1,8 @@
 """The Costs page through AppTest."""
 
-from advisor import Scenario
 from app.state import COSTS_KEY, SCENARIO_KEY
 from calculators import CostAssumptions, get_gpu
+from scenario import Scenario
 from tests.app.conftest import open_page
 
 

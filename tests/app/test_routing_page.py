@@ -1,6 +1,6 @@
 """The hybrid routing page through AppTest."""
 
-from advisor.prompt_files import PromptSet
+from routing.prompt_files import PromptSet
 from tests.app.conftest import open_page
 
 

@@ -5,10 +5,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from deploy.processes import streamlit_server
 
 REPO = Path(__file__).resolve().parents[2]
+# Every expectation waits on state; this is only its upper bound. Two cores shared by the
+# server, Chromium and the background warm-up make 5 s (Playwright's default) too tight.
+expect.set_options(timeout=15_000)
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SHOTS = REPO / "test-results"
 

@@ -18,6 +18,7 @@ def test_costs_page_from_a_preset(page: Page, shots):
     page.goto("/")
     wait_for_app(page)
     page.locator(".st-key-preset-card-ecommerce-assistant").get_by_role("button", name="Use this case").click()
+    expect(page).to_have_url(re.compile(r"/checklist"))  # the preset is loaded once the checklist opens
     wait_for_app(page)
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Costs").click()
     wait_for_app(page)

@@ -76,6 +76,7 @@ def test_preset_to_recommendation_and_weights(page: Page, shots):
     card = page.locator(".st-key-preset-card-hospital-records")
     expect(card).to_contain_text("default answer: Local models")
     card.get_by_role("button", name="Use this case").click()
+    expect(page).to_have_url(re.compile(r"/checklist"))  # the preset is loaded once the checklist opens
     wait_for_app(page)
     expect(page.get_by_text("Scenario from preset Hospital records assistant")).to_be_visible()
     expect(page.get_by_label("Requests per month", exact=True)).to_have_value("300000")

@@ -1,17 +1,12 @@
 """The `crossover` console script, run as a real process."""
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-CROSSOVER = str(Path(sys.executable).with_name("crossover"))
+from tests.cli_runner import run_cli, run_process
 
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([CROSSOVER, *args], capture_output=True, text=True, timeout=60)
+run = run_cli
 
 
 def test_recommend_json_contract(tmp_path):
@@ -160,9 +155,8 @@ def test_compare_against_the_anthropic_protocol_server(anthropic_server_url, mon
     from tests.peers import ANTHROPIC_TEST_KEY
 
     monkeypatch.setenv("ANTHROPIC_API_KEY", ANTHROPIC_TEST_KEY)
-    result = subprocess.run([CROSSOVER, "compare", "--prompt", "Capital of France?", "--max-tokens", "8", "--cloud", "anthropic",
-                             "--base-url", anthropic_server_url, "--model", "claude-haiku-4-5", "--json"],
-                            capture_output=True, text=True, timeout=120)
+    result = run("compare", "--prompt", "Capital of France?", "--max-tokens", "8", "--cloud", "anthropic",
+                 "--base-url", anthropic_server_url, "--model", "claude-haiku-4-5", "--json")
     assert result.returncode == 0, result.stderr
     cloud = json.loads(result.stdout)["cloud"]
     assert cloud["output_tokens"] == 7 and cloud["cost_usd"] > 0
@@ -247,3 +241,17 @@ def test_eval_json_contract(tmp_path, llama_server_url):
 def test_eval_bad_input_exits_2(args, message):
     result = run("eval", *args)
     assert result.returncode == 2 and message in result.stderr
+
+
+def test_the_installed_console_script_answers_and_exits_2_on_bad_input(tmp_path):
+    """The entry point itself, as a real process: the JSON contract and the bad-input exit code."""
+    good = run_process("recommend", "--preset", "hospital-records", "--json")
+    assert good.returncode == 0, good.stderr
+    assert json.loads(good.stdout)["recommendation"] == "local"
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"requests_per_month": -4}')
+    failed = run_process("recommend", "--scenario", str(bad))
+    assert failed.returncode == 2
+    assert "requests_per_month" in failed.stderr and "Traceback" not in failed.stderr
+    usage = run_process("costs")
+    assert usage.returncode == 2 and "--scenario" in usage.stderr

@@ -6,7 +6,6 @@ import math
 import numpy as np
 import pytest
 
-from advisor import Scenario
 from calculators import (
     CostAssumptions,
     CostInputError,
@@ -23,6 +22,7 @@ from calculators import (
     price_per_request,
     tco_curves,
 )
+from scenario import Scenario
 
 WORKED = Scenario(requests_per_month=1_000_000, input_tokens_per_request=500, output_tokens_per_request=500)
 # The article: 2 x GPU at $3/h for 720 h, $3,000 DevOps, $500 infrastructure, 80 % local.

@@ -8,13 +8,14 @@ import re
 import pytest
 from hypothesis import given, settings
 
-from advisor import Scenario, Weights, get_preset, list_presets
+from advisor import Weights, get_preset, list_presets
 from calculators import CostAssumptions
-from decisions import Decision, DecisionError, decode_decision, load_decision_file, parse_decision
+from decisions import Decision, decode_decision, load_decision_file, parse_decision
 from decisions.compare import compare_inputs, compare_outcomes
 from decisions.links import decode_link, encode_link
 from decisions.report import ReportTable, build_report
 from decisions.report_render import render_html, render_json, render_markdown
+from scenario import InputError, Scenario
 from tests.strategies import scenarios
 
 
@@ -35,7 +36,7 @@ def test_a_bare_scenario_a_preset_file_and_a_full_decision_all_read():
 
 
 def test_every_wrong_field_is_named_at_once():
-    with pytest.raises(DecisionError) as caught:
+    with pytest.raises(InputError) as caught:
         parse_decision({"scenario": {"team": "huge"}, "weights": {"volume": -1, "vibes": 2}, "costs": {"local_share": 3}})
     text = " | ".join(caught.value.problems)
     assert "scenario.team" in text and "one of: none, some, dedicated" in text
@@ -51,12 +52,12 @@ def test_every_wrong_field_is_named_at_once():
     (b" " * 1_000_001, "too large"),
 ])
 def test_bad_files_are_refused_with_the_reason(content, message):
-    with pytest.raises(DecisionError, match=message):
+    with pytest.raises(InputError, match=message):
         decode_decision(content, "upload.json")
 
 
 def test_missing_file(tmp_path):
-    with pytest.raises(DecisionError, match="no such file"):
+    with pytest.raises(InputError, match="no such file"):
         load_decision_file(tmp_path / "gone.json")
 
 
@@ -81,7 +82,7 @@ def test_links_are_compact_url_safe_and_empty_for_the_defaults():
 
 @pytest.mark.parametrize("token", ["1.", "2.abc", "1.@@@", "1.eJzLSM3JyQcABiwCFQ", "x" * 9000])
 def test_a_damaged_link_is_refused_with_a_message(token):
-    with pytest.raises(DecisionError, match="link"):
+    with pytest.raises(InputError, match="link"):
         decode_link(token)
 
 
@@ -90,7 +91,7 @@ def test_a_link_with_an_invalid_field_names_it():
     import zlib
 
     packed = base64.urlsafe_b64encode(zlib.compress(b'{"scenario":{"horizon_months":0}}')).rstrip(b"=").decode()
-    with pytest.raises(DecisionError, match="horizon_months"):
+    with pytest.raises(InputError, match="horizon_months"):
         decode_link("1." + packed)
 
 

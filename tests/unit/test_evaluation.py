@@ -3,8 +3,9 @@
 import pytest
 from pydantic import SecretStr
 
-from advisor import QualityEvidence, Scenario, recommend
-from advisor.evaluation import (
+from advisor import QualityEvidence, recommend
+from inference import LocalGGUFBackend, OpenAIBackend
+from quality import (
     Task,
     check_answer,
     load_example_tasks,
@@ -13,9 +14,8 @@ from advisor.evaluation import (
     parse_task_file,
     wilson_interval,
 )
-from advisor.prompt_files import PromptFileError
-from inference import LocalGGUFBackend, OpenAIBackend
-from inference.evaluation import compare_sides, run_eval, summarise_eval
+from quality.runner import compare_sides, run_eval, summarise_eval
+from scenario import InputError, Scenario
 
 
 def test_wilson_interval_matches_newcombe_1998():
@@ -69,7 +69,7 @@ def test_judge_replies():
     ],
 )
 def test_bad_task_files_are_refused_before_anything_runs(name, data, message):
-    with pytest.raises(PromptFileError, match=message.replace("(", r"\(").replace("[", r"\[")):
+    with pytest.raises(InputError, match=message.replace("(", r"\(").replace("[", r"\[")):
         parse_task_file(name, data)
 
 
@@ -124,11 +124,12 @@ def test_a_measured_gap_drives_the_quality_factor():
 
 
 def test_judge_checks_go_through_the_judge_model_and_show_its_reasons():
-    from advisor.evaluation import TaskSet
+    from quality.tasks import TaskSet
 
     tasks = TaskSet(source="t", tasks=[Task(prompt="What is the capital of France?", expected="Paris", check="judge")])
     local = LocalGGUFBackend(n_ctx=1024)
     results, _ = run_eval(tasks, [local], max_tokens=8, judge=local)
     (result,) = results
     assert result.passed is not None  # graded (pass or fail), not an error
-    assert result.detail.startswith("judge:") or "did not answer PASS or FAIL" in result.detail
+    # the 135M judge at temperature 0 may answer either way; what matters is that its reply was read
+    assert result.detail.startswith(("judge: PASS", "judge: FAIL", "the judge did not answer PASS or FAIL"))

@@ -5,8 +5,7 @@ import socket
 import pytest
 from pydantic import SecretStr
 
-from advisor import Scenario
-from calculators import CostAssumptions
+from calculators import CostAssumptions, request_cost
 from inference import (
     AnthropicBackend,
     BackendConfig,
@@ -14,12 +13,12 @@ from inference import (
     LocalGGUFBackend,
     OpenAIBackend,
     measure,
-    request_cost,
     resolve_key,
     run_sides,
     summarise,
     with_fallback,
 )
+from scenario import Scenario
 from tests.peers import ANTHROPIC_TEST_KEY, StatusServer, closed_port_url
 
 QUESTION = GenerationRequest(prompt="What is the capital of France?", max_tokens=16, temperature=0)

@@ -37,21 +37,33 @@ def test_the_chat_template_comes_from_the_gguf(backend):
 
 
 def test_two_runs_at_once_both_answer_and_the_second_waits(backend):
+    """Deterministic: a held ticket keeps the model busy until both runs have joined the line."""
+    model, _ = load_local_model(None, 1024)
+    holder = model.queue.join()
     results = [None, None]
-    statuses: list[str] = []
+    statuses: list[list[str]] = [[], []]
+    queued = [threading.Event(), threading.Event()]
 
     def run(index):
-        results[index] = measure(backend, QUESTION, on_status=statuses.append)
+        def on_status(status: str) -> None:
+            statuses[index].append(status)
+            queued[index].set()
+        results[index] = measure(backend, QUESTION, on_status=on_status)
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
-    for t in threads:
-        t.start()
+    for index, thread in enumerate(threads):
+        thread.start()
+        assert queued[index].wait(30)  # in the line before the next one arrives
+    model.queue.leave(holder)
     for t in threads:
         t.join(timeout=120)
     assert all(r is not None and r.ok and r.text for r in results)
-    waited = [r for r in results if r.waited_ms > 0]
-    assert len(waited) == 1
-    assert any(s.startswith("In the queue for the local model: position 1. 1 run is ahead of yours") for s in statuses)
+    assert all(r.waited_ms > 0 for r in results)
+    assert results[1].waited_ms > results[0].waited_ms  # the second also waited for the first
+    assert statuses[0][0].startswith("In the queue for the local model: position 1. 1 run is ahead of yours")
+    assert statuses[1][0].startswith("In the queue for the local model: position 2. 2 runs are ahead of yours")
+    assert any(s.startswith("In the queue for the local model: position 1. 1 run is ahead of yours") for s in statuses[1])
+    assert model.queue.length == 0
 
 
 def test_a_stopped_run_hands_the_model_to_the_next_in_line(backend):

@@ -10,9 +10,10 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
-from advisor import Scenario, Weights
+from advisor import Weights
 from decisions import Decision
 from decisions.library import LibraryError, ScenarioLibrary
+from scenario import Scenario
 
 
 def _decision(requests: int) -> Decision:

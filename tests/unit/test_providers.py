@@ -1,18 +1,20 @@
 """Provider privacy facts: the table's shape, each regulation's compatible set, and their effect on scoring."""
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 import advisor.providers as providers
 import advisor.scoring as scoring
-from advisor import Scenario, recommend
-from advisor.providers import FACT_FIELDS, compatible_offerings, load_offerings, model_compatibility
-
-CROSSOVER = str(Path(sys.executable).with_name("crossover"))
+from advisor import recommend
+from advisor.providers import (
+    FACT_FIELDS,
+    compatible_offerings,
+    load_offerings,
+    model_compatibility,
+)
+from scenario import Scenario
+from tests.cli_runner import run_cli
 
 
 def _compatible(*regulations: str) -> set[str]:
@@ -91,12 +93,12 @@ def test_scoring_rules_cloud_out_when_no_offering_is_compatible(no_compatible_of
 
 
 def test_cli_lists_offerings_and_refuses_an_unknown_regulation():
-    result = subprocess.run([CROSSOVER, "providers", "--regulation", "hipaa", "--json"], capture_output=True, text=True, timeout=60)
+    result = run_cli("providers", "--regulation", "hipaa", "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert {o["id"] for o in data["offerings"] if o["compatible"]} == {"openai-api", "anthropic-api"}
     assert data["offerings"][0]["facts"]["hipaa_baa"]["source"].startswith("https://")
-    text = subprocess.run([CROSSOVER, "providers", "--regulation", "gdpr"], capture_output=True, text=True, timeout=60)
+    text = run_cli("providers", "--regulation", "gdpr")
     assert "Anthropic API" in text.stdout and "NOT compatible" in text.stdout
-    bad = subprocess.run([CROSSOVER, "providers", "--regulation", "sox"], capture_output=True, text=True, timeout=60)
+    bad = run_cli("providers", "--regulation", "sox")
     assert bad.returncode == 2 and "unknown regulation sox" in bad.stderr

@@ -1,17 +1,12 @@
 """`crossover report`, run as a real process."""
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
-CROSSOVER = str(Path(sys.executable).with_name("crossover"))
+from tests.cli_runner import run_cli
 
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([CROSSOVER, *args], capture_output=True, text=True, timeout=120)
+run = run_cli
 
 
 def test_report_html_from_a_scenario_file(tmp_path):

@@ -3,10 +3,9 @@
 
 import pytest
 
-from advisor import Scenario
-from advisor.complexity import Complexity
-from advisor.prompt_files import MAX_BYTES, PromptFileError, load_sample_prompts, parse_pasted, parse_prompt_file
-from advisor.routing import (
+from calculators import CostAssumptions
+from routing.complexity import Complexity
+from routing.policy import (
     POLICIES,
     DevProd,
     Fallback,
@@ -19,9 +18,16 @@ from advisor.routing import (
     dump_policy,
     load_policy,
 )
-from advisor.sensitive import Finding
-from advisor.simulate import LatencyAssumptions, analyse_prompts, simulate, threshold_sweep
-from calculators import CostAssumptions
+from routing.prompt_files import load_sample_prompts, parse_pasted, parse_prompt_file
+from routing.sensitive import Finding
+from routing.simulate import (
+    LatencyAssumptions,
+    analyse_prompts,
+    simulate,
+    threshold_sweep,
+)
+from scenario import InputError, Scenario
+from scenario.uploads import MAX_BYTES
 
 EMAIL = Finding(entity_type="EMAIL_ADDRESS", start=0, end=5, score=1.0)
 
@@ -69,7 +75,6 @@ def test_policies_round_trip_json_and_yaml(tmp_path):
         file.write_text(dump_policy(POLICIES["privacy-split-then-tiered"], fmt))
         loaded = load_policy(file)
         assert loaded == POLICIES["privacy-split-then-tiered"]
-        assert "Sensitive data never leaves" not in file.read_text() or True
         assert "rationale" in file.read_text()
 
 
@@ -106,7 +111,7 @@ def test_bad_policy_files(tmp_path, content, suffix, message):
     ],
 )
 def test_bad_prompt_files(name, data, message):
-    with pytest.raises(PromptFileError, match=message.replace("(", r"\(").replace(")", r"\)")):
+    with pytest.raises(InputError, match=message.replace("(", r"\(").replace(")", r"\)")):
         parse_prompt_file(name, data)
 
 

@@ -3,7 +3,13 @@ import math
 
 import pytest
 
-from advisor import Scenario, ScenarioError, allowed_values, load_scenario_file, parse_scenario
+from scenario import (
+    InputError,
+    Scenario,
+    allowed_values,
+    load_scenario_file,
+    parse_scenario,
+)
 
 
 def test_defaults_are_valid_and_round_trip_through_json():
@@ -33,7 +39,7 @@ def test_defaults_are_valid_and_round_trip_through_json():
     ],
 )
 def test_invalid_values_name_the_field_and_what_is_allowed(data, field, words):
-    with pytest.raises(ScenarioError) as caught:
+    with pytest.raises(InputError) as caught:
         parse_scenario(data)
     message = str(caught.value)
     assert message.startswith(f"{field}:")
@@ -41,18 +47,18 @@ def test_invalid_values_name_the_field_and_what_is_allowed(data, field, words):
 
 
 def test_unknown_fields_are_rejected_with_the_known_ones_listed():
-    with pytest.raises(ScenarioError, match="requets_per_month: unknown field; the fields are requests_per_month"):
+    with pytest.raises(InputError, match="requets_per_month: unknown field; the fields are requests_per_month"):
         parse_scenario({"requets_per_month": 10})
 
 
 def test_every_problem_is_reported_at_once():
-    with pytest.raises(ScenarioError) as caught:
+    with pytest.raises(InputError) as caught:
         parse_scenario({"requests_per_month": -1, "team": "x"})
     assert len(caught.value.problems) == 2
 
 
 def test_not_an_object():
-    with pytest.raises(ScenarioError, match="expected a JSON object"):
+    with pytest.raises(InputError, match="expected a JSON object"):
         parse_scenario([1, 2])
 
 
@@ -63,19 +69,19 @@ def test_allowed_values_reads_the_model_constraints():
 
 
 def test_load_file_errors(tmp_path):
-    with pytest.raises(ScenarioError, match="no such file"):
+    with pytest.raises(InputError, match="no such file"):
         load_scenario_file(tmp_path / "missing.json")
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")
-    with pytest.raises(ScenarioError, match="not valid JSON .* line 1"):
+    with pytest.raises(InputError, match="not valid JSON .* line 1"):
         load_scenario_file(bad)
     nan = tmp_path / "nan.json"
     nan.write_text('{"sensitive_share": NaN}')
-    with pytest.raises(ScenarioError, match="NaN is not a number JSON allows"):
+    with pytest.raises(InputError, match="NaN is not a number JSON allows"):
         load_scenario_file(nan)
     binary = tmp_path / "binary.json"
     binary.write_bytes(b"\xff\xfe\x00")
-    with pytest.raises(ScenarioError, match="cannot be read"):
+    with pytest.raises(InputError, match="cannot be read"):
         load_scenario_file(binary)
 
 

@@ -2,8 +2,9 @@
 
 import pytest
 
-from advisor import OPTIONS, Scenario, Weights, recommend
+from advisor import OPTIONS, Weights, recommend
 from advisor.scoring import factor_leans
+from scenario import Scenario
 
 # A scenario where no factor but the one under test argues much either way.
 NEUTRAL = Scenario(

@@ -2,8 +2,8 @@
 
 import pytest
 
-from advisor.complexity import complexity
-from advisor.sensitive import detect
+from routing.complexity import complexity
+from routing.sensitive import detect
 
 
 @pytest.mark.parametrize(

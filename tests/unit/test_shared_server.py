@@ -4,10 +4,20 @@ import threading
 
 import pytest
 
-from inference import BackendConfig, GenerationRequest, ResolvedKey, build_backend, measure, request_cost
-from inference.shared_server import LOCAL_SERVER_ENV, SharedServerBackend, local_model_note
-from advisor import Scenario
-from calculators import CostAssumptions
+from calculators import CostAssumptions, request_cost
+from inference import (
+    BackendConfig,
+    GenerationRequest,
+    ResolvedKey,
+    build_backend,
+    measure,
+)
+from inference.shared_server import (
+    LOCAL_SERVER_ENV,
+    SharedServerBackend,
+    local_model_note,
+)
+from scenario import Scenario
 
 QUESTION = GenerationRequest(prompt="Name a colour.", max_tokens=8, temperature=0)
 LOCAL = BackendConfig(kind="local")

@@ -1,4 +1,5 @@
-from advisor import Scenario, Weights, recommend, what_would_change
+from advisor import Weights, recommend, what_would_change
+from scenario import Scenario
 
 
 def test_volume_flip_is_the_exact_boundary():

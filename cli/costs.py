@@ -6,18 +6,17 @@ import argparse
 import json
 import math
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from typing import TYPE_CHECKING
-
-from advisor.scenario import Scenario, ScenarioError, load_scenario_file
+from scenario import InputError, Scenario, load_scenario_file
 
 if TYPE_CHECKING:  # the cost model (pandas, price data) loads only when the command runs
     from calculators import CostAssumptions, CostReport
 
+from cli.common import EXIT_BAD_INPUT, add_source_arguments
+
 __all__ = ["add_costs_command"]
 
-EXIT_BAD_INPUT = 2
 CUSTOM_REF = "custom:your-prices"
 # Errors name the flag the user typed, not the assumption's field name.
 FLAG_FOR_FIELD = {
@@ -35,9 +34,7 @@ def add_costs_command(commands: argparse._SubParsersAction) -> None:  # type: ig
         help="monthly cost of cloud, local and hybrid, and the break-even volume",
         description="Flags override the scenario and the default assumptions. Money in USD.",
     )
-    source = costs.add_mutually_exclusive_group(required=True)
-    source.add_argument("--scenario", metavar="FILE.json", help="a scenario JSON file")
-    source.add_argument("--preset", metavar="ID", help="a bundled preset, see `crossover presets`")
+    add_source_arguments(costs)
     costs.add_argument("--cloud-model", metavar="PROVIDER:MODEL", action="append",
                        help="a model in the price data, e.g. openai:gpt-4o (repeat for several; the first is compared)")
     costs.add_argument("--cloud-price-in", type=float, metavar="USD_PER_1M", help="your own input price per 1M tokens")
@@ -151,7 +148,7 @@ def _cmd_costs(args: argparse.Namespace) -> int:
     try:
         scenario: Scenario = get_preset(args.preset).scenario if args.preset else load_scenario_file(args.scenario)
         report = cost_report(scenario, _assumptions(args))
-    except ScenarioError as exc:
+    except InputError as exc:
         print("crossover: the scenario is not valid:\n  " + "\n  ".join(exc.problems), file=sys.stderr)
         return EXIT_BAD_INPUT
     except (CostInputError, UnknownCloudModel, KeyError) as exc:

@@ -1,17 +1,43 @@
-"""What one measured request cost: cloud from the price data, local from the cost model."""
+"""What one measured request cost: cloud from the price data, local from the cost model.
+
+It knows runs only by their token counts and backend kind (two protocols), so the cost
+model stays free of the inference package.
+"""
 
 from __future__ import annotations
 
-from advisor.scenario import Scenario
-from calculators import CostAssumptions, UnknownCloudModel, lookup_price, price_per_request
+from typing import Protocol
+
+from calculators.assumptions import CostAssumptions
+from calculators.cloud_prices import lookup_price, price_per_request
+from calculators.errors import UnknownCloudModel
 from calculators.report import prepare
-from inference.registry import BackendConfig
-from inference.types import RunResult
+from scenario import Scenario
 
-__all__ = ["request_cost"]
+__all__ = ["MeasuredTokens", "PricedBackend", "request_cost"]
 
 
-def request_cost(result: RunResult, config: BackendConfig, scenario: Scenario, assumptions: CostAssumptions) -> tuple[float | None, str]:
+class MeasuredTokens(Protocol):
+    """What a measured run reports about its size (an ``inference.RunResult`` is one)."""
+
+    @property
+    def input_tokens(self) -> int | None: ...
+    @property
+    def output_tokens(self) -> int | None: ...
+
+
+class PricedBackend(Protocol):
+    """Where a run went (an ``inference.BackendConfig`` is one): enough to find its price."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def model(self) -> str | None: ...
+    @property
+    def base_url(self) -> str | None: ...
+
+
+def request_cost(result: MeasuredTokens, config: PricedBackend, scenario: Scenario, assumptions: CostAssumptions) -> tuple[float | None, str]:
     """The cost of the request ``result`` measured, and how it was worked out.
 
     Cloud: the request's own token counts at the price data's prices. Local: the marginal

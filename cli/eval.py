@@ -8,12 +8,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from advisor.evaluation import parse_task_file
-from advisor.prompt_files import PromptFileError
+from cli.common import EXIT_BAD_INPUT
+from quality.tasks import parse_task_file
+from scenario import InputError
 
 __all__ = ["add_eval_command"]
-
-EXIT_BAD_INPUT = 2
 
 
 class _BackendOption(argparse.Action):
@@ -47,9 +46,9 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     path = Path(args.tasks)
     try:
         if not path.is_file():
-            raise PromptFileError(f"{path}: no such file")
+            raise InputError(f"{path}: no such file")
         tasks = parse_task_file(path.name, path.read_bytes())
-    except PromptFileError as exc:
+    except InputError as exc:
         print(f"crossover: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     if args.max_tokens < 1:
@@ -57,10 +56,10 @@ def _cmd_eval(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
 
     # The backends load only now (llama.cpp, the SDKs).
-    from advisor.scenario import Scenario
-    from calculators import CostAssumptions
-    from inference import BackendConfig, ResolvedKey, build_backend, request_cost, resolve_key
-    from inference.evaluation import run_eval, summarise_eval
+    from calculators import CostAssumptions, request_cost
+    from inference import BackendConfig, ResolvedKey, build_backend, resolve_key
+    from quality.runner import run_eval, summarise_eval
+    from scenario import Scenario
 
     configs = [BackendConfig(**b) for b in (args.backends or [{"kind": "local", "model": "", "base_url": ""}])]
     backends = [build_backend(c, ResolvedKey(None, "not needed") if c.kind == "local" else resolve_key(c.kind)) for c in configs]

@@ -5,16 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the backends (llama.cpp, both SDKs) load only when a command runs
     from inference import BackendConfig, GenerationRequest, RunResult
 
+from cli.common import EXIT_BAD_INPUT
+
 __all__ = ["add_playground_commands"]
 
-EXIT_BAD_INPUT = 2
 EXIT_RUN_FAILED = 1
 # Errors that mean "fix your input"; anything else is a failed run.
 _BAD_INPUT = {"model_file", "no_key", "unknown_model", "context_overflow", "auth", "bad_request"}
@@ -56,9 +55,9 @@ def add_playground_commands(commands: argparse._SubParsersAction) -> None:  # ty
 
 def _side(results: list[RunResult], config: BackendConfig) -> dict[str, Any]:
     """One side's figures: the run itself, or medians over several runs."""
-    from advisor.scenario import Scenario
-    from calculators import CostAssumptions
-    from inference import request_cost, summarise
+    from calculators import CostAssumptions, request_cost
+    from inference import summarise
+    from scenario import Scenario
 
     scenario, assumptions = Scenario(), CostAssumptions()
     for result in results:

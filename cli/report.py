@@ -6,9 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from cli.common import EXIT_BAD_INPUT, add_source_arguments
+
 __all__ = ["add_report_command"]
 
-EXIT_BAD_INPUT = 2
 FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown", ".json": "json"}
 
 
@@ -19,10 +20,7 @@ def add_report_command(commands: argparse._SubParsersAction) -> None:  # type: i
         help="write the decision report (HTML with charts, Markdown or JSON)",
         description="The same report the web app downloads. The format follows --out's extension unless --format is given.",
     )
-    source = report.add_mutually_exclusive_group(required=True)
-    source.add_argument("--scenario", metavar="FILE.json",
-                        help="a scenario or decision JSON file (a decision adds weights and cost assumptions)")
-    source.add_argument("--preset", metavar="ID", help="a bundled preset, see `crossover presets`")
+    add_source_arguments(report, scenario_help="a scenario or decision JSON file (a decision adds weights and cost assumptions)")
     report.add_argument("--out", metavar="FILE", required=True, help="where to write: report.html, report.md or report.json")
     report.add_argument("--format", choices=["html", "markdown", "json"], help="override the format --out's extension implies")
     report.add_argument("--title", default="", help="the report's title (default: the preset's name or a question)")
@@ -32,9 +30,10 @@ def add_report_command(commands: argparse._SubParsersAction) -> None:  # type: i
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from advisor.presets import get_preset
-    from decisions.document import Decision, DecisionError, load_decision_file
+    from decisions.document import Decision, load_decision_file
     from decisions.report import build_report
     from decisions.report_render import render_html, render_json, render_markdown
+    from scenario import InputError
 
     out = Path(args.out)
     kind = args.format or FORMATS.get(out.suffix.lower())
@@ -52,7 +51,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     except KeyError as exc:
         print(f"crossover: {exc.args[0]}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except DecisionError as exc:
+    except InputError as exc:
         print("crossover: the scenario is not valid:\n  " + "\n  ".join(exc.problems), file=sys.stderr)
         return EXIT_BAD_INPUT
     report, costs = build_report(decision, title=title or "Where should this workload run?", owner=args.owner)

@@ -14,12 +14,13 @@ from typing import Annotated, Any, Literal, get_args
 import annotated_types
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from scenario.errors import InputError
+
 __all__ = [
     "LoadPattern",
     "QualityNeed",
     "Regulation",
     "Scenario",
-    "ScenarioError",
     "TeamCapacity",
     "allowed_values",
     "load_scenario_file",
@@ -67,14 +68,6 @@ class Scenario(BaseModel):
     def regulated(self) -> bool:
         """True when any regulation applies to the workload's data."""
         return bool(self.regulations)
-
-
-class ScenarioError(ValueError):
-    """A scenario could not be read; ``problems`` holds one readable line per issue."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("; ".join(problems))
 
 
 def allowed_values(field_name: str) -> str:
@@ -138,33 +131,33 @@ def parse_scenario(data: Any) -> Scenario:
         The validated scenario.
 
     Raises:
-        ScenarioError: naming every field that is wrong and what it accepts.
+        InputError: naming every field that is wrong and what it accepts.
     """
     if not isinstance(data, dict):
-        raise ScenarioError([f"scenario: expected a JSON object with fields, got {type(data).__name__}"])
+        raise InputError([f"scenario: expected a JSON object with fields, got {type(data).__name__}"])
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
-        raise ScenarioError([_describe(e) for e in exc.errors()]) from None
+        raise InputError([_describe(e) for e in exc.errors()]) from None
 
 
 def load_scenario_file(path: str | Path) -> Scenario:
     """Read a scenario JSON file (the object itself, or a preset with a ``scenario`` key).
 
     Raises:
-        ScenarioError: when the file is missing, is not JSON, or holds invalid fields.
+        InputError: when the file is missing, is not JSON, or holds invalid fields.
     """
     file = Path(path)
     try:
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ScenarioError([f"{file}: no such file"]) from None
+        raise InputError([f"{file}: no such file"]) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError([f"{file}: cannot be read ({exc})"]) from None
+        raise InputError([f"{file}: cannot be read ({exc})"]) from None
     try:
         data = parse_json(text, str(file))
     except ValueError as exc:
-        raise ScenarioError([str(exc)]) from None
+        raise InputError([str(exc)]) from None
     if isinstance(data, dict) and isinstance(data.get("scenario"), dict):
         data = data["scenario"]
     return parse_scenario(data)

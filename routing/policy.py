@@ -24,12 +24,13 @@ from typing import Annotated, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from advisor.complexity import Complexity
-from advisor.findings import ENTITY_LABELS, Finding
+from routing.complexity import Complexity
+from routing.findings import ENTITY_LABELS, Finding
+from scenario.errors import InputError
 
 __all__ = [
     "POLICIES",
-    "Decision",
+    "RouteDecision",
     "DevProd",
     "Fallback",
     "Policy",
@@ -114,7 +115,7 @@ class PromptFacts(BaseModel):
         return bool(self.findings)
 
 
-class Decision(BaseModel):
+class RouteDecision(BaseModel):
     """Where one prompt goes, which rule sent it there and why."""
 
     prompt_index: int
@@ -125,7 +126,7 @@ class Decision(BaseModel):
     fallback_rate: float = 0.0
 
 
-class PolicyError(ValueError):
+class PolicyError(InputError):
     """A policy file could not be read; the message names the problem."""
 
 
@@ -134,27 +135,27 @@ def _found(findings: Sequence[Finding]) -> str:
     return ", ".join(kinds)
 
 
-def decide(facts: PromptFacts, policy: Policy) -> Decision:
+def decide(facts: PromptFacts, policy: Policy) -> RouteDecision:
     """Route one prompt: the first rule that decides wins; otherwise the default route."""
     for rule in policy.rules:
         if isinstance(rule, PrivacySplit) and facts.sensitive:
-            return Decision(prompt_index=facts.index, route="local", rule="privacy split",
+            return RouteDecision(prompt_index=facts.index, route="local", rule="privacy split",
                             reason=f"found {_found(facts.findings)}: sensitive data stays local")
         if isinstance(rule, DevProd) and rule.environment == "dev":
-            return Decision(prompt_index=facts.index, route=rule.dev_route, rule="dev/prod split",
+            return RouteDecision(prompt_index=facts.index, route=rule.dev_route, rule="dev/prod split",
                             reason=f"development traffic runs {rule.dev_route}")
         if isinstance(rule, Tiered):
             score = facts.complexity.score
             simple = score < rule.threshold
-            return Decision(prompt_index=facts.index, route="local" if simple else "cloud", rule="tiered",
+            return RouteDecision(prompt_index=facts.index, route="local" if simple else "cloud", rule="tiered",
                             reason=f"complexity {score:.2f} {'<' if simple else '>='} {rule.threshold:.2f}: "
                                    + ("simple, local" if simple else "complex, cloud"))
         if isinstance(rule, Fallback):
             other: Route = "cloud" if rule.primary == "local" else "local"
-            return Decision(prompt_index=facts.index, route=rule.primary, rule="fallback chain",
+            return RouteDecision(prompt_index=facts.index, route=rule.primary, rule="fallback chain",
                             reason=f"{rule.primary} first; {other} on failure ({rule.failure_rate:.0%} of requests)",
                             fallback_route=other, fallback_rate=rule.failure_rate)
-    return Decision(prompt_index=facts.index, route=policy.default_route, rule="default",
+    return RouteDecision(prompt_index=facts.index, route=policy.default_route, rule="default",
                     reason=f"no rule decided: the default route, {policy.default_route}")
 
 

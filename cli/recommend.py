@@ -1,30 +1,22 @@
-"""The ``crossover`` command line: the same decisions as the web app, for scripts and terminals.
-
-Exit codes: 0 on success, 2 when the input is wrong (a missing file, bad JSON, an
-invalid field), with a message on stderr naming the problem.
-"""
+"""``crossover recommend`` and ``crossover presets``: the scored answer for a scenario, and the bundled cases."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
-from collections.abc import Sequence
 
-from advisor.cost_cli import add_costs_command
-from advisor.eval_cli import add_eval_command
-from advisor.playground_cli import add_playground_commands
-from advisor.presets import get_preset, list_presets
-from advisor.providers_cli import add_providers_command
-from advisor.route_cli import add_route_command
-from advisor.scenario import Scenario, ScenarioError, load_scenario_file
+from advisor.presets import list_presets
 from advisor.scoring import OPTIONS, Recommendation, recommend
 from advisor.what_if import what_would_change
-from decisions.report_cli import add_report_command
+from cli.common import (
+    add_source_arguments,
+    fail,
+    fail_invalid_scenario,
+    scenario_from_source,
+)
+from scenario import InputError, Scenario
 
-__all__ = ["main"]
-
-EXIT_BAD_INPUT = 2
+__all__ = ["add_presets_command", "add_recommend_command"]
 
 
 def _recommendation_json(result: Recommendation) -> dict[str, object]:
@@ -71,20 +63,10 @@ def _recommendation_text(scenario: Scenario, result: Recommendation) -> str:
 
 
 def _cmd_recommend(args: argparse.Namespace) -> int:
-    if args.preset:
-        try:
-            scenario = get_preset(args.preset).scenario
-        except KeyError as exc:
-            print(f"crossover: {exc.args[0]}", file=sys.stderr)
-            return EXIT_BAD_INPUT
-    else:
-        try:
-            scenario = load_scenario_file(args.scenario)
-        except ScenarioError as exc:
-            print("crossover: the scenario is not valid:", file=sys.stderr)
-            for problem in exc.problems:
-                print(f"  {problem}", file=sys.stderr)
-            return EXIT_BAD_INPUT
+    try:
+        scenario = scenario_from_source(args)
+    except InputError as exc:
+        return fail_invalid_scenario(exc) if args.scenario else fail(str(exc))
     result = recommend(scenario)
     if args.json:
         print(json.dumps(_recommendation_json(result), indent=2))
@@ -103,38 +85,16 @@ def _cmd_presets(args: argparse.Namespace) -> int:
     return 0
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="crossover",
-        description="Decide where LLM workloads should run: cloud API, local models, or hybrid.",
-    )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
+def add_recommend_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Register ``recommend``."""
     rec = commands.add_parser("recommend", help="score cloud, local and hybrid for a scenario")
-    source = rec.add_mutually_exclusive_group(required=True)
-    source.add_argument("--scenario", metavar="FILE.json", help="a scenario JSON file (see README: The scenario)")
-    source.add_argument("--preset", metavar="ID", help="a bundled preset, see `crossover presets`")
+    add_source_arguments(rec)
     rec.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     rec.set_defaults(handler=_cmd_recommend)
 
-    add_costs_command(commands)
-    add_playground_commands(commands)
-    add_route_command(commands)
-    add_eval_command(commands)
-    add_report_command(commands)
-    add_providers_command(commands)
 
+def add_presets_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Register ``presets``."""
     pre = commands.add_parser("presets", help="list the bundled example scenarios")
     pre.add_argument("--json", action="store_true", help="print the presets with their scenarios as JSON")
     pre.set_defaults(handler=_cmd_presets)
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; returns the process exit code."""
-    args = _parser().parse_args(argv)
-    return int(args.handler(args))
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

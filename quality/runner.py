@@ -11,16 +11,31 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from pydantic import BaseModel
 
-from advisor.evaluation import Task, TaskSet, check_answer, judge_prompt, newcombe_difference, parse_judge_reply, wilson_interval
 from inference.backend import Backend
+from inference.jobs import BackgroundJob
 from inference.measure import measure
 from inference.types import GenerationRequest, RunResult
+from quality.checks import check_answer, parse_judge_reply
+from quality.stats import newcombe_difference, wilson_interval
+from quality.tasks import Task, TaskSet, judge_prompt
 
-__all__ = ["BackendSummary", "EvalProgress", "TaskResult", "compare_sides", "run_eval", "summarise_eval"]
+__all__ = [
+    "BackendSummary",
+    "EvalProgress",
+    "EvalRun",
+    "TaskResult",
+    "answers_table",
+    "compare_sides",
+    "run_eval",
+    "start_eval_run",
+    "summarise_eval",
+]
 
 CLOUD_CONCURRENCY = 3
 
@@ -161,3 +176,68 @@ def compare_sides(first: BackendSummary, second: BackendSummary) -> tuple[float,
         return None
     d, low, high = newcombe_difference(first.passed, first.n, second.passed, second.n)
     return d, low, high, not (low <= 0 <= high)
+
+
+@dataclass
+class EvalRun:
+    """A Quality check in progress or finished: what it runs on and what came back so far."""
+
+    tasks: TaskSet
+    labels: list[str]
+    kinds: list[str]
+    job: BackgroundJob[dict[str, float]]
+    results: list[TaskResult] = field(default_factory=list)
+    progress: EvalProgress | None = None
+    shown: bool = False
+
+    @property
+    def running(self) -> bool:
+        return self.job.running
+
+    @property
+    def timing(self) -> dict[str, float] | None:
+        return self.job.result
+
+
+def start_eval_run(tasks: TaskSet, backends: Sequence[Backend], *, max_tokens: int, judge: Backend | None,
+                   cost: Callable[[Backend, RunResult], float | None], tab_closed: Callable[[], bool]) -> EvalRun:
+    """Start grading ``tasks`` on ``backends`` in the background; returns at once.
+
+    The run stops between tasks once Stop is pressed or its browser tab has closed, keeping
+    what finished.
+    """
+    run: EvalRun
+
+    def record(result: TaskResult, progress: EvalProgress) -> None:
+        run.results.append(result)
+        run.progress = progress
+        run.job.progress.done, run.job.progress.total = progress.done, progress.total
+        run.job.should_stop()  # nobody watching: set Stop, which frees the model for the others
+
+    def work(job: BackgroundJob[dict[str, float]]) -> dict[str, float]:
+        _, timing = run_eval(tasks, backends, max_tokens=max_tokens, judge=judge, cost=cost, on_result=record, stop=job.stop)
+        return timing
+
+    run = EvalRun(tasks=tasks, labels=[b.label for b in backends], kinds=[b.kind for b in backends],
+                  job=BackgroundJob("Quality check", work, tab_closed))
+    run.job.start()
+    return run
+
+
+def answers_table(tasks: TaskSet, labels: Sequence[str], results: Sequence[TaskResult]) -> list[dict[str, Any]]:
+    """One row a task: its prompt, expected answer and check, then each backend's answer and verdict."""
+    found = {(r.task_index, r.backend): r for r in results}
+    rows = []
+    for index, task in enumerate(tasks.tasks):
+        row: dict[str, Any] = {"#": index + 1, "task": task.prompt, "expected": task.expected, "check": task.check}
+        for label in labels:
+            result = found.get((index, label))
+            verdict = "" if result is None else ("error" if result.passed is None else ("pass" if result.passed else "fail"))
+            row[f"{label}: answer"] = None if result is None else result.answer
+            row[f"{label}: result"] = verdict
+            row[f"{label}: why"] = None if result is None else (result.error or result.detail)
+            row[f"{label}: ms"] = None if result is None else result.e2e_ms
+            row[f"{label}: tokens"] = None if result is None or result.output_tokens is None else f"{result.input_tokens} in / {result.output_tokens} out"
+            row[f"{label}: cost"] = None if result is None else result.cost_usd
+        rows.append(row)
+    return rows

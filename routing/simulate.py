@@ -15,13 +15,13 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from advisor.complexity import complexity
-from advisor.prompt_files import PromptSet
-from advisor.routing import Decision, Policy, PromptFacts, Tiered, decide
-from advisor.scenario import Scenario
-from advisor.sensitive import ENTITY_LABELS, detect, detector_ready
 from calculators import CostAssumptions, cost_report
 from calculators.report import cloud_per_request, prepare
+from routing.complexity import complexity
+from routing.policy import Policy, PromptFacts, RouteDecision, Tiered, decide
+from routing.prompt_files import PromptSet
+from routing.sensitive import ENTITY_LABELS, detect, detector_ready
+from scenario import Scenario
 
 __all__ = [
     "DetectorQuality",
@@ -90,7 +90,7 @@ class DetectorQuality(BaseModel):
 class Simulation(BaseModel):
     """A policy replayed over a prompt set and scaled to the scenario's volume."""
 
-    decisions: list[Decision]
+    decisions: list[RouteDecision]
     table: list[dict]
     local_share: float
     sensitive_to_cloud: int
@@ -109,7 +109,7 @@ def _lognormal(p50: float, p95: float, size: int, rng: np.random.Generator) -> n
     return rng.lognormal(math.log(p50), sigma, size)
 
 
-def _latencies(decisions: Sequence[Decision], latency: LatencyAssumptions, draws: int = 200, seed: int = 11) -> dict[str, dict[str, float | None]]:
+def _latencies(decisions: Sequence[RouteDecision], latency: LatencyAssumptions, draws: int = 200, seed: int = 11) -> dict[str, dict[str, float | None]]:
     """p50/p95 per route by sampling; a fallback pays the primary's p95 (the wait before giving up) first."""
     rng = np.random.default_rng(seed)
     params = {"local": (latency.local_p50_ms, latency.local_p95_ms), "cloud": (latency.cloud_p50_ms, latency.cloud_p95_ms)}

@@ -7,11 +7,10 @@ import json
 import sys
 from typing import get_args
 
-from advisor.scenario import Regulation
+from cli.common import EXIT_BAD_INPUT
+from scenario import Regulation
 
 __all__ = ["add_providers_command"]
-
-EXIT_BAD_INPUT = 2
 
 
 def add_providers_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

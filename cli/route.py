@@ -8,13 +8,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from advisor.prompt_files import PromptFileError, parse_prompt_file
-from advisor.routing import POLICIES, PolicyError, load_policy
-from advisor.scenario import Scenario, ScenarioError, load_scenario_file
+from cli.common import fail, fail_invalid_scenario
+from routing.policy import POLICIES, PolicyError, load_policy
+from routing.prompt_files import parse_prompt_file
+from scenario import InputError, Scenario, load_scenario_file
 
 __all__ = ["add_route_command"]
-
-EXIT_BAD_INPUT = 2
 
 
 def _threshold(text: str) -> float:
@@ -82,22 +81,21 @@ def _as_text(simulation, facts, policy_name: str) -> str:  # noqa: ANN001
 
 def _cmd_route(args: argparse.Namespace) -> int:
     # Detection (presidio) and the cost model load only when this command runs.
-    from advisor.simulate import analyse_prompts, simulate
     from calculators import CostAssumptions
+    from routing.simulate import analyse_prompts, simulate
 
     path = Path(args.prompts)
     try:
         if not path.is_file():
-            raise PromptFileError(f"{path}: no such file")
+            raise InputError(f"{path}: no such file")
         prompts = parse_prompt_file(path.name, path.read_bytes())
         policy = load_policy(args.policy)
+    except (InputError, PolicyError) as exc:
+        return fail(str(exc))
+    try:
         scenario = load_scenario_file(args.scenario) if args.scenario else Scenario()
-    except (PromptFileError, PolicyError) as exc:
-        print(f"crossover: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except ScenarioError as exc:
-        print("crossover: the scenario is not valid:\n  " + "\n  ".join(exc.problems), file=sys.stderr)
-        return EXIT_BAD_INPUT
+    except InputError as exc:
+        return fail_invalid_scenario(exc)
     show_progress = len(prompts.prompts) >= 1000 and sys.stderr.isatty()
     facts = analyse_prompts(prompts, args.threshold, args.keyword,
                             progress=(lambda done, total: print(f"\ranalysed {done:,}/{total:,}", end="", file=sys.stderr)) if show_progress else None)

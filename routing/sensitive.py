@@ -18,10 +18,15 @@ import re  # noqa: E402
 from collections.abc import Sequence  # noqa: E402
 from functools import cache, lru_cache  # noqa: E402
 
-from presidio_analyzer import AnalyzerEngine, Pattern, PatternRecognizer, RecognizerRegistry  # noqa: E402
+from presidio_analyzer import (  # noqa: E402
+    AnalyzerEngine,
+    Pattern,
+    PatternRecognizer,
+    RecognizerRegistry,
+)
 from presidio_analyzer.nlp_engine import NoOpNlpEngine  # noqa: E402
 
-from advisor.findings import ENTITY_LABELS, Finding  # noqa: E402
+from routing.findings import ENTITY_LABELS, Finding  # noqa: E402
 
 __all__ = ["CANNOT_FIND", "ENTITY_LABELS", "Finding", "detect", "detector_ready"]
 

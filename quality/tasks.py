@@ -1,0 +1,108 @@
+"""A team's own task set: prompts with expected answers and the check to apply to each.
+
+A task is checked by ``exact``, ``contains``, ``regex``, ``json_field:NAME`` or ``judge``
+(a model grades it with a fixed rubric); see ``quality.checks``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from scenario import InputError
+from scenario.uploads import decode_upload, read_csv_rows, read_jsonl_rows
+
+__all__ = [
+    "EXAMPLE_TASKS",
+    "JUDGE_RUBRIC",
+    "MAX_TASKS",
+    "Task",
+    "TaskSet",
+    "judge_prompt",
+    "load_example_tasks",
+    "parse_task_file",
+]
+
+MAX_TASKS = 2000
+EXAMPLE_TASKS = Path(__file__).resolve().parents[1] / "assets" / "eval_tasks.jsonl"
+_SIMPLE_CHECKS = ("exact", "contains", "regex", "judge")
+JUDGE_RUBRIC = (
+    "You grade an answer against the expected answer.\n"
+    "PASS if the answer gives the same fact or label as the expected answer, even in other words.\n"
+    "FAIL if it contradicts it, leaves it out, or adds wrong facts.\n"
+    "Reply with PASS or FAIL on the first line, then one sentence saying why."
+)
+
+
+class Task(BaseModel):
+    """One prompt with its expected answer and the check to apply."""
+
+    prompt: str
+    expected: str | None = None
+    check: str = "contains"
+
+
+class TaskSet(BaseModel):
+    """Tasks and where they came from."""
+
+    source: str
+    tasks: list[Task]
+
+
+def _valid_check(check: str, where: str, expected: str | None) -> str:
+    check = (check or "contains").strip()
+    if check.startswith("json_field:"):
+        if not check.removeprefix("json_field:").strip():
+            raise InputError(f"{where}: json_field needs a field name, e.g. json_field:city")
+    elif check not in _SIMPLE_CHECKS:
+        raise InputError(f"{where}: unknown check {check!r}; use exact, contains, regex, json_field:NAME or judge")
+    if check == "regex":
+        try:
+            re.compile(expected or "")
+        except re.error as exc:
+            raise InputError(f"{where}: the regex {expected!r} is not valid ({exc})") from None
+    if expected is None or not str(expected).strip():
+        raise InputError(f"{where}: the {check} check needs an expected answer")
+    return check
+
+
+def parse_task_file(name: str, data: bytes) -> TaskSet:
+    """Read tasks from CSV (columns prompt, expected, check) or JSONL; everything checked before anything runs.
+
+    Raises:
+        InputError: not UTF-8, empty, over 10 MB, no prompt column, an unknown check,
+            a bad regex, a missing expected answer, or more than 2,000 tasks.
+    """
+    text = decode_upload(name, data)
+    suffix = Path(name).suffix.lower()
+    if suffix == ".csv":
+        rows = read_csv_rows(name, text, ("prompt", "expected", "check"))
+    elif suffix in (".jsonl", ".ndjson"):
+        rows = read_jsonl_rows(name, text)
+    else:
+        raise InputError(f"{name}: use a .csv or .jsonl task file.")
+    tasks = []
+    for where, row in rows:
+        prompt = str(row.get("prompt") or "").strip()
+        if not prompt:
+            raise InputError(f"{where} has no prompt.")
+        expected = None if row.get("expected") is None else str(row["expected"])
+        tasks.append(Task(prompt=prompt, expected=expected, check=_valid_check(str(row.get("check") or "contains"), where, expected)))
+    if not tasks:
+        raise InputError(f"{name} has no tasks.")
+    if len(tasks) > MAX_TASKS:
+        raise InputError(f"{name} has {len(tasks):,} tasks; the limit is {MAX_TASKS:,}. Split it into smaller sets.")
+    return TaskSet(source=name, tasks=tasks)
+
+
+def load_example_tasks() -> TaskSet:
+    """The bundled example set: 40 short tasks written for this project."""
+    tasks = parse_task_file(EXAMPLE_TASKS.name, EXAMPLE_TASKS.read_bytes())
+    return tasks.model_copy(update={"source": "the bundled example set (40 tasks)"})
+
+
+def judge_prompt(task: Task, answer: str) -> tuple[str, str]:
+    """The judge's system prompt (the fixed rubric) and user message for one answer."""
+    return JUDGE_RUBRIC, f"Question:\n{task.prompt}\n\nExpected answer:\n{task.expected}\n\nAnswer to grade:\n{answer}"
