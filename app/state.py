@@ -1,13 +1,27 @@
-"""Session state: the one place the current scenario and weights live between reruns and pages.
+"""Session state: the one place the current scenario, weights and cost assumptions live, and
+typed access to what one page reads from another.
 
-Streamlit forgets a widget's value when the widget is not drawn (another step, another
-page), so the scenario is kept as canonical values under ``SCENARIO_KEY`` and every input
-widget is a view onto it: it is seeded from the canonical value and writes back on change.
+Two kinds of input:
+
+- **Views of the decision.** The scenario, the weights and the cost assumptions are kept as
+  canonical values (``SCENARIO_KEY``, ``WEIGHTS_KEY``, ``COSTS_KEY``). Their widgets are views:
+  drawn with the value in force as their default, writing back on change, and dropped by
+  Streamlit when their page is not shown (the next page draws them again from the canonical
+  value). When code replaces a value (a preset, a saved scenario, another GPU bringing back its
+  catalog price), the widgets showing it get a new key (:func:`widget_key`): the browser then
+  draws a new widget from the new value. Deleting the old key instead leaves the browser
+  holding the old value under the same widget id; it sends it back with the next interaction,
+  firing that widget's callback with a value nobody chose (the Costs page crashed that way).
+- **A page's own settings** (the Playground's sides, the routing policy, the library's name
+  field...): widgets with ``persist_state="session"`` (:data:`KEEP`), which Streamlit keeps
+  for the whole session, also while their page is not shown. Another page reads them only
+  through the typed accessors at the end of this module.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
@@ -15,12 +29,47 @@ from advisor import Preset, Weights
 from calculators import CostAssumptions, CostInputError, parse_assumptions
 from scenario import InputError, Scenario, parse_scenario
 
+if TYPE_CHECKING:  # the backends pull in the cloud SDKs: loaded when a page asks, not on every page
+    from inference import BackendConfig, ResolvedKey
+
 SCENARIO_KEY = "crossover.scenario"
 WEIGHTS_KEY = "crossover.weights"
 PRESET_KEY = "crossover.preset_name"
 ERROR_KEY = "crossover.input_error"
+REVISIONS_KEY = "crossover.widget_revisions"
 INPUT_PREFIX = "input."
 WEIGHT_PREFIX = "weight."
+COST_PREFIX = "cost."
+# Streamlit keeps these widgets' values for the whole session, also on other pages.
+KEEP: dict[str, Any] = {"persist_state": "session"}
+
+
+# --- Widget keys that change when code replaces the value they show ----------------------
+
+
+def widget_key(prefix: str, name: str) -> str:
+    """The key of the widget showing ``name`` (under ``prefix``): new after every :func:`redraw`."""
+    return revised_key(prefix, name, st.session_state.get(REVISIONS_KEY, {}))
+
+
+def revised_key(prefix: str, name: str, revisions: dict[str, int]) -> str:
+    """:func:`widget_key` from a revisions table (tests read it from ``AppTest.session_state``)."""
+    revision = revisions.get(prefix, 0) + revisions.get(prefix + name, 0)
+    return f"{prefix}{name}" if revision == 0 else f"{prefix}{name}.v{revision}"
+
+
+def redraw(prefix: str, *names: str) -> None:
+    """Give the widgets of ``names`` (every widget under ``prefix`` if none) new keys.
+
+    Counters only grow, so a key never comes back; the old widgets are no longer drawn and
+    Streamlit drops their state at the end of the run.
+    """
+    revisions: dict[str, int] = st.session_state.setdefault(REVISIONS_KEY, {})
+    for counter in [prefix + name for name in names] or [prefix]:
+        revisions[counter] = revisions.get(counter, 0) + 1
+
+
+# --- The scenario and the weights ----------------------------------------------------------
 
 
 def scenario() -> Scenario:
@@ -39,7 +88,10 @@ def weights() -> Weights:
 
 def loaded_preset_name() -> str | None:
     """Where the scenario came from ("from preset ...", "opened from a shared link"...), if known."""
-    return st.session_state.get(PRESET_KEY)
+    label = st.session_state.get(PRESET_KEY)
+    if label and has_unsaved_changes():
+        return f"{label}, with unsaved changes"
+    return label
 
 
 def update_scenario(field: str, value: Any) -> None:
@@ -60,8 +112,9 @@ def load_preset(preset: Preset) -> None:
     """Replace the scenario with a preset's and redraw every input from it."""
     st.session_state[SCENARIO_KEY] = preset.scenario
     st.session_state[PRESET_KEY] = f"from preset {preset.name}"
-    st.session_state.pop("crossover.open_scenario", None)
-    _forget_widgets(INPUT_PREFIX)
+    st.session_state.pop(OPEN_SCENARIO_KEY, None)
+    st.session_state.pop(ERROR_KEY, None)
+    redraw(INPUT_PREFIX)
 
 
 def update_weight(factor: str, value: float) -> None:
@@ -72,12 +125,7 @@ def update_weight(factor: str, value: float) -> None:
 def reset_weights() -> None:
     """Back to the default weights."""
     st.session_state[WEIGHTS_KEY] = Weights()
-    _forget_widgets(WEIGHT_PREFIX)
-
-
-def _forget_widgets(prefix: str) -> None:
-    for key in [k for k in st.session_state if str(k).startswith(prefix)]:
-        del st.session_state[key]
+    redraw(WEIGHT_PREFIX)
 
 
 # --- Cost assumptions (the Costs page) ---------------------------------------------------
@@ -86,7 +134,6 @@ COSTS_KEY = "crossover.cost_assumptions"
 THROUGHPUT_LABEL_KEY = "crossover.throughput_label"
 EVIDENCE_KEY = "crossover.quality_evidence"
 COSTS_ERROR_KEY = "crossover.cost_error"
-COST_PREFIX = "cost."
 # Choosing another GPU or model brings back the catalog's figures for what depends on it.
 _COST_RESETS: dict[str, tuple[str, ...]] = {
     "gpu_id": ("gpu_hourly_usd", "gpu_purchase_usd", "gpu_power_w", "gpus_per_replica", "throughput_tokens_per_s"),
@@ -97,6 +144,11 @@ _COST_RESETS: dict[str, tuple[str, ...]] = {
 }
 
 
+def cost_resets(field: str) -> tuple[str, ...]:
+    """The assumptions that go back to the catalog's figure when ``field`` changes."""
+    return _COST_RESETS.get(field, ())
+
+
 def cost_assumptions() -> CostAssumptions:
     """The cost assumptions being worked on (the defaults for a new session)."""
     if COSTS_KEY not in st.session_state:
@@ -104,18 +156,28 @@ def cost_assumptions() -> CostAssumptions:
     return st.session_state[COSTS_KEY]
 
 
-def update_cost_assumption(field: str, value: Any) -> None:
-    """Set one assumption; an invalid value is refused with a message and nothing else changes."""
+def update_cost_assumption(field: str, value: Any, *, from_widget: bool = True) -> None:
+    """Set one assumption; an invalid value is refused with a message and nothing else changes.
+
+    Args:
+        field: The assumption.
+        value: Its new value.
+        from_widget: False when code sets it (not its own widget), so its widget is drawn again.
+    """
     data = cost_assumptions().model_dump()
     data[field] = value
-    for dependent in _COST_RESETS.get(field, ()):
+    dependents = cost_resets(field)
+    for dependent in dependents:
         data[dependent] = None
-        st.session_state.pop(COST_PREFIX + dependent, None)
     try:
         st.session_state[COSTS_KEY] = parse_assumptions(data)
         st.session_state.pop(COSTS_ERROR_KEY, None)
     except CostInputError as exc:
         st.session_state[COSTS_ERROR_KEY] = str(exc)
+        return
+    changed = (*dependents, *(() if from_widget else (field,)))
+    if changed:
+        redraw(COST_PREFIX, *changed)
 
 
 def cost_input_error() -> str | None:
@@ -127,7 +189,7 @@ def reset_cost_assumptions() -> None:
     """Back to the default cost assumptions."""
     st.session_state[COSTS_KEY] = CostAssumptions()
     st.session_state.pop(COSTS_ERROR_KEY, None)
-    _forget_widgets(COST_PREFIX)
+    redraw(COST_PREFIX)
 
 
 def set_price_override(ref: str, override: dict[str, float] | None) -> None:
@@ -145,66 +207,9 @@ def set_price_override(ref: str, override: dict[str, float] | None) -> None:
     try:
         st.session_state[COSTS_KEY] = parse_assumptions(data)
         st.session_state.pop(COSTS_ERROR_KEY, None)
-        st.session_state.pop(COST_PREFIX + "cloud_models", None)
+        redraw(COST_PREFIX, "cloud_models")
     except CostInputError as exc:
         st.session_state[COSTS_ERROR_KEY] = str(exc)
-
-
-# --- Keeping page inputs across page switches ---------------------------------------------
-
-# Streamlit drops a widget's value when its page is not shown: on a page change it removes
-# the old page's widget state before the new page's script starts. Each page's inputs live
-# under its own prefix; every run copies their values to a plain dict in the session (in
-# memory only; an API key typed on the Playground included, so other pages can use it), and
-# puts back any that Streamlit dropped before the page draws its widgets again. Buttons,
-# uploaders and tables cannot be given a value: their keys contain ".action." and are left alone.
-PAGE_INPUT_PREFIXES: dict[str, str] = {
-    "playground": "pg.", "routing": "rt.", "quality": "ev.", "costs": "costs.override.", "library": "lib.", "compare": "cmp.", "report": "rep.",
-}
-ACTION_MARK = ".action."
-KEPT_KEY = "crossover.kept_inputs"
-
-
-def keep_page_inputs(shown_page: str) -> None:
-    """Remember every page's inputs; put back the shown page's that Streamlit dropped.
-
-    They are put back in the run that draws their widgets, so Streamlit sends the value to
-    the browser. A value still present is never re-assigned: re-assigning a live widget would
-    push its last value back to the browser and overwrite whatever the user is typing there.
-    """
-    kept: dict[str, Any] = st.session_state.setdefault(KEPT_KEY, {})
-    prefixes = tuple(PAGE_INPUT_PREFIXES.values())
-    for key in list(st.session_state):
-        name = str(key)
-        if name.startswith(prefixes) and ACTION_MARK not in name:
-            kept[name] = st.session_state[key]
-    own = PAGE_INPUT_PREFIXES.get(shown_page)
-    if own is None:
-        return
-    for name, value in kept.items():
-        if name.startswith(own) and name not in st.session_state:
-            st.session_state[name] = value
-
-
-def page_input(key: str, default: Any = None) -> Any:
-    """A page input's value, also while its page is not shown."""
-    if key in st.session_state:
-        return st.session_state[key]
-    return st.session_state.get(KEPT_KEY, {}).get(key, default)
-
-
-def forget_inputs(*keys: str) -> None:
-    """Drop page inputs for good (the widgets start from their defaults next time)."""
-    kept: dict[str, Any] = st.session_state.setdefault(KEPT_KEY, {})
-    for key in keys:
-        st.session_state.pop(key, None)
-        kept.pop(key, None)
-
-
-def set_input(key: str, value: Any) -> None:
-    """Set a page input from code (a callback), so the kept copy agrees."""
-    st.session_state[key] = value
-    st.session_state.setdefault(KEPT_KEY, {})[key] = value
 
 
 def quality_evidence():  # -> QualityEvidence | None
@@ -224,29 +229,99 @@ def decision():  # -> decisions.Decision
     return Decision(scenario=scenario(), weights=weights(), costs=cost_assumptions())
 
 
-def load_decision(loaded, label: str | None, open_scenario: dict[str, Any] | None = None) -> None:
+def load_decision(loaded, label: str | None) -> None:
     """Replace the scenario, weights and cost assumptions and redraw every input from them.
 
     Args:
         loaded: The :class:`decisions.Decision` to work on.
         label: Where it came from, shown above the results ("shared link", a saved name...).
-        open_scenario: The library entry it was opened from (``id``, ``name``, ``version``),
-            so the next save can add a version to it; ``None`` for anything else.
     """
     st.session_state[SCENARIO_KEY] = loaded.scenario
     st.session_state[WEIGHTS_KEY] = loaded.weights
     st.session_state[COSTS_KEY] = loaded.costs
     st.session_state[PRESET_KEY] = label
-    for key in (ERROR_KEY, COSTS_ERROR_KEY, THROUGHPUT_LABEL_KEY):
+    for key in (ERROR_KEY, COSTS_ERROR_KEY, THROUGHPUT_LABEL_KEY, OPEN_SCENARIO_KEY):
         st.session_state.pop(key, None)
-    if open_scenario is None:
-        st.session_state.pop(OPEN_SCENARIO_KEY, None)
-    else:
-        st.session_state[OPEN_SCENARIO_KEY] = open_scenario
     for prefix in (INPUT_PREFIX, WEIGHT_PREFIX, COST_PREFIX):
-        _forget_widgets(prefix)
+        redraw(prefix)
 
 
 def open_scenario() -> dict[str, Any] | None:
-    """The saved scenario the work came from (``id``, ``name``, ``version``), if any."""
+    """The saved scenario the work came from (``id``, ``name``, ``version``, ``decision``), if any."""
     return st.session_state.get(OPEN_SCENARIO_KEY)
+
+
+def has_unsaved_changes() -> bool:
+    """True when a saved scenario is open and the decision no longer matches what was saved."""
+    opened = open_scenario()
+    return bool(opened and opened.get("decision") is not None and opened["decision"] != decision())
+
+
+# --- What one page reads from another -------------------------------------------------------
+
+# The Playground's sides (its own widgets keep them for the session: KEEP).
+PLAYGROUND_SIDES = ("left", "right")
+PLAYGROUND_DEFAULT_KIND = {"left": "local", "right": "openai"}
+PLAYGROUND_DEFAULT_MODEL = {"openai": "gpt-4o-mini", "anthropic": "claude-haiku-4-5"}
+LIBRARY_OWNER_KEY = "lib.owner"
+
+
+def playground_key(side: str, setting: str) -> str:
+    """The widget key of one Playground setting ("kind", "model.openai", "base_url", "gguf"...)."""
+    return f"pg.{side}.{setting}"
+
+
+def api_key_widget(kind: str) -> str:
+    """The key of the field where an API key for ``kind`` is typed (kept in memory only)."""
+    return f"pg.key.{kind}"
+
+
+def app_secrets() -> object:
+    """The app's secrets, or nothing when there is no secrets file."""
+    try:
+        return st.secrets
+    except Exception:  # noqa: BLE001 - no secrets file is fine
+        return {}
+
+
+def api_key(kind: str) -> ResolvedKey:
+    """The key for a cloud backend: environment, the app's secrets, or the one typed on the Playground."""
+    from inference import ResolvedKey, resolve_key
+
+    if kind == "local":
+        return ResolvedKey(None, "not needed")
+    return resolve_key(kind, typed=st.session_state.get(api_key_widget(kind)), secrets=app_secrets())  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class PlaygroundSide:
+    """One side of the Playground as it is set now: what to call and the key found for it."""
+
+    config: BackendConfig
+    key: ResolvedKey
+    set_up: bool  # False until the Playground has been shown: the defaults, not a choice
+
+    @property
+    def label(self) -> str:
+        config = self.config
+        return " ".join(part for part in (config.kind, config.model, config.base_url) if part)
+
+
+def playground_side(side: str) -> PlaygroundSide:
+    """The Playground's ``side`` ("left" or "right") as set there, also from another page."""
+    from inference import BackendConfig
+
+    kind_key = playground_key(side, "kind")
+    kind = st.session_state.get(kind_key, PLAYGROUND_DEFAULT_KIND[side])
+    if kind == "local":
+        config = BackendConfig(kind="local", gguf_path=str(st.session_state.get(playground_key(side, "gguf"), "")).strip())
+    else:
+        model = st.session_state.get(playground_key(side, f"model.{kind}"), PLAYGROUND_DEFAULT_MODEL[kind])
+        base_url = st.session_state.get(playground_key(side, "base_url"), "") if kind == "openai" else ""
+        config = BackendConfig(kind=kind, model=str(model).strip(), base_url=str(base_url).strip())
+    return PlaygroundSide(config=config, key=api_key(kind), set_up=kind_key in st.session_state)
+
+
+def library_owner() -> str:
+    """The owner typed in the Library (the report's default owner)."""
+    return str(st.session_state.get(LIBRARY_OWNER_KEY, ""))

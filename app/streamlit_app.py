@@ -7,7 +7,6 @@ import streamlit as st
 from app.presenter import presenter_chrome, presenting
 from app.process_setup import log_script_run, prepare_process
 from app.share import link_error, share_url, sync_link
-from app.state import keep_page_inputs
 
 started = time.perf_counter()
 prepare_process()
@@ -34,7 +33,6 @@ page = st.navigation(
         ],
     }
 )
-keep_page_inputs(shown_page=page.url_path)
 sync_link()
 presenter_chrome()
 with st.sidebar.popover("Share this scenario", icon=":material/link:", width="stretch"):

@@ -22,6 +22,7 @@ _WHERE = {
     "BackendConfig": "inference.registry",
     "BackendFailure": "inference.types",
     "BackendKind": "inference.registry",
+    "BUNDLED_MODEL": "inference.bundled_model",
     "BundledModelMissing": "inference.bundled_model",
     "ENV_KEYS": "inference.keys",
     "ErrorKind": "inference.types",
@@ -36,6 +37,7 @@ _WHERE = {
     "SharedServer": "inference.shared_server",
     "StreamEvent": "inference.types",
     "build_backend": "inference.registry",
+    "bundled_model_note": "inference.bundled_model",
     "bundled_model_path": "inference.bundled_model",
     "default_threads": "inference.local_gguf",
     "load_local_model": "inference.local_gguf",
@@ -53,6 +55,7 @@ __all__ = [
     "BackendConfig",
     "BackendFailure",
     "BackendKind",
+    "BUNDLED_MODEL",
     "BundledModelMissing",
     "ENV_KEYS",
     "ErrorKind",
@@ -67,6 +70,7 @@ __all__ = [
     "SharedServer",
     "StreamEvent",
     "build_backend",
+    "bundled_model_note",
     "bundled_model_path",
     "default_threads",
     "load_local_model",
@@ -80,7 +84,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from inference.backend import Backend
-    from inference.bundled_model import BundledModelMissing, bundled_model_path
+    from inference.bundled_model import BUNDLED_MODEL, BundledModelMissing, bundled_model_note, bundled_model_path
     from inference.cloud_backends import AnthropicBackend, OpenAIBackend
     from inference.compare import FIGURES, run_sides, summarise, with_fallback
     from inference.keys import ENV_KEYS, ResolvedKey, resolve_key

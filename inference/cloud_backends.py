@@ -15,14 +15,12 @@ import openai
 from pydantic import SecretStr
 
 from inference.backend import Backend
-from inference.cloud_errors import failure_from_sdk_error, no_key_failure
-from inference.types import GenerationRequest, StreamEvent
+from inference.cloud_errors import connect_failure, failure_from_sdk_error, no_key_failure
+from inference.types import BackendFailure, GenerationRequest, StreamEvent
 
 __all__ = ["AnthropicBackend", "OpenAIBackend"]
 
 OPENAI_DEFAULT_URL = "https://api.openai.com/v1"
-
-
 class _AttemptCounter:
     def __init__(self) -> None:
         self.attempts = 0
@@ -50,6 +48,12 @@ class _CloudBackend(Backend):
     def model(self) -> str:
         return self._model
 
+    def _missing_key(self) -> BackendFailure | None:
+        return None
+
+    def preflight(self) -> BackendFailure | None:
+        return self._missing_key() or (connect_failure(self._base_url) if self._base_url else None)
+
 
 class OpenAIBackend(_CloudBackend):
     """OpenAI's chat completions API, or any server that speaks it (vLLM, llama.cpp, Ollama...)."""
@@ -64,9 +68,12 @@ class OpenAIBackend(_CloudBackend):
     def label(self) -> str:
         return f"OpenAI-compatible ({self._base_url}): {self._model}" if self.custom_server else f"OpenAI: {self._model}"
 
+    def _missing_key(self) -> BackendFailure | None:
+        return no_key_failure("OpenAI", "OPENAI_API_KEY") if self._key is None and not self.custom_server else None
+
     def events(self, request: GenerationRequest) -> Iterator[StreamEvent]:
-        if self._key is None and not self.custom_server:
-            raise no_key_failure("OpenAI", "OPENAI_API_KEY")
+        if missing := self._missing_key():
+            raise missing
         counter = _AttemptCounter()
         with httpx2.Client(event_hooks={"request": [counter]}, timeout=self._timeout_s) as http:
             client = openai.OpenAI(
@@ -140,9 +147,12 @@ class AnthropicBackend(_CloudBackend):
     def label(self) -> str:
         return f"Anthropic: {self._model}"
 
+    def _missing_key(self) -> BackendFailure | None:
+        return no_key_failure("Anthropic", "ANTHROPIC_API_KEY") if self._key is None else None
+
     def events(self, request: GenerationRequest) -> Iterator[StreamEvent]:
-        if self._key is None:
-            raise no_key_failure("Anthropic", "ANTHROPIC_API_KEY")
+        if missing := self._missing_key():
+            raise missing
         counter = _AttemptCounter()
         with httpx2.Client(event_hooks={"request": [counter]}, timeout=self._timeout_s) as http:
             client = anthropic.Anthropic(api_key=self._key.get_secret_value(), base_url=self._base_url,

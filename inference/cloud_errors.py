@@ -1,12 +1,14 @@
-"""Turn an OpenAI or Anthropic SDK error into a message that says what happened and what to do."""
+"""Turn an OpenAI or Anthropic SDK error (or a server nobody answers at) into a message that says what happened and what to do."""
 
 from __future__ import annotations
 
+import socket
 from typing import Any
+from urllib.parse import urlsplit
 
 from inference.types import BackendFailure
 
-__all__ = ["failure_from_sdk_error", "no_key_failure"]
+__all__ = ["connect_failure", "failure_from_sdk_error", "no_key_failure"]
 
 _CONTEXT_WORDS = ("context length", "context window", "maximum context", "too long", "prompt is too long", "exceeds the context")
 
@@ -61,3 +63,25 @@ def failure_from_sdk_error(exc: Exception, *, provider: str, model: str, where: 
     if status is not None and status >= 500:
         return BackendFailure("server", f"{provider} failed with {status}{tried}: {message}", retries=retries)
     return BackendFailure("bad_request", f"{provider} refused the request ({status}): {message}", retries=retries)
+
+
+# Long enough for a server on the other side of the world, short enough that a wrong address
+# shows while the other side is still answering.
+CONNECT_CHECK_S = 3.0
+
+
+def connect_failure(base_url: str, timeout_s: float = CONNECT_CHECK_S) -> BackendFailure | None:
+    """A failure when nothing accepts a connection at ``base_url``'s host and port, else None."""
+    parts = urlsplit(base_url)
+    if not parts.hostname:
+        return BackendFailure("connection", f"'{base_url}' is not a URL. Write it like http://127.0.0.1:8000/v1.")
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return BackendFailure("connection", f"'{base_url}' has no valid port. Write it like http://127.0.0.1:8000/v1.")
+    try:
+        with socket.create_connection((parts.hostname, port), timeout=timeout_s):
+            return None
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        return BackendFailure("connection", f"Cannot connect to {base_url} ({reason}). Is the server running and the URL right?")

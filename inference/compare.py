@@ -17,6 +17,7 @@ FIGURES = ("ttft_ms", "decode_tokens_per_s", "e2e_ms", "input_tokens", "output_t
 
 TextCallback = Callable[[int, str], None]
 StatusCallback = Callable[[int, str], None]
+DoneCallback = Callable[[int, RunResult], None]
 
 
 def run_sides(
@@ -27,6 +28,7 @@ def run_sides(
     on_text: TextCallback | None = None,
     on_status: StatusCallback | None = None,
     should_stop: Callable[[], bool] | None = None,
+    on_done: DoneCallback | None = None,
 ) -> list[RunResult]:
     """Answer ``request`` on every backend, each measured on its own reading thread.
 
@@ -35,14 +37,19 @@ def run_sides(
             (cleaner numbers: the sides do not share the CPU).
         on_text / on_status: Called with (side index, text) from the reading threads.
         should_stop: Asked after every streamed event; yes stops every side (see ``measure``).
+        on_done: Called with (side index, result) as each side ends, so a side that failed
+            can say so while the other is still answering.
     """
     def run(index: int) -> RunResult:
-        return measure(
+        result = measure(
             backends[index], request,
             on_text=(lambda text: on_text(index, text)) if on_text else None,
             on_status=(lambda status: on_status(index, status)) if on_status else None,
             should_stop=should_stop,
         )
+        if on_done:
+            on_done(index, result)
+        return result
 
     if not parallel:
         return [run(i) for i in range(len(backends))]

@@ -111,7 +111,7 @@ def load_local_model(path: str | Path | None = None, n_ctx: int = 2048, n_thread
         if key in _LOADED:
             return _LOADED[key], False
         if not file.is_file():
-            raise BackendFailure("model_file", f"No GGUF file at {file}. Give the path of an existing .gguf file, or leave it empty for the bundled model.")
+            raise _no_file(file)
         start = time.perf_counter()
         try:
             llm = Llama(model_path=str(file), n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads, verbose=False)
@@ -121,6 +121,10 @@ def load_local_model(path: str | Path | None = None, n_ctx: int = 2048, n_thread
                            load_ms=(time.perf_counter() - start) * 1000)
         _LOADED[key] = model
         return model, True
+
+
+def _no_file(file: Path) -> BackendFailure:
+    return BackendFailure("model_file", f"No GGUF file at {file}. Give the path of an existing .gguf file, or leave it empty for the bundled model.")
 
 
 class LocalGGUFBackend(Backend):
@@ -140,6 +144,9 @@ class LocalGGUFBackend(Backend):
     @property
     def model(self) -> str:
         return str(self._path or bundled_model_path())
+
+    def preflight(self) -> BackendFailure | None:
+        return _no_file(self._path) if self._path is not None and not self._path.is_file() else None
 
     def events(self, request: GenerationRequest) -> Iterator[StreamEvent]:
         model, loaded_now = load_local_model(self._path, self._n_ctx, self._n_threads)

@@ -16,6 +16,7 @@ from inference.compare import run_sides, with_fallback
 from inference.jobs import BackgroundJob
 from inference.keys import ResolvedKey
 from inference.registry import BackendConfig, build_backend
+from inference.shared_server import MisconfiguredBackend
 from inference.types import GenerationRequest, RunResult
 
 __all__ = ["CostOf", "PlaygroundRecord", "PlaygroundRun", "start_playground_run"]
@@ -51,6 +52,8 @@ class PlaygroundRun:
     parallel: bool
     texts: list[str] = field(default_factory=lambda: ["", ""])
     statuses: list[str] = field(default_factory=lambda: ["", ""])
+    # A side's failure as soon as it is known (before the run, or as that side ends).
+    errors: list[str] = field(default_factory=lambda: ["", ""])
     finished_runs: int = 0
     job: BackgroundJob[PlaygroundRecord] | None = None
 
@@ -84,13 +87,23 @@ def start_playground_run(number: int, configs: list[BackendConfig], keys: list[R
     def on_status(index: int, status: str) -> None:
         run.statuses[index] = status
 
+    def on_done(index: int, result: RunResult) -> None:
+        if not result.ok and result.error_kind != "cancelled":
+            run.errors[index] = result.error or "The run failed."
+
     def work(job: BackgroundJob[PlaygroundRecord]) -> PlaygroundRecord:
         runs: list[list[RunResult]] = [[], []]
         try:
+            # Both checks first: a missing key or a dead server shows at once, also on a side
+            # that would otherwise wait for the other to finish.
+            for index, backend in enumerate(backends):
+                if failure := backend.preflight():
+                    run.errors[index] = failure.message
+                    backends[index] = MisconfiguredBackend(failure, label=backend.label, model=backend.model)
             for _ in range(repeat):
                 run.texts, run.statuses = ["", ""], ["", ""]
                 results = run_sides(backends, request, parallel=parallel, on_text=on_text, on_status=on_status,
-                                    should_stop=job.should_stop)
+                                    should_stop=job.should_stop, on_done=on_done)
                 for index, result in enumerate(results):
                     config = configs[index]
                     if fallback and not result.ok and result.error_kind != "cancelled" and config.kind != "local":

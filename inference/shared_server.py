@@ -141,20 +141,26 @@ class SharedServerBackend(OpenAIBackend):
 
 
 class MisconfiguredBackend(Backend):
-    """Stands in for the local model while its setting is malformed: every run says what to fix."""
+    """Stands in for a backend that cannot answer (the local model while its setting is malformed,
+    a cloud side without a key): every run says what to fix, at once."""
 
     kind = "local"
 
-    def __init__(self, failure: BackendFailure):
+    def __init__(self, failure: BackendFailure, label: str = "Local: not set up", model: str = ""):
         self.failure = failure
+        self._label = label
+        self._model = model
 
     @property
     def label(self) -> str:
-        return "Local: not set up"
+        return self._label
 
     @property
     def model(self) -> str:
-        return ""
+        return self._model
+
+    def preflight(self) -> BackendFailure | None:
+        return self.failure
 
     def events(self, request: GenerationRequest) -> Iterator[StreamEvent]:
         raise self.failure

@@ -37,11 +37,12 @@ def bound_input(
         page: The page drawing it. Keys are per page: on a direct page switch the old page's
             widget state is still present when the new page runs, and a widget of another
             shape under the same key would start from its default instead of the scenario.
+            The key changes when code replaces the scenario (:func:`app.state.widget_key`).
         to_widget: Converts the field's value to the widget's (e.g. share to percent).
         from_widget: Converts back.
         **kwargs: Passed on to the widget.
     """
-    key = f"{state.INPUT_PREFIX}{page}.{field}"
+    key = state.widget_key(state.INPUT_PREFIX, f"{page}.{field}")
     current = to_widget(getattr(state.scenario(), field))
     return widget(label, key=key, on_change=_commit, args=(field, key, from_widget), **starting_value(widget, current, kwargs), **kwargs)
 

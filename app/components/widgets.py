@@ -32,6 +32,7 @@ def preset_picker(key: str) -> None:
         options=list(presets),
         format_func=lambda preset_id: presets[preset_id].name,
         key=f"{key}.choice",
+        **state.KEEP,
         help="Loads every answer of the checklist from one of the articles' cases.",
     )
     right.button(

@@ -170,6 +170,7 @@ def checklist_page() -> None:
         options=list(range(REVIEW + 1)),
         format_func=_step_title,
         key=NAV_KEY,
+        **state.KEEP,
         on_change=_follow_nav,
         label_visibility="collapsed",
     )

@@ -38,9 +38,11 @@ def compare_page() -> None:
         st.page_link("views/library.py", label="Open the library", icon=":material/folder_open:")
         return
     st.session_state.setdefault("cmp.pick", list(names)[: min(3, len(names))])
-    st.session_state["cmp.pick"] = [p for p in st.session_state["cmp.pick"] if p in names]
+    still_there = [p for p in st.session_state["cmp.pick"] if p in names]
+    if still_there != st.session_state["cmp.pick"]:  # a scenario deleted meanwhile
+        st.session_state["cmp.pick"] = still_there
     picked = st.multiselect(f"Scenarios to compare (2 to {MAX_COMPARED})", options=list(names), format_func=names.__getitem__,
-                            key="cmp.pick", max_selections=MAX_COMPARED)
+                            key="cmp.pick", max_selections=MAX_COMPARED, **state.KEEP)
     if len(picked) < 2:
         st.warning(f"Pick at least two scenarios (up to {MAX_COMPARED}).")
         return
@@ -62,7 +64,7 @@ def compare_page() -> None:
     st.dataframe(outcomes.style.apply(lambda row: [HIGHLIGHT if differing[row.name] else ""] * len(row), axis=1),
                  width="stretch", key="view.cmp.outcomes")
     st.subheader("Inputs")
-    only = st.toggle("Only the inputs that differ", value=True, key="cmp.only_diff")
+    only = st.toggle("Only the inputs that differ", value=True, key="cmp.only_diff", **state.KEEP)
     shown = inputs[inputs["differs"]] if only else inputs
     st.caption(f"{int(inputs['differs'].sum())} of {len(inputs)} inputs differ; they are highlighted.")
     table = shown.drop(columns="differs")

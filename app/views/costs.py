@@ -53,11 +53,18 @@ def _compute(scenario_json: str, assumptions_json: str, change: float) -> tuple[
     )
 
 
+def _commit(field: str, key: str) -> None:
+    state.update_cost_assumption(field, st.session_state[key])
+
+
 def _cost_input(widget: Callable[..., Any], field: str, label: str, shown: Any, **kwargs: Any) -> Any:
-    """A widget for one cost assumption, seeded with the value in force (catalog values included)."""
-    key = state.COST_PREFIX + field
-    return widget(label, key=key, on_change=lambda: state.update_cost_assumption(field, st.session_state[key]),
-                  **starting_value(widget, shown, kwargs), **kwargs)
+    """A widget for one cost assumption, seeded with the value in force (catalog values included).
+
+    Its key changes when code replaces the value (another GPU brings back the catalog's price):
+    see :func:`app.state.widget_key`.
+    """
+    key = state.widget_key(state.COST_PREFIX, field)
+    return widget(label, key=key, on_change=_commit, args=(field, key), **starting_value(widget, shown, kwargs), **kwargs)
 
 
 def _money(value: float) -> str:
@@ -98,7 +105,7 @@ def _cloud_inputs(a: CostAssumptions) -> None:
         regulations = state.scenario().regulations
         verdicts = {ref: model_compatibility(ref, regulations) for ref in dict.fromkeys([*a.cloud_models, *SUGGESTED_MODELS, *cloud_model_choices()])}
         hide = bool(regulations) and st.toggle("Hide models from offerings not compatible with your rules", key="costs.override.hide_incompatible",
-                                               help="From the provider facts on the Checklist's privacy step.")
+                                               help="From the provider facts on the Checklist's privacy step.", **state.KEEP)
         choices = [ref for ref, (ok, _) in verdicts.items() if ref in a.cloud_models or not (hide and ok is False)]
         _cost_input(st.multiselect, "cloud_models", "Models to compare (the first is used for hybrid and break-even)",
                     list(a.cloud_models), options=choices, max_selections=8,
@@ -111,10 +118,10 @@ def _cloud_inputs(a: CostAssumptions) -> None:
                     a.cached_input_share, min_value=0.0, max_value=1.0, step=0.05,
                     help="Providers that discount cached input bill it at their cached rate.")
         st.markdown("**Your own prices, or a custom OpenAI-compatible provider** (USD per 1M tokens)")
-        ref = st.text_input("Model", key="costs.override.ref", placeholder="e.g. openai:gpt-4o or my-vllm:llama-70b")
+        ref = st.text_input("Model", key="costs.override.ref", placeholder="e.g. openai:gpt-4o or my-vllm:llama-70b", **state.KEEP)
         left, right = st.columns(2)
-        price_in = left.number_input("Input", min_value=0.0, max_value=10_000.0, step=0.1, key="costs.override.in")
-        price_out = right.number_input("Output", min_value=0.0, max_value=10_000.0, step=0.1, key="costs.override.out")
+        price_in = left.number_input("Input", min_value=0.0, max_value=10_000.0, step=0.1, key="costs.override.in", **state.KEEP)
+        price_out = right.number_input("Output", min_value=0.0, max_value=10_000.0, step=0.1, key="costs.override.out", **state.KEEP)
         apply, clear = st.columns(2)
         if apply.button("Apply prices", key="costs.action.apply_prices", width="stretch"):
             if not ref.strip():
@@ -160,9 +167,10 @@ def _local_inputs(a: CostAssumptions, scenario: Scenario) -> None:
                         help=f"Catalog: ${gpu.purchase_usd:,.0f}, {gpu.sources['purchase']} ({gpu.as_of}).")
             _cost_input(st.number_input, "gpu_power_w", "Power per GPU (W)", float(a.gpu_power_w or 0),
                         min_value=0.0, max_value=100_000.0, step=10.0)
-        fixed = st.toggle("Fix the number of GPUs", key="costs.fix_gpus", value=a.gpus_fixed is not None,
+        fix_key = state.widget_key(state.COST_PREFIX, "fix_gpus")
+        fixed = st.toggle("Fix the number of GPUs", key=fix_key, value=a.gpus_fixed is not None,
                           on_change=lambda: state.update_cost_assumption(
-                              "gpus_fixed", (a.gpus_fixed or 1) if st.session_state["costs.fix_gpus"] else None))
+                              "gpus_fixed", (a.gpus_fixed or 1) if st.session_state[fix_key] else None))
         if fixed and a.gpus_fixed is not None:
             _cost_input(st.number_input, "gpus_fixed", "GPUs", int(a.gpus_fixed), min_value=1, max_value=100_000, step=1)
 
@@ -203,7 +211,7 @@ def _hybrid_inputs(a: CostAssumptions) -> None:
         _cost_input(st.slider, "local_share", "Share of requests kept local", float(a.local_share or 0), min_value=0.0,
                     max_value=1.0, step=0.05, help="Starts at the scenario's sensitive share.")
         st.slider("Vary each assumption by", min_value=0.05, max_value=0.5, step=0.05, key=CHANGE_KEY,
-                  format="%.2f", help="For the tornado chart and the break-even band.")
+                  format="%.2f", help="For the tornado chart and the break-even band.", **state.KEEP)
         st.button("Reset cost assumptions", key="costs.reset", on_click=state.reset_cost_assumptions)
 
 

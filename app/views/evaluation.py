@@ -14,7 +14,7 @@ from app import state
 from app.components.local_model import local_model_choice
 from app.components.tab_watch import tab_closed_check
 from calculators import request_cost
-from inference import BackendConfig, ResolvedKey, build_backend, resolve_key
+from inference import BUNDLED_MODEL, BackendConfig, ResolvedKey, build_backend
 from quality.runner import (
     EvalRun,
     answers_table,
@@ -42,26 +42,23 @@ def _on_upload() -> None:
         return
     try:
         st.session_state[TASKS_KEY] = parse_task_file(upload.name, upload.getvalue())
-        state.forget_inputs(ERROR_KEY)
+        st.session_state.pop(ERROR_KEY, None)
     except InputError as exc:
         st.session_state[ERROR_KEY] = str(exc)
 
 
 def _backend_choices() -> list[tuple[str, BackendConfig, ResolvedKey]]:
     """The bundled local model, the playground's right side if it is a cloud, and an extra server."""
-    local = local_model_choice("Local model (bundled SmolLM2-135M-Instruct)")
+    local = local_model_choice(f"Local model (bundled {BUNDLED_MODEL})")
     choices = [(local, BackendConfig(kind="local"), ResolvedKey(None, "not needed"))]
-    # Offered only once someone has set up the playground's right side.
-    kind = st.session_state.get("pg.right.kind", "local")
-    if kind != "local":
-        config = BackendConfig(kind=kind, model=st.session_state.get(f"pg.right.model.{kind}", "") or "",
-                               base_url=st.session_state.get("pg.right.base_url", "") if kind == "openai" else "")
-        key = resolve_key(kind, typed=st.session_state.get(f"pg.key.{kind}"))
-        choices.append((f"Playground right side: {kind} {config.model or ''} {config.base_url}".strip(), config, key))
+    # Offered only once someone has set up the playground's right side as a cloud.
+    right = state.playground_side("right")
+    if right.set_up and right.config.kind != "local":
+        choices.append((f"Playground right side: {right.label}", right.config, right.key))
     url = st.session_state.get("ev.extra_url", "").strip()
     if url:
         config = BackendConfig(kind="openai", base_url=url, model=st.session_state.get("ev.extra_model", "").strip() or "model")
-        choices.append((f"OpenAI-compatible server {url}", config, resolve_key("openai", typed=state.page_input("pg.key.openai"))))
+        choices.append((f"OpenAI-compatible server {url}", config, state.api_key("openai")))
     return choices
 
 
@@ -180,23 +177,25 @@ def evaluation_page() -> None:
 
     with st.container(border=True):
         st.markdown("**Backends**")
-        st.text_input("Another OpenAI-compatible server (optional)", key="ev.extra_url", placeholder="http://127.0.0.1:8000/v1",
+        st.text_input("Another OpenAI-compatible server (optional)", key="ev.extra_url", **state.KEEP, placeholder="http://127.0.0.1:8000/v1",
                       on_change=_select_extra_server)
-        st.text_input("Its model name", key="ev.extra_model")
+        st.text_input("Its model name", key="ev.extra_model", **state.KEEP)
         choices = _backend_choices()
         labels = [label for label, _, _ in choices]
         st.session_state.setdefault("ev.backends", labels[:2])
-        st.session_state["ev.backends"] = [b for b in st.session_state["ev.backends"] if b in labels]
-        chosen_labels = st.multiselect("Run on", options=labels, key="ev.backends")
+        offered = [b for b in st.session_state["ev.backends"] if b in labels]
+        if offered != st.session_state["ev.backends"]:  # a backend no longer offered (the Playground changed)
+            st.session_state["ev.backends"] = offered
+        chosen_labels = st.multiselect("Run on", options=labels, key="ev.backends", **state.KEEP)
         chosen = [c for c in choices if c[0] in chosen_labels]
         judge_index = None
         if any(t.check == "judge" for t in tasks.tasks) and chosen:
-            judge_label = st.selectbox("Judge for 'judge' checks", options=[c[0] for c in chosen], key="ev.judge")
+            judge_label = st.selectbox("Judge for 'judge' checks", options=[c[0] for c in chosen], key="ev.judge", **state.KEEP)
             judge_index = [c[0] for c in chosen].index(judge_label)
             with st.expander("The judge's rubric (fixed)"):
                 st.code(JUDGE_RUBRIC, language=None)
             st.warning("Judges can be wrong, small models especially: read the judge's reasons in the table.")
-        max_tokens = st.number_input("Max tokens an answer", min_value=1, max_value=1024, value=48, step=8, key="ev.max_tokens")
+        max_tokens = st.number_input("Max tokens an answer", min_value=1, max_value=1024, value=48, step=8, key="ev.max_tokens", **state.KEEP)
 
     job: EvalRun | None = st.session_state.get(JOB_KEY)
     busy = job is not None and job.running

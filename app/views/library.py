@@ -26,26 +26,47 @@ def _show_flash() -> None:
         {"success": st.success, "error": st.error, "info": st.info}[kind](text)
 
 
-def _opened(saved: SavedScenario, version: int | None = None) -> None:
+NAME_KEY, OWNER_KEY, NOTES_KEY = "lib.name", state.LIBRARY_OWNER_KEY, "lib.notes"
+NEW_NAME_KEY, NEW_NOTES_KEY = "lib.new.name", "lib.new.notes"
+
+
+def _opened(saved: SavedScenario, decision, version: int | None = None) -> None:  # noqa: ANN001 - a decisions.Decision
+    """``saved`` (at ``version``) is what the work now continues from: the next save adds a version to it.
+
+    What was saved is kept beside it, so the page can tell when the work no longer matches it.
+    """
     shown = version or saved.version
-    st.session_state[state.OPEN_SCENARIO_KEY] = {"id": saved.id, "name": saved.name, "version": shown}
+    st.session_state[state.OPEN_SCENARIO_KEY] = {
+        "id": saved.id, "name": saved.name, "version": shown, "decision": decision,
+        "fields": {NAME_KEY: saved.name, OWNER_KEY: saved.owner, NOTES_KEY: saved.notes},
+    }
     st.session_state[state.PRESET_KEY] = f"saved as '{saved.name}' (version {shown})"
+    for key, value in ((NAME_KEY, saved.name), (OWNER_KEY, saved.owner), (NOTES_KEY, saved.notes)):
+        st.session_state[key] = value
+
+
+def _unsaved_fields(current: dict) -> list[str]:
+    """The name, owner or notes typed since the last save or open."""
+    labels = {NAME_KEY: "name", OWNER_KEY: "owner", NOTES_KEY: "notes"}
+    return [label for key, label in labels.items() if st.session_state.get(key, "") != current.get("fields", {}).get(key, "")]
 
 
 def _save(library: ScenarioLibrary, as_new: bool) -> None:
     current = state.open_scenario()
+    if as_new and current:  # a copy: its own name and notes, started empty
+        name, owner, notes = (st.session_state.get(NEW_NAME_KEY, ""), st.session_state.get(OWNER_KEY, ""),
+                              st.session_state.get(NEW_NOTES_KEY, ""))
+    else:
+        name, owner, notes = (st.session_state.get(k, "") for k in (NAME_KEY, OWNER_KEY, NOTES_KEY))
+    decision = state.decision()
     try:
-        saved = library.save(
-            state.decision(),
-            name=st.session_state.get("lib.name", ""),
-            owner=st.session_state.get("lib.owner", ""),
-            notes=st.session_state.get("lib.notes", ""),
-            scenario_id=None if as_new or not current else current["id"],
-        )
+        saved = library.save(decision, name=name, owner=owner, notes=notes,
+                             scenario_id=None if as_new or not current else current["id"])
     except LibraryError as exc:
         _flash("error", f"Not saved. {exc} Your scenario is still here, unchanged.")
         return
-    _opened(saved)
+    _opened(saved, decision)
+    st.session_state[NEW_NAME_KEY] = st.session_state[NEW_NOTES_KEY] = ""
     _flash("success", f"Saved '{saved.name}' as version {saved.version}.")
 
 
@@ -55,11 +76,8 @@ def _open(library: ScenarioLibrary, scenario_id: str, version: int | None = None
     except LibraryError as exc:
         _flash("error", str(exc))
         return
-    state.load_decision(chosen.decision, label=None, open_scenario=None)
-    _opened(summary, chosen.version)
-    state.set_input("lib.name", summary.name)
-    state.set_input("lib.owner", summary.owner)
-    state.set_input("lib.notes", summary.notes)
+    state.load_decision(chosen.decision, label=None)
+    _opened(summary, chosen.decision, chosen.version)
     _flash("success", f"Opened '{summary.name}', version {chosen.version} of {summary.version}. Every page now shows it.")
 
 
@@ -71,8 +89,9 @@ def _rename(library: ScenarioLibrary, scenario_id: str) -> None:
         return
     current = state.open_scenario()
     if current and current["id"] == scenario_id:
-        _opened(saved, current["version"])
-        state.set_input("lib.name", saved.name)
+        typed = {key: st.session_state.get(key, "") for key in (OWNER_KEY, NOTES_KEY)}
+        _opened(saved, current["decision"], current["version"])
+        st.session_state.update(typed)  # a rename keeps what was typed in the other fields
     _flash("success", f"Renamed to '{saved.name}'.")
 
 
@@ -82,7 +101,7 @@ def _duplicate(library: ScenarioLibrary, scenario_id: str) -> None:
     except LibraryError as exc:
         _flash("error", str(exc))
         return
-    state.set_input("lib.pick", copy.id)
+    st.session_state["lib.pick"] = copy.id
     _flash("success", f"Duplicated as '{copy.name}'.")
 
 
@@ -95,7 +114,7 @@ def _delete(library: ScenarioLibrary, scenario_id: str, name: str) -> None:
     current = state.open_scenario()
     if current and current["id"] == scenario_id:
         st.session_state.pop(state.OPEN_SCENARIO_KEY, None)
-    state.forget_inputs("lib.pick", "lib.confirm_delete")
+    st.session_state["lib.confirm_delete"] = False  # the next scenario's delete asks again
     _flash("info", f"Deleted '{name}'. The scenario you are working on is unchanged; save it again to keep it.")
 
 
@@ -122,23 +141,40 @@ def _import() -> None:
     _flash("success", f"Imported {upload.name}. It is not in the library until you save it.")
 
 
+def _save_state(current: dict | None) -> None:
+    """Whether the work matches what was saved: an edit after a save must not look saved."""
+    if not current:
+        st.caption("Not saved yet: give it a name and save it to keep it and its versions.")
+        return
+    changed = (["inputs"] if state.has_unsaved_changes() else []) + _unsaved_fields(current)
+    if changed:
+        st.warning(f"**Unsaved changes** ({', '.join(changed)}) since version {current['version']} of '{current['name']}'. "
+                   f"Save them as version {current['version'] + 1}, or as a new scenario.", icon=":material/edit_note:")
+    else:
+        st.success(f"Saved: version {current['version']} of '{current['name']}', nothing changed since.", icon=":material/check:")
+
+
 def _save_section(library: ScenarioLibrary | None) -> None:
     st.subheader("Save the current scenario")
     st.caption(scenario_summary(state.scenario(), state.loaded_preset_name()))
     current = state.open_scenario()
-    if current:
-        st.session_state.setdefault("lib.name", current["name"])
+    _save_state(current)
     left, right = st.columns([2, 1])
-    left.text_input("Name", key="lib.name", max_chars=120, placeholder="e.g. Support bot, EU rollout")
-    right.text_input("Owner", key="lib.owner", max_chars=80, placeholder="who answers for it")
-    st.text_area("Notes", key="lib.notes", max_chars=5000, height=80, placeholder="what was agreed, what to check next")
+    left.text_input("Name", key=NAME_KEY, max_chars=120, placeholder="e.g. Support bot, EU rollout", **state.KEEP)
+    right.text_input("Owner", key=OWNER_KEY, max_chars=80, placeholder="who answers for it", **state.KEEP)
+    st.text_area("Notes", key=NOTES_KEY, max_chars=5000, height=80, placeholder="what was agreed, what to check next", **state.KEEP)
     disabled = library is None
     buttons = st.columns([2, 2, 3])
     if current:
         buttons[0].button(f"Save as version {current['version'] + 1} of '{current['name']}'", key="lib.action.save_version",
                           type="primary", on_click=_save, args=(library, False), disabled=disabled, width="stretch")
-        buttons[1].button("Save as a new scenario", key="lib.action.save_new", on_click=_save, args=(library, True),
-                          disabled=disabled, width="stretch")
+        with buttons[1].popover("Save as a new scenario", width="stretch", disabled=disabled):
+            st.text_input("New scenario's name", key=NEW_NAME_KEY, max_chars=120, placeholder=f"e.g. {current['name']}, variant B",
+                          **state.KEEP)
+            st.text_area("Its notes", key=NEW_NOTES_KEY, max_chars=5000, height=80, placeholder="what this variant changes",
+                         **state.KEEP)
+            st.button("Save as a new scenario", key="lib.action.save_copy", type="primary", on_click=_save, args=(library, True),
+                      width="stretch", icon=":material/save:")
     else:
         buttons[0].button("Save", key="lib.action.save_new", type="primary", on_click=_save, args=(library, True),
                           disabled=disabled, width="stretch", icon=":material/save:")
@@ -173,7 +209,7 @@ def _browse(library: ScenarioLibrary) -> None:
     by_id = {s.id: s for s in saved}
     if st.session_state.get("lib.pick") not in by_id:
         st.session_state["lib.pick"] = saved[0].id
-    pick = st.selectbox("Scenario", options=list(by_id), key="lib.pick",
+    pick = st.selectbox("Scenario", options=list(by_id), key="lib.pick", **state.KEEP,
                         format_func=lambda i: f"{by_id[i].name}" + (f" ({by_id[i].owner})" if by_id[i].owner else "") + f", v{by_id[i].version}")
     chosen = by_id[pick]
     actions = st.columns(3)
@@ -182,10 +218,10 @@ def _browse(library: ScenarioLibrary) -> None:
     actions[1].button("Duplicate", key="lib.action.duplicate", on_click=_duplicate, args=(library, chosen.id),
                       width="stretch", icon=":material/content_copy:")
     with actions[2].popover("Rename or delete", width="stretch"):
-        st.text_input("New name", key="lib.rename", placeholder=chosen.name)
+        st.text_input("New name", key="lib.rename", **state.KEEP, placeholder=chosen.name)
         st.button("Rename", key="lib.action.rename", on_click=_rename, args=(library, chosen.id))
         st.divider()
-        confirm = st.checkbox(f"Yes, delete '{chosen.name}' and its {chosen.version} version(s)", key="lib.confirm_delete")
+        confirm = st.checkbox(f"Yes, delete '{chosen.name}' and its {chosen.version} version(s)", key="lib.confirm_delete", **state.KEEP)
         st.button("Delete", key="lib.action.delete", disabled=not confirm, on_click=_delete, args=(library, chosen.id, chosen.name))
 
     with st.expander(f"Versions of '{chosen.name}' ({chosen.version})", expanded=False):
@@ -200,7 +236,7 @@ def _browse(library: ScenarioLibrary) -> None:
             hide_index=True, width="stretch", key="view.lib.versions",
         )
         numbers = [v.version for v in versions]
-        version = st.selectbox("Version", options=numbers, key=f"lib.version.{chosen.id}")
+        version = st.selectbox("Version", options=numbers, key=f"lib.version.{chosen.id}", **state.KEEP)
         left, right = st.columns(2)
         left.button(f"Open version {version}", key="lib.action.open_version", on_click=_open, args=(library, chosen.id, version),
                     width="stretch")

@@ -21,12 +21,13 @@ from app.components.run_views import (
 from app.components.tab_watch import tab_closed_check
 from calculators import request_cost
 from inference import (
+    BUNDLED_MODEL,
     BackendConfig,
     GenerationRequest,
     ResolvedKey,
     RunResult,
+    bundled_model_note,
     default_threads,
-    resolve_key,
 )
 from inference.playground_run import (
     PlaygroundRecord,
@@ -35,14 +36,12 @@ from inference.playground_run import (
 )
 from inference.shared_server import local_model_note, shared_local_server_set
 
-SIDES = ("left", "right")
+SIDES = state.PLAYGROUND_SIDES
 KIND_LABELS = {
     "local": "Local model (GGUF, in this app)",
     "openai": "OpenAI, or an OpenAI-compatible server",
     "anthropic": "Anthropic",
 }
-DEFAULT_KIND = {"left": "local", "right": "openai"}
-DEFAULT_MODEL = {"openai": "gpt-4o-mini", "anthropic": "claude-haiku-4-5"}
 LAST_KEY = "pg.last"
 TALLY_KEY = "pg.tally"
 JOB_KEY = "pg.job"
@@ -56,41 +55,37 @@ def _kind_label(kind: str) -> str:
     return local_model_choice(KIND_LABELS[kind]) if kind == "local" else KIND_LABELS[kind]
 
 
-def _secrets() -> object:
-    try:
-        return st.secrets
-    except Exception:  # noqa: BLE001 - no secrets file is fine
-        return {}
+def _local_settings(side: str) -> None:
+    """The local side: which model answers, what it is, and its llama.cpp settings."""
+    if note := local_model_note():
+        st.caption(note)
+        return
+    st.session_state.setdefault(state.playground_key(side, "threads"), default_threads())
+    path = st.text_input("GGUF file", key=state.playground_key(side, "gguf"), placeholder=f"empty: the bundled {BUNDLED_MODEL} (Q4_1)",
+                         **state.KEEP)
+    if not path.strip():
+        st.info(bundled_model_note(), icon=":material/science:")
+    left, right = st.columns(2)
+    left.number_input("Threads", min_value=1, max_value=256, step=1, key=state.playground_key(side, "threads"), **state.KEEP)
+    st.session_state.setdefault(state.playground_key(side, "ctx"), 2048)
+    right.number_input("Context size", min_value=256, max_value=131_072, step=256, key=state.playground_key(side, "ctx"), **state.KEEP)
 
 
-def _side_settings(side: str) -> tuple[BackendConfig, ResolvedKey]:
-    """The widgets for one side; returns its config and the key found for it (never shown)."""
-    prefix = f"pg.{side}."
-    st.session_state.setdefault(prefix + "kind", DEFAULT_KIND[side])
-    kind = st.selectbox("Backend", options=list(KIND_LABELS), format_func=_kind_label, key=prefix + "kind")
-    if kind == "local":
-        if note := local_model_note():
-            st.caption(note)
-            return BackendConfig(kind="local"), ResolvedKey(None, "not needed")
-        st.session_state.setdefault(prefix + "threads", default_threads())
-        path = st.text_input("GGUF file", key=prefix + "gguf", placeholder="empty: the bundled SmolLM2-135M-Instruct (Q4_1)")
-        left, right = st.columns(2)
-        threads = left.number_input("Threads", min_value=1, max_value=256, step=1, key=prefix + "threads")
-        n_ctx = right.number_input("Context size", min_value=256, max_value=131_072, value=2048, step=256, key=prefix + "ctx")
-        return BackendConfig(kind="local", gguf_path=path.strip(), n_threads=int(threads), n_ctx=int(n_ctx)), ResolvedKey(None, "not needed")
-    st.session_state.setdefault(prefix + f"model.{kind}", DEFAULT_MODEL[kind])
-    model = st.text_input("Model", key=prefix + f"model.{kind}")
+def _cloud_settings(side: str, kind: str) -> None:
+    """A cloud side: model, server, where its key comes from, and whether the scenario's rules allow it."""
+    model_key = state.playground_key(side, f"model.{kind}")
+    st.session_state.setdefault(model_key, state.PLAYGROUND_DEFAULT_MODEL[kind])
+    model = st.text_input("Model", key=model_key, **state.KEEP)
     base_url = ""
     if kind == "openai":
-        base_url = st.text_input("Base URL", key=prefix + "base_url",
+        base_url = st.text_input("Base URL", key=state.playground_key(side, "base_url"), **state.KEEP,
                                  placeholder="empty: OpenAI; or e.g. http://127.0.0.1:8000/v1 for vLLM, llama.cpp, Ollama")
     else:
         st.caption("Anthropic's current API chooses its own sampling: the temperature setting does not apply.")
-    typed_key = f"pg.key.{kind}"
-    resolved = resolve_key(kind, typed=st.session_state.get(typed_key), secrets=_secrets())  # type: ignore[arg-type]
+    resolved = state.api_key(kind)
     if resolved.source in ("nowhere", "the key typed in this session"):
         st.text_input(
-            f"{'OpenAI' if kind == 'openai' else 'Anthropic'} API key", type="password", key=typed_key,
+            f"{'OpenAI' if kind == 'openai' else 'Anthropic'} API key", type="password", key=state.api_key_widget(kind), **state.KEEP,
             help="Kept in this browser session's memory only: never saved, logged, or put in a link or export. "
                  "A self-hosted OpenAI-compatible server usually needs none.",
         )
@@ -101,7 +96,23 @@ def _side_settings(side: str) -> tuple[BackendConfig, ResolvedKey]:
         ok, why = model_compatibility(f"{kind}:{model.strip()}", regulations)
         if ok is False:
             st.warning(f"Not compatible with the scenario's rules: {why}. Do not send regulated data here.", icon=":material/gpp_bad:")
-    return BackendConfig(kind=kind, model=model.strip(), base_url=base_url.strip()), resolved
+
+
+def _side_settings(side: str) -> state.PlaygroundSide:
+    """The widgets for one side; returns what they set (the key found is never shown)."""
+    kind_key = state.playground_key(side, "kind")
+    st.session_state.setdefault(kind_key, state.PLAYGROUND_DEFAULT_KIND[side])
+    kind = st.selectbox("Backend", options=list(KIND_LABELS), format_func=_kind_label, key=kind_key, **state.KEEP)
+    if kind == "local":
+        _local_settings(side)
+    else:
+        _cloud_settings(side, kind)
+    chosen = state.playground_side(side)
+    if chosen.config.kind == "local":
+        threads = int(st.session_state[state.playground_key(side, "threads")]) if not local_model_note() else None
+        n_ctx = int(st.session_state.get(state.playground_key(side, "ctx"), 2048))
+        chosen = state.PlaygroundSide(chosen.config.model_copy(update={"n_threads": threads, "n_ctx": n_ctx}), chosen.key, chosen.set_up)
+    return chosen
 
 
 def _start(configs: list[BackendConfig], keys: list[ResolvedKey], request: GenerationRequest,
@@ -151,6 +162,9 @@ def _draw_live(should_wait: bool) -> None:
     for position, side_index in enumerate(job.order):
         with columns[position]:
             st.markdown(f"**{job.labels[side_index]}**")
+            if job.errors[side_index]:  # shown at once, while the other side goes on
+                st.error(job.errors[side_index], icon=":material/error:")
+                continue
             st.caption(job.status(side_index))
             st.markdown(job.texts[side_index] or "…")
     st.button("Stop", key="pg.action.stop", icon=":material/stop:", on_click=job.job.stop.set if job.job else None,
@@ -183,7 +197,7 @@ def _vote(choice: str) -> None:
 def _use_throughput(result: RunResult) -> None:
     machine = f"{platform.node() or 'this machine'} ({default_threads()} CPU threads, {platform.machine()})"
     label = f"measured in the playground on {machine}, {result.backend}, {datetime.now():%Y-%m-%d %H:%M}"
-    state.update_cost_assumption("throughput_tokens_per_s", round(float(result.decode_tokens_per_s or 0), 1))
+    state.update_cost_assumption("throughput_tokens_per_s", round(float(result.decode_tokens_per_s or 0), 1), from_widget=False)
     st.session_state[state.THROUGHPUT_LABEL_KEY] = label
 
 
@@ -253,21 +267,21 @@ def playground_page() -> None:
     for side, column in zip(SIDES, settings, strict=True):
         with column, st.container(border=True):
             st.markdown(f"**{'Left' if side == 'left' else 'Right'} side**")
-            config, key = _side_settings(side)
-            configs.append(config)
-            keys.append(key)
+            chosen = _side_settings(side)
+            configs.append(chosen.config)
+            keys.append(chosen.key)
 
-    st.text_input("System prompt", key="pg.system", placeholder="optional, e.g. Answer in one sentence.")
-    st.text_area("Prompt", key="pg.prompt", height=110, placeholder="Type the prompt both sides answer.")
+    st.text_input("System prompt", key="pg.system", **state.KEEP, placeholder="optional, e.g. Answer in one sentence.")
+    st.text_area("Prompt", key="pg.prompt", **state.KEEP, height=110, placeholder="Type the prompt both sides answer.")
     options = st.columns(4)
-    max_tokens = options[0].number_input("Max tokens", min_value=1, max_value=4096, value=128, step=16, key="pg.max_tokens")
-    temperature = options[1].slider("Temperature", min_value=0.0, max_value=2.0, value=0.7, step=0.1, key="pg.temperature")
-    repeat = options[2].number_input("Runs a side", min_value=1, max_value=20, value=1, step=1, key="pg.repeat",
+    max_tokens = options[0].number_input("Max tokens", min_value=1, max_value=4096, value=128, step=16, key="pg.max_tokens", **state.KEEP)
+    temperature = options[1].slider("Temperature", min_value=0.0, max_value=2.0, value=0.7, step=0.1, key="pg.temperature", **state.KEEP)
+    repeat = options[2].number_input("Runs a side", min_value=1, max_value=20, value=1, step=1, key="pg.repeat", **state.KEEP,
                                      help="More than one: medians, p90 and a distribution chart.")
     with options[3]:
-        sequential = st.toggle("One after the other", key="pg.sequential", help="Cleaner numbers: the sides do not share the CPU.")
-        blind = st.toggle("Blind vote", key="pg.blind", help="Answers shown as A and B in random order until you vote.")
-        fallback = st.toggle("Fallback to local", key="pg.fallback", help="When a cloud call fails, answer from the local model and say so.")
+        sequential = st.toggle("One after the other", key="pg.sequential", **state.KEEP, help="Cleaner numbers: the sides do not share the CPU.")
+        blind = st.toggle("Blind vote", key="pg.blind", **state.KEEP, help="Answers shown as A and B in random order until you vote.")
+        fallback = st.toggle("Fallback to local", key="pg.fallback", **state.KEEP, help="When a cloud call fails, answer from the local model and say so.")
 
     in_process = not shared_local_server_set()
     on_this_machine = [c for c in configs if (c.kind == "local" and in_process) or "127.0.0.1" in c.base_url or "localhost" in c.base_url]

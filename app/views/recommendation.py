@@ -26,6 +26,10 @@ def _flips(scenario_json: str, weights_json: str, evidence_json: str | None) -> 
     return what_would_change(Scenario.model_validate_json(scenario_json), Weights.model_validate_json(weights_json), evidence)
 
 
+def _commit_weight(factor: str, key: str) -> None:
+    state.update_weight(factor, st.session_state[key])
+
+
 def _assumptions_panel() -> None:
     with st.expander("Assumptions: how much each factor counts", expanded=False):
         st.caption(
@@ -35,16 +39,16 @@ def _assumptions_panel() -> None:
         current = state.weights()
         columns = st.columns(4)
         for index, step in enumerate(CHECKLIST):
-            key = state.WEIGHT_PREFIX + step.factor
-            if key not in st.session_state:
-                st.session_state[key] = current.of(step.factor)
+            key = state.widget_key(state.WEIGHT_PREFIX, step.factor)
             columns[index % 4].number_input(
                 step.title,
                 min_value=0.0,
                 max_value=10.0,
                 step=0.5,
+                value=float(current.of(step.factor)),
                 key=key,
-                on_change=lambda factor=step.factor, k=key: state.update_weight(factor, st.session_state[k]),
+                on_change=_commit_weight,
+                args=(step.factor, key),
             )
         st.button("Reset to default weights", key="weights.reset", on_click=state.reset_weights)
 

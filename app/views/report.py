@@ -27,12 +27,12 @@ def report_page() -> None:
     opened = state.open_scenario()
     if opened:
         st.session_state.setdefault("rep.title", opened["name"])
-        st.session_state.setdefault("rep.owner", state.page_input("lib.owner", ""))
+        st.session_state.setdefault("rep.owner", state.library_owner())
     st.session_state.setdefault("rep.title", DEFAULT_TITLE)
     left, right = st.columns([2, 1])
-    left.text_input("Title", key="rep.title", max_chars=150)
-    right.text_input("Owner", key="rep.owner", max_chars=80)
-    st.text_area("Notes for the reader", key="rep.notes", max_chars=5000, height=80,
+    left.text_input("Title", key="rep.title", **state.KEEP, max_chars=150)
+    right.text_input("Owner", key="rep.owner", **state.KEEP, max_chars=80)
+    st.text_area("Notes for the reader", key="rep.notes", **state.KEEP, max_chars=5000, height=80,
                  placeholder="what was decided, open questions, next steps")
 
     tables = session_tables()
@@ -41,7 +41,7 @@ def report_page() -> None:
     if tables or evidence:
         st.markdown("**Measured in this session, included:**")
         for table in tables:
-            if st.checkbox(table.title, value=True, key=f"rep.include.{table.title.split(':')[0].split(' (')[0]}.{len(table.rows)}"):
+            if st.checkbox(table.title, value=True, key=f"rep.include.{table.title.split(':')[0].split(' (')[0]}.{len(table.rows)}", **state.KEEP):
                 included.append(table)
         if evidence:
             st.markdown(f"- Quality gap used in the decision: {evidence.local_backend} {evidence.local_accuracy:.0%} vs "

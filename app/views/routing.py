@@ -13,7 +13,7 @@ from app import state
 from app.components.widgets import scenario_summary
 from calculators import request_cost
 from charts.routing import frontier_figure, leaked_figure
-from inference import BackendConfig, ResolvedKey, build_backend, measure, resolve_key
+from inference import BackendConfig, ResolvedKey, build_backend, measure
 from inference.types import GenerationRequest
 from routing.policy import (
     POLICIES,
@@ -56,7 +56,7 @@ def _take(loader) -> None:  # noqa: ANN001 - a zero-argument callable returning 
     """Replace the prompts only when the new ones are good; otherwise say why and keep the old."""
     try:
         st.session_state[PROMPTS_KEY] = loader()
-        state.forget_inputs(ERROR_KEY)
+        st.session_state.pop(ERROR_KEY, None)
     except InputError as exc:
         st.session_state[ERROR_KEY] = str(exc)
 
@@ -78,7 +78,7 @@ def _inputs() -> None:
                          "an optional 'sensitive' column (true/false) measures the detector. Up to 10 MB.",
                          type=["csv", "jsonl", "ndjson", "txt"], key="rt.action.upload", on_change=_on_upload)
     with paste:
-        st.text_area("One prompt a line", key="rt.paste", height=140)
+        st.text_area("One prompt a line", key="rt.paste", **state.KEEP, height=140)
         st.button("Use these prompts", key="rt.action.paste",
                   on_click=lambda: _take(lambda: parse_pasted(st.session_state.get("rt.paste", ""))))
     if error := st.session_state.get(ERROR_KEY):
@@ -91,33 +91,33 @@ def _inputs() -> None:
 def _detector_settings() -> tuple[float, tuple[str, ...]]:
     with st.expander("Sensitive-data detector", expanded=False):
         st.session_state.setdefault("rt.threshold", 0.4)
-        threshold = st.slider("Score threshold", min_value=0.05, max_value=1.0, step=0.05, key="rt.threshold",
+        threshold = st.slider("Score threshold", min_value=0.05, max_value=1.0, step=0.05, key="rt.threshold", **state.KEEP,
                               help="Presidio's confidence: phone numbers score 0.4, SSNs 0.5, valid card numbers 1.0.")
-        raw = st.text_area("Your keywords (one a line): project names, 'confidential', client names…", key="rt.keywords", height=90)
+        raw = st.text_area("Your keywords (one a line): project names, 'confidential', client names…", key="rt.keywords", **state.KEEP, height=90)
         st.warning(CANNOT_FIND, icon=":material/visibility_off:")
     return float(threshold), tuple(k.strip() for k in raw.replace(",", "\n").splitlines() if k.strip())
 
 
 def _policy_editor() -> Policy:
     st.session_state.setdefault("rt.policy", "privacy-split-then-tiered")
-    name = st.selectbox("Start from", options=list(POLICIES), key="rt.policy")
+    name = st.selectbox("Start from", options=list(POLICIES), key="rt.policy", **state.KEEP)
     base = POLICIES[name]
     st.caption(base.rationale)
     rules = []
     for index, rule in enumerate(base.rules):
         key = f"rt.rule.{name}.{index}"
         if isinstance(rule, PrivacySplit):
-            if st.toggle("Privacy split: sensitive prompts stay local", value=True, key=key):
+            if st.toggle("Privacy split: sensitive prompts stay local", value=True, key=key, **state.KEEP):
                 rules.append(rule)
         elif isinstance(rule, Tiered):
-            threshold = st.slider("Tiered routing: complexity threshold (below it: local)", 0.0, 1.0, rule.threshold, 0.05, key=key)
+            threshold = st.slider("Tiered routing: complexity threshold (below it: local)", 0.0, 1.0, rule.threshold, 0.05, key=key, **state.KEEP)
             rules.append(rule.model_copy(update={"threshold": threshold}))
         elif isinstance(rule, Fallback):
-            rate = st.slider(f"Fallback: share of {rule.primary} calls that fail over", 0.0, 0.5, rule.failure_rate, 0.01, key=key)
+            rate = st.slider(f"Fallback: share of {rule.primary} calls that fail over", 0.0, 0.5, rule.failure_rate, 0.01, key=key, **state.KEEP)
             rules.append(rule.model_copy(update={"failure_rate": rate}))
         elif isinstance(rule, DevProd):
             environment = st.radio("Dev/prod split: this traffic is", ["dev", "prod"], index=0 if rule.environment == "dev" else 1,
-                                   horizontal=True, key=key)
+                                   horizontal=True, key=key, **state.KEEP)
             rules.append(rule.model_copy(update={"environment": environment}))
     policy = base.model_copy(update={"rules": rules})
     left, right = st.columns(2)
@@ -142,7 +142,7 @@ def _latency_settings() -> LatencyAssumptions:
         values = {}
         for column, field in zip(columns, LatencyAssumptions.model_fields, strict=True):
             values[field] = column.number_input(field.replace("_ms", "").replace("_", " "), min_value=1.0, max_value=600_000.0,
-                                                value=float(getattr(defaults, field)), step=50.0, key=f"rt.latency.{field}")
+                                                value=float(getattr(defaults, field)), step=50.0, key=f"rt.latency.{field}", **state.KEEP)
         st.caption("Defaults from the articles: cloud APIs answer in 0.5-2 s, a local model in 50-200 ms. "
                    "A fallback first waits the primary's p95, then takes the other route.")
     return LatencyAssumptions(**values)
@@ -208,20 +208,20 @@ def _results(simulation, facts, policy: Policy) -> None:  # noqa: ANN001
 
 def _run_for_real(simulation, facts) -> None:  # noqa: ANN001
     with st.expander("Run for real: send a few prompts along their routes"):
-        cloud = BackendConfig(kind=st.session_state.get("pg.right.kind", "openai"),
-                              model=st.session_state.get(f"pg.right.model.{st.session_state.get('pg.right.kind', 'openai')}", ""),
-                              base_url=st.session_state.get("pg.right.base_url", ""))
-        st.caption(f"Local prompts run on the bundled model; cloud prompts on the Playground's right side ({cloud.kind}"
-                   + (f", {cloud.base_url}" if cloud.base_url else "") + ").")
+        right = state.playground_side("right")
+        cloud, cloud_key = right.config, right.key
+        if cloud.kind == "local":
+            st.info("The Playground's right side is the local model: choose a cloud there to send the cloud prompts to it. "
+                    "Until then they run on the local model too.", icon=":material/info:")
+        st.caption(f"Local prompts run on the bundled model; cloud prompts on the Playground's right side ({right.label}).")
         options = list(range(min(len(facts), 200)))
-        chosen = st.multiselect("Prompts (up to 5)", options=options, max_selections=5, key="rt.real",
+        chosen = st.multiselect("Prompts (up to 5)", options=options, max_selections=5, key="rt.real", **state.KEEP,
                                 format_func=lambda i: f"#{i + 1} [{simulation.decisions[i].route}] {facts[i].prompt[:70]}")
         if st.button("Run them", key="rt.action.run_real", disabled=not chosen):
             for index in chosen:
                 decision = simulation.decisions[index]
                 config = BackendConfig(kind="local") if decision.route == "local" else cloud
-                key = (ResolvedKey(None, "not needed") if config.kind == "local"
-                       else resolve_key(config.kind, typed=st.session_state.get(f"pg.key.{config.kind}")))
+                key = ResolvedKey(None, "not needed") if decision.route == "local" else cloud_key
                 with st.spinner(f"#{index + 1} on {decision.route}…"):
                     result = measure(build_backend(config, key), GenerationRequest(prompt=facts[index].prompt, max_tokens=96))
                 cost, _ = request_cost(result, config, state.scenario(), state.cost_assumptions())

@@ -31,3 +31,11 @@ def click_run_and_wait(at: AppTest, timeout: float = 120) -> AppTest:
     at.run()
     assert not at.exception, at.exception
     return at
+
+
+def key_of(at: AppTest, prefix: str, name: str) -> str:
+    """The key a view of the decision has now: it changes when code replaces the value (app.state.widget_key)."""
+    from app.state import REVISIONS_KEY, revised_key
+
+    revisions = at.session_state[REVISIONS_KEY] if REVISIONS_KEY in at.session_state else {}
+    return revised_key(prefix, name, revisions)

@@ -3,7 +3,7 @@
 from app.state import COSTS_KEY, SCENARIO_KEY
 from calculators import CostAssumptions, get_gpu
 from scenario import Scenario
-from tests.app.conftest import open_page
+from tests.app.conftest import key_of, open_page
 
 
 def _metrics(at):
@@ -51,7 +51,7 @@ def test_another_gpu_brings_back_its_catalog_price(app):
     at = open_page(app, "views/costs.py")
     at.number_input(key="cost.gpu_hourly_usd").set_value(9.0).run()
     at.selectbox(key="cost.gpu_id").set_value("h100-80gb").run()
-    assert at.number_input(key="cost.gpu_hourly_usd").value == get_gpu("h100-80gb").rent_usd_per_hour
+    assert at.number_input(key=key_of(at, "cost.", "gpu_hourly_usd")).value == get_gpu("h100-80gb").rent_usd_per_hour
     assert at.session_state[COSTS_KEY].gpu_hourly_usd is None
 
 

@@ -4,7 +4,7 @@ from streamlit.testing.v1 import AppTest
 
 from advisor import get_preset, recommend
 from app.state import SCENARIO_KEY, WEIGHTS_KEY
-from tests.app.conftest import open_page
+from tests.app.conftest import key_of, open_page
 
 
 def _markdown(at: AppTest) -> str:
@@ -59,9 +59,9 @@ def test_checklist_preset_loads_into_every_widget(app):
     at = open_page(app, "views/checklist.py")
     at.selectbox(key="checklist.presets.choice").set_value("game-characters").run()
     at.button(key="checklist.presets.load").click().run()
-    assert at.number_input(key="input.checklist.requests_per_month").value == 5_000_000
+    assert at.number_input(key=key_of(at, "input.", "checklist.requests_per_month")).value == 5_000_000
     at.button_group(key="checklist.nav").set_value(2).run()
-    assert at.number_input(key="input.checklist.latency_p95_ms").value == 150
+    assert at.number_input(key=key_of(at, "input.", "checklist.latency_p95_ms")).value == 150
 
 
 def test_recommendation_shows_winner_runner_up_and_flips(app):
@@ -83,7 +83,7 @@ def test_recommendation_weights_update_scores_at_once(app):
     assert _markdown(at) != before
     at.button(key="weights.reset").click().run()
     assert at.session_state[WEIGHTS_KEY].volume == 3.0
-    assert at.number_input(key="weight.volume").value == 3.0
+    assert at.number_input(key=key_of(at, "weight.", "volume")).value == 3.0
 
 
 def test_recommendation_says_when_an_option_is_ruled_out(app):
