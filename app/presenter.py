@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app.share import PRESENT_PARAM
+from app.state import KEEP
 
 PRESENT_KEY = "crossover.present"
 
@@ -33,7 +34,7 @@ def _leave() -> None:
 
 def presenter_chrome() -> None:
     """The sidebar switch, and in presenter view the larger type and a way out."""
-    st.sidebar.toggle("Presenter view", key=PRESENT_KEY, help="Larger type and the sidebar closed, for a projector.")
+    st.sidebar.toggle("Presenter view", key=PRESENT_KEY, help="Larger type and the sidebar closed, for a projector.", **KEEP)
     if st.session_state[PRESENT_KEY]:
         st.query_params[PRESENT_PARAM] = "1"
         st.html(_STYLE)

@@ -13,8 +13,9 @@ from decimal import Decimal
 from functools import cache, lru_cache
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
-from genai_prices import Usage, calc_price
+from genai_prices import Usage
 from genai_prices.data_snapshot import get_snapshot
 from genai_prices.types import TieredPrices
 from pydantic import BaseModel, ConfigDict, Field
@@ -109,11 +110,24 @@ def _split(ref: str) -> tuple[str | None, str]:
 
 @cache
 def cloud_model_choices() -> tuple[str, ...]:
-    """Every ``provider:model`` the price data knows (text models and others alike)."""
-    return tuple(f"{p.id}:{m.id}" for p in get_snapshot().providers for m in p.models)
+    """Every ``provider:model`` the price data prices by the token (image, audio and per-request models left out)."""
+    now = datetime.now(UTC)
+    return tuple(
+        f"{p.id}:{m.id}" for p in get_snapshot().providers for m in p.models
+        if any(_per_mtok(getattr(m.get_prices(now), name, None)) is not None for name in ("input_mtok", "output_mtok"))
+    )
+
+
+@cache
+def _by_id() -> dict[str, tuple[Any, Any]]:
+    return {f"{p.id}:{m.id}": (p, m) for p in get_snapshot().providers for m in p.models}
 
 
 def _find(ref: str):  # noqa: ANN202 - genai-prices' own types
+    # The exact provider:model first: genai-prices' own matching is by pattern and misses some
+    # ids it lists (Bedrock's "regional." ids with a ":0" version, for one).
+    if exact := _by_id().get(ref):
+        return exact
     provider_id, model_ref = _split(ref)
     try:
         return get_snapshot().find_provider_model(model_ref, None, provider_id, None)
@@ -199,6 +213,6 @@ def price_per_request(price: CloudPrice, input_tokens: int, output_tokens: int, 
             + cached * (price.cached_input_per_mtok or 0.0)
             + output_tokens * price.output_per_mtok
         ) / 1e6
-    provider_id, model_ref = _split(price.ref)
+    provider, model = _find(price.ref)  # the model priced above, not genai-prices' pattern match again
     usage = Usage(input_tokens=input_tokens, cache_read_tokens=cached, output_tokens=output_tokens)
-    return float(calc_price(usage, model_ref=model_ref, provider_id=provider_id).total_price)
+    return float(model.calc_price(usage, provider).total_price)

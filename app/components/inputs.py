@@ -44,21 +44,31 @@ def bound_input(
     """
     key = state.widget_key(state.INPUT_PREFIX, f"{page}.{field}")
     current = to_widget(getattr(state.scenario(), field))
-    return widget(label, key=key, on_change=_commit, args=(field, key, from_widget), **starting_value(widget, current, kwargs), **kwargs)
+    return widget(label, key=key, on_change=_commit, args=(field, key, from_widget), **starting_value(widget, current, kwargs))
 
 
 def starting_value(widget: Callable[..., Any], current: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
-    """The widget's own default set to the value in force, in the argument each widget takes.
+    """``kwargs`` with the widget's own default set to the value in force, in the argument each widget takes.
 
     Not seeded through Session State: under load, a page switch can reach the browser before
     the seeded value, and a widget drawn from its built-in default (0 for a number, the first
     option) that then sends its state back would overwrite the scenario. Measured with
     bench/workshop_load.py: 2 of 9 participants lost inputs that way; with the value as the
     widget's default, none did.
+
+    A number outside the widget's range (a catalog estimate, an older link) widens the range
+    to hold it: Streamlit refuses such a default with an exception, and the page would be lost
+    for a value the user did not type.
     """
     if widget in (st.radio, st.selectbox):
         options = list(kwargs["options"])
-        return {"index": options.index(current)} if current in options else {}
+        return {**kwargs, "index": options.index(current)} if current in options else kwargs
     if widget is st.multiselect:
-        return {"default": [v for v in current if v in kwargs["options"]]}
-    return {"value": current}
+        return {**kwargs, "default": [v for v in current if v in kwargs["options"]]}
+    if isinstance(current, int | float) and not isinstance(current, bool):
+        kwargs = {**kwargs}
+        if kwargs.get("min_value") is not None and current < kwargs["min_value"]:
+            kwargs["min_value"] = type(kwargs["min_value"])(current)
+        if kwargs.get("max_value") is not None and current > kwargs["max_value"]:
+            kwargs["max_value"] = type(kwargs["max_value"])(current)
+    return {**kwargs, "value": current}

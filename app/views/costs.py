@@ -64,7 +64,7 @@ def _cost_input(widget: Callable[..., Any], field: str, label: str, shown: Any, 
     see :func:`app.state.widget_key`.
     """
     key = state.widget_key(state.COST_PREFIX, field)
-    return widget(label, key=key, on_change=_commit, args=(field, key), **starting_value(widget, shown, kwargs), **kwargs)
+    return widget(label, key=key, on_change=_commit, args=(field, key), **starting_value(widget, shown, kwargs))
 
 
 def _money(value: float) -> str:

@@ -72,7 +72,10 @@ def _local_settings(side: str) -> None:
 
 
 def _cloud_settings(side: str, kind: str) -> None:
-    """A cloud side: model, server, where its key comes from, and whether the scenario's rules allow it."""
+    """A cloud side: model, server, where its key comes from, and whether the scenario's rules allow it.
+
+    Both sides of one provider share its key: the field is drawn on the left side only.
+    """
     model_key = state.playground_key(side, f"model.{kind}")
     st.session_state.setdefault(model_key, state.PLAYGROUND_DEFAULT_MODEL[kind])
     model = st.text_input("Model", key=model_key, **state.KEEP)
@@ -83,14 +86,16 @@ def _cloud_settings(side: str, kind: str) -> None:
     else:
         st.caption("Anthropic's current API chooses its own sampling: the temperature setting does not apply.")
     resolved = state.api_key(kind)
-    if resolved.source in ("nowhere", "the key typed in this session"):
+    if resolved.source not in ("nowhere", "the key typed in this session"):
+        st.caption(f"Using the API key from {resolved.source}.")
+    elif side == "right" and st.session_state.get(state.playground_key("left", "kind")) == kind:
+        st.caption("Uses the key typed on the left side." if resolved.value else "Type the API key on the left side.")
+    else:
         st.text_input(
             f"{'OpenAI' if kind == 'openai' else 'Anthropic'} API key", type="password", key=state.api_key_widget(kind), **state.KEEP,
             help="Kept in this browser session's memory only: never saved, logged, or put in a link or export. "
                  "A self-hosted OpenAI-compatible server usually needs none.",
         )
-    else:
-        st.caption(f"Using the API key from {resolved.source}.")
     regulations = state.scenario().regulations
     if regulations and not base_url.strip():
         ok, why = model_compatibility(f"{kind}:{model.strip()}", regulations)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
+from collections import OrderedDict
 
 import pandas as pd
 import streamlit as st
@@ -11,7 +13,7 @@ import yaml
 
 from app import state
 from app.components.widgets import scenario_summary
-from calculators import request_cost
+from calculators import CostInputError, UnknownCloudModel, request_cost
 from charts.routing import frontier_figure, leaked_figure
 from inference import BackendConfig, ResolvedKey, build_backend, measure
 from inference.types import GenerationRequest
@@ -43,7 +45,7 @@ from scenario import InputError
 
 PROMPTS_KEY = "rt.prompt_set"
 ERROR_KEY = "rt.input_error"
-FACTS_KEY = "rt.facts_cache"
+ANALYSED_KEPT = 8  # prompt sets analysed and kept for every session
 
 
 def _prompt_set() -> PromptSet:
@@ -148,17 +150,30 @@ def _latency_settings() -> LatencyAssumptions:
     return LatencyAssumptions(**values)
 
 
+@st.cache_resource(show_spinner=False)
+def _analysed() -> tuple[threading.Lock, OrderedDict]:
+    # One store for the whole server: in a workshop every participant opens the same sample set
+    # with the same settings, and its analysis took about 4 s of the shared CPU each time.
+    return threading.Lock(), OrderedDict()
+
+
 def _facts(prompts: PromptSet, threshold: float, keywords: tuple[str, ...]):  # noqa: ANN202
     digest = hashlib.sha256("\x1f".join(prompts.prompts).encode()).hexdigest()
     key = (digest, tuple(prompts.labels), threshold, keywords)
-    cache = st.session_state.setdefault(FACTS_KEY, {})
-    if key not in cache:
-        bar = st.progress(0.0, text="Looking for sensitive data…")
-        cache.clear()  # keep one analysed set: it can be 10,000 prompts
-        cache[key] = analyse_prompts(prompts, threshold, keywords,
-                                     progress=lambda done, total: bar.progress(done / total, text=f"Analysed {done:,} of {total:,} prompts"))
-        bar.empty()
-    return cache[key]
+    lock, store = _analysed()
+    with lock:
+        if key in store:
+            store.move_to_end(key)
+            return store[key]
+    bar = st.progress(0.0, text="Looking for sensitive data…")
+    facts = analyse_prompts(prompts, threshold, keywords,
+                            progress=lambda done, total: bar.progress(done / total, text=f"Analysed {done:,} of {total:,} prompts"))
+    bar.empty()
+    with lock:
+        store[key] = facts  # read only from here on: every session shares it
+        while len(store) > ANALYSED_KEPT:
+            store.popitem(last=False)  # an uploaded set can be 10,000 prompts
+    return facts
 
 
 def _results(simulation, facts, policy: Policy) -> None:  # noqa: ANN001
@@ -247,8 +262,15 @@ def routing_page() -> None:
     with right:
         latency = _latency_settings()
     facts = _facts(_prompt_set(), threshold, keywords)
-    simulation = simulate(facts, policy, state.scenario(), state.cost_assumptions(), latency)
-    _results(simulation, facts, policy)
+    try:
+        simulation = simulate(facts, policy, state.scenario(), state.cost_assumptions(), latency)
+        _results(simulation, facts, policy)
+    except (CostInputError, UnknownCloudModel) as exc:
+        # The cost assumptions come from another page (or a link): say where to fix them.
+        st.error(f"The routes cannot be priced: {exc}. Change the cloud models on the Costs page, or reset its assumptions.",
+                 icon=":material/payments:")
+        st.page_link("views/costs.py", label="Open the Costs page", icon=":material/payments:")
+        return
     _run_for_real(simulation, facts)
 
 
