@@ -241,6 +241,9 @@ class Monkey(RuleBasedStateMachine):
                 self.expected_models.pop(name, None)
             elif "." in name and name.split(".", 1)[0] in MODELS:
                 group, field = name.split(".", 1)
+                if group in self.expected_models:  # the rest of a model a button put in force still holds
+                    model = self.expected_models.pop(group)
+                    self.fields.update({(group, f): getattr(model, f) for f in type(model).model_fields})
                 self.fields.pop((group, field), None)
             else:
                 self.settings.pop(name, None)
