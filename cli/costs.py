@@ -85,8 +85,10 @@ def _assumptions(args: argparse.Namespace) -> CostAssumptions:
 
 
 def _as_json(report: CostReport) -> dict[str, Any]:
+    from calculators.options import usd
+
     def number(value: float | None) -> float | None:
-        return None if value is None or math.isnan(value) else round(value, 2)
+        return None if value is None or math.isnan(value) else usd(value)
 
     first, be = report.cloud[0], report.breakeven[0]
     return {

@@ -12,15 +12,15 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from advisor.assess import assess
 from advisor.labels import REGULATION_LABELS
-from advisor.scoring import recommend
 from calculators import CostReport, cost_curves, tco_curves
 from charts.costs import cost_curves_figure, tco_figure
 from charts.recommendation import factor_contributions, option_scores
 from decisions.report import DecisionReport
 from scenario import Scenario
 
-__all__ = ["render_html", "render_json", "render_markdown", "scenario_rows"]
+__all__ = ["headline", "render_html", "render_json", "render_markdown", "scenario_rows"]
 
 _SCENARIO_LABELS = {
     "requests_per_month": "Requests a month",
@@ -28,7 +28,9 @@ _SCENARIO_LABELS = {
     "output_tokens_per_request": "Output tokens a request",
     "sensitive_share": "Share of requests with sensitive data",
     "regulations": "Regulations",
-    "latency_p95_ms": "Latency target (p95, ms)",
+    "latency_p95_ms": "Whole answer within (p95, ms)",
+    "ttft_ms": "First token within (ms)",
+    "answer_p95_ms": "Whole answer within, replacing the above (p95, ms)",
     "team": "Team's operations capacity",
     "horizon_months": "Time horizon (months)",
     "needs_fine_tuning": "Needs fine-tuning",
@@ -43,7 +45,7 @@ def _value(value: Any) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
-        return f"{value:,.4g}"
+        return _number(value)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value) or "none"
     if isinstance(value, dict):
@@ -51,17 +53,28 @@ def _value(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _number(value: float) -> str:
+    """A figure for people: grouped digits, never an exponent (8.345e+04 reads as noise)."""
+    if value != value:  # NaN
+        return "n/a"
+    if abs(value) >= 100 or value == int(value):
+        return f"{value:,.0f}" if value == int(value) or abs(value) >= 1000 else f"{value:,.1f}"
+    if abs(value) >= 1:
+        return f"{value:,.2f}"
+    return f"{value:.6f}".rstrip("0").rstrip(".") or "0"
+
+
 def scenario_rows(scenario: Scenario) -> list[dict[str, str]]:
     """The scenario's inputs as labelled rows (also used by the compare view)."""
     data = scenario.model_dump()
     data["regulations"] = [REGULATION_LABELS.get(r, r) for r in scenario.regulations]
     data["sensitive_share"] = f"{scenario.sensitive_share:.0%}"
-    return [{"input": _SCENARIO_LABELS[k], "value": _value(v)} for k, v in data.items()]
+    return [{"input": _SCENARIO_LABELS[k], "value": "none" if v is None else _value(v)} for k, v in data.items()]
 
 
 def _figures(report: DecisionReport, costs: CostReport | None) -> list[tuple[str, go.Figure]]:
     decision = report.decision
-    result = recommend(decision.scenario, decision.weights, report.evidence)
+    result = report.result or assess(decision.scenario, decision.weights, report.evidence, decision.costs)
     figures = [("Scores", option_scores(result)), ("How each factor pushed", factor_contributions(result))]
     if costs is not None:
         figures.append(("Monthly cost by volume", cost_curves_figure(cost_curves(decision.scenario, costs), costs)))
@@ -104,6 +117,14 @@ def _money(value: float) -> str:
     return f"${value:,.2f}"
 
 
+def headline(rec: dict[str, Any]) -> str:
+    """The answer in one line, worded and rounded as the Recommendation page words it."""
+    line = f"Recommendation: {rec['winner_label']} ({rec['score_text'][rec['winner_label']]}/100)"
+    if rec["runner_up"]:
+        line += f"; runner-up {rec['runner_up']} at {rec['score_text'][rec['runner_up']]}, {rec['margin_text']} points behind"
+    return line
+
+
 def _cost_rows(c: dict[str, Any]) -> list[dict[str, str]]:
     return [
         *[{"option": f"Cloud: {m['model']}" + (" (your prices)" if m["your_prices"] else ""), "monthly": _money(m["monthly_usd"]),
@@ -135,15 +156,14 @@ def render_html(report: DecisionReport, costs: CostReport | None) -> str:
     parts.append(f"<p class='meta'>{' · '.join(meta)}</p>")
     if report.notes:
         parts.append(f"<p>{esc(report.notes)}</p>")
-    answer = f"Recommendation: <strong>{esc(rec['winner_label'])}</strong> ({rec['scores'][rec['winner_label']]:.0f}/100)"
-    if rec["runner_up"]:
-        answer += f"; runner-up {esc(rec['runner_up'])}, {rec['margin']:.1f} points behind"
-    parts.append(f"<div class='answer'>{answer}</div>")
+    parts.append(f"<div class='answer'>{esc(headline(rec))}</div>")
     for excluded in rec["excluded"]:
         parts.append(f"<div class='warn'><strong>{esc(excluded['option'])} is ruled out.</strong> {esc(excluded['reason'])}</div>")
+    for note in rec.get("notes", []):
+        parts.append(f"<div class='warn'>{esc(note)}</div>")
     if rec["deciding"]:
         parts.append("<h2>Why</h2><ul>" + "".join(
-            f"<li><strong>{esc(d['factor'])}</strong> ({d['lead']:+.1f} points for the winner): {esc(d['reason'])}</li>"
+            f"<li><strong>{esc(d['factor'])}</strong>: {esc(d['text'])}. {esc(d['reason'])}</li>"
             for d in rec["deciding"]) + "</ul>")
     parts.append("<h2>What would change the answer</h2><ul>" + "".join(
         f"<li>{esc(s)}</li>" for s in rec["what_would_change"]) + "</ul>" if rec["what_would_change"]
@@ -210,14 +230,12 @@ def render_markdown(report: DecisionReport) -> str:
            + (f", owner: {report.owner}" if report.owner else "") + "_", ""]
     if report.notes:
         out += [report.notes, ""]
-    line = f"**Recommendation: {rec['winner_label']}** ({rec['scores'][rec['winner_label']]:.0f}/100)"
-    if rec["runner_up"]:
-        line += f"; runner-up {rec['runner_up']}, {rec['margin']:.1f} points behind"
-    out += [line, ""]
+    out += [f"**{headline(rec)}**", ""]
     out += [f"> **{e['option']} is ruled out.** {e['reason']}" for e in rec["excluded"]]
-    out += ["", "## Scores", "", _md_table([{"option": k, "score": v} for k, v in rec["scores"].items()])]
+    out += [f"> {note}" for note in rec.get("notes", [])]
+    out += ["", "## Scores", "", _md_table([{"option": k, "score": v} for k, v in rec["score_text"].items()])]
     if rec["deciding"]:
-        out += ["## Why", ""] + [f"- **{d['factor']}** ({d['lead']:+.1f} points for the winner): {d['reason']}" for d in rec["deciding"]] + [""]
+        out += ["## Why", ""] + [f"- **{d['factor']}**: {d['text']}. {d['reason']}" for d in rec["deciding"]] + [""]
     out += ["## What would change the answer", ""] + ([f"- {s}" for s in rec["what_would_change"]] or ["- No single change of one input flips it."]) + [""]
     if report.costs:
         c = report.costs

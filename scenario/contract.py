@@ -52,7 +52,11 @@ class Scenario(BaseModel):
     output_tokens_per_request: Annotated[int, Field(ge=0, le=10_000_000)] = 300
     sensitive_share: Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)] = 0.0
     regulations: list[Regulation] = Field(default_factory=list)
+    # The whole answer's p95 (the field's meaning since the first release). ``answer_p95_ms``,
+    # when set, takes its place; ``ttft_ms`` adds a target for the first token of a streamed answer.
     latency_p95_ms: Annotated[int, Field(gt=0, le=600_000)] = 2_000
+    ttft_ms: int | None = Field(default=None, gt=0, le=600_000)
+    answer_p95_ms: int | None = Field(default=None, gt=0, le=600_000)
     team: TeamCapacity = "some"
     horizon_months: Annotated[int, Field(ge=1, le=240)] = 12
     needs_fine_tuning: bool = False
@@ -81,6 +85,10 @@ def allowed_values(field_name: str) -> str:
     """
     info = Scenario.model_fields[field_name]
     annotation = info.annotation
+    optional = ""
+    if type(None) in get_args(annotation):  # ``int | None``: describe the int, then say null is fine
+        annotation = next(a for a in get_args(annotation) if a is not type(None))
+        optional = " (or null for none)"
     if annotation is bool:
         return "true or false"
     literal_args = get_args(annotation)
@@ -99,8 +107,8 @@ def allowed_values(field_name: str) -> str:
             high = _number(constraint.le)
     kind = "a whole number" if annotation is int else "a number"
     if low and low.startswith("more than"):
-        return f"{kind} {low}, up to {high}"
-    return f"{kind} from {low} to {high}"
+        return f"{kind} {low}, up to {high}{optional}"
+    return f"{kind} from {low} to {high}{optional}"
 
 
 def _number(value: float) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from advisor import OPTIONS, Recommendation, list_presets
-from advisor.labels import OPTION_LABELS, REGULATION_LABELS, TEAM_LABELS
+from advisor.labels import OPTION_LABELS, REGULATION_LABELS, TEAM_LABELS, score_text
 from app import state
 from scenario import Scenario
 
@@ -17,7 +17,7 @@ def live_scores(result: Recommendation) -> None:
         st.markdown("**Live scores**")
         for option in OPTIONS:
             leader = option == result.recommendation
-            value = "ruled out" if option in ruled_out else f"{result.scores[option]:.0f} / 100"
+            value = "ruled out" if option in ruled_out else f"{score_text(result.scores[option])} / 100"
             name = f"**{OPTION_LABELS[option]}** ★" if leader else OPTION_LABELS[option]
             st.markdown(f"{name}: {value}")
         st.caption("★ leads with the answers so far.")
@@ -50,7 +50,8 @@ def scenario_summary(scenario: Scenario, preset_name: str | None) -> str:
     parts = [
         f"{scenario.requests_per_month:,} requests/month",
         f"{scenario.sensitive_share:.0%} sensitive ({rules})",
-        f"p95 {scenario.latency_p95_ms:,} ms",
+        f"answer p95 {scenario.answer_p95_ms or scenario.latency_p95_ms:,} ms"
+        + (f", first token {scenario.ttft_ms:,} ms" if scenario.ttft_ms is not None else ""),
         f"team: {TEAM_LABELS[scenario.team].split(':')[0]}",
         f"{scenario.horizon_months} months",
         f"{scenario.quality_need} quality",

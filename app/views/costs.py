@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from advisor.providers import model_compatibility
+from advisor.providers import privacy_verdict
 from app import state
 from app.components.inputs import bound_input, starting_value
 from app.components.widgets import scenario_summary
@@ -95,9 +95,10 @@ def _volume_inputs() -> None:
 
 def _cloud_inputs(a: CostAssumptions) -> None:
     with st.expander("Cloud models", expanded=True):
-        regulations = state.scenario().regulations
-        verdicts = {ref: model_compatibility(ref, regulations) for ref in dict.fromkeys([*a.cloud_models, *SUGGESTED_MODELS, *cloud_model_choices()])}
-        hide = bool(regulations) and st.toggle("Hide models from offerings not compatible with your rules", key="costs.override.hide_incompatible",
+        # The one privacy verdict, the same the Checklist, the Recommendation and the report use.
+        verdict = privacy_verdict(state.scenario())
+        verdicts = {ref: verdict.model_note(ref) for ref in dict.fromkeys([*a.cloud_models, *SUGGESTED_MODELS, *cloud_model_choices()])}
+        hide = verdict.regulated_traffic and st.toggle("Hide models from offerings not compatible with your rules", key="costs.override.hide_incompatible",
                                                help="From the provider facts on the Checklist's privacy step.")
         choices = [ref for ref, (ok, _) in verdicts.items() if ref in a.cloud_models or not (hide and ok is False)]
         _cost_input(st.multiselect, "cloud_models", "Models to compare (the first is used for hybrid and break-even)",

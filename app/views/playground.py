@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import streamlit as st
 
-from advisor.providers import model_compatibility
+from advisor.providers import privacy_verdict
 from app import state
 from app.components.local_model import local_model_choice
 from app.components.run_views import (
@@ -96,9 +96,8 @@ def _side_settings(side: str) -> tuple[BackendConfig, ResolvedKey]:
         )
     else:
         st.caption(f"Using the API key from {resolved.source}.")
-    regulations = state.scenario().regulations
-    if regulations and not base_url.strip():
-        ok, why = model_compatibility(f"{kind}:{model.strip()}", regulations)
+    if not base_url.strip():
+        ok, why = privacy_verdict(state.scenario()).model_note(f"{kind}:{model.strip()}")
         if ok is False:
             st.warning(f"Not compatible with the scenario's rules: {why}. Do not send regulated data here.", icon=":material/gpp_bad:")
     return BackendConfig(kind=kind, model=model.strip(), base_url=base_url.strip()), resolved

@@ -9,7 +9,7 @@ import streamlit as st
 from app import state
 from app.components.report_extras import session_tables
 from decisions.report import build_report
-from decisions.report_render import render_html, render_json, render_markdown
+from decisions.report_render import headline, render_html, render_json, render_markdown
 
 DEFAULT_TITLE = "Where should this workload run?"
 
@@ -55,8 +55,7 @@ def report_page() -> None:
     rec = report.recommendation
     with st.container(border=True):
         st.markdown(f"### {report.title}")
-        st.markdown(f"**{rec['winner_label']}** recommended ({rec['scores'][rec['winner_label']]:.0f}/100)"
-                    + (f"; runner-up {rec['runner_up']}, {rec['margin']:.1f} points behind." if rec["runner_up"] else "."))
+        st.text(headline(rec))
         if report.costs:
             c = report.costs
             st.markdown(f"Monthly at {c['requests_per_month']:,} requests: cloud ({c['cloud'][0]['model']}) "

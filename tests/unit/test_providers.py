@@ -73,9 +73,11 @@ def no_compatible_offering(tmp_path, monkeypatch):
     path = tmp_path / "providers.json"
     path.write_text(json.dumps(table))
     monkeypatch.setattr(providers, "PROVIDERS_FILE", path)
-    scoring._any_compatible.cache_clear()
+    providers._privacy_verdict.cache_clear()
+    providers._model_compatibility.cache_clear()
     yield
-    scoring._any_compatible.cache_clear()
+    providers._privacy_verdict.cache_clear()
+    providers._model_compatibility.cache_clear()
 
 
 def test_scoring_keeps_cloud_when_an_offering_is_compatible():
