@@ -11,7 +11,8 @@ import yaml
 
 from app import state
 from app.components.widgets import scenario_summary
-from calculators import request_cost
+from calculators import cost_report, request_cost
+from calculators.tokens import token_counter
 from charts.routing import frontier_figure, leaked_figure
 from inference import BackendConfig, ResolvedKey, build_backend, measure, resolve_key
 from inference.types import GenerationRequest
@@ -148,27 +149,34 @@ def _latency_settings() -> LatencyAssumptions:
     return LatencyAssumptions(**values)
 
 
-def _facts(prompts: PromptSet, threshold: float, keywords: tuple[str, ...]):  # noqa: ANN202
+def _facts(prompts: PromptSet, threshold: float, keywords: tuple[str, ...], model_ref: str):  # noqa: ANN202
     digest = hashlib.sha256("\x1f".join(prompts.prompts).encode()).hexdigest()
-    key = (digest, tuple(prompts.labels), threshold, keywords)
+    key = (digest, tuple(prompts.labels), threshold, keywords, model_ref)
     cache = st.session_state.setdefault(FACTS_KEY, {})
     if key not in cache:
         bar = st.progress(0.0, text="Looking for sensitive data…")
         cache.clear()  # keep one analysed set: it can be 10,000 prompts
         cache[key] = analyse_prompts(prompts, threshold, keywords,
-                                     progress=lambda done, total: bar.progress(done / total, text=f"Analysed {done:,} of {total:,} prompts"))
+                                     progress=lambda done, total: bar.progress(done / total, text=f"Analysed {done:,} of {total:,} prompts"),
+                                     model_ref=model_ref)
         bar.empty()
     return cache[key]
 
 
 def _results(simulation, facts, policy: Policy) -> None:  # noqa: ANN001
     cloud_only = simulation.cloud_only_monthly_usd
-    columns = st.columns(4)
+    labelled_out = simulation.labelled_sensitive_to_cloud
+    columns = st.columns(5 if labelled_out is not None else 4)
     columns[0].metric("Kept local", f"{simulation.local_share:.0%}", help="Share of prompts the policy runs on the local model.")
-    columns[1].metric("Sensitive to cloud", f"{simulation.sensitive_to_cloud:,}",
-                      help=f"About {simulation.leaked_per_month:,.0f} sensitive items a month at the scenario's volume.")
+    columns[1].metric("Detected sensitive to cloud", f"{simulation.sensitive_to_cloud:,}",
+                      help=f"Prompts the detector flagged that went to the cloud: about {simulation.leaked_per_month:,.0f} "
+                           "sensitive items a month at the scenario's volume.")
     columns[2].metric("Blended cost a month", f"${simulation.monthly_usd:,.0f}",
                       delta=f"{simulation.monthly_usd - cloud_only:+,.0f} vs cloud only", delta_color="inverse")
+    if labelled_out is not None:
+        # The labels, not the detector, are the truth: what the detector missed is counted here.
+        columns[4].metric("Labelled sensitive that went to the cloud", f"{labelled_out:,}",
+                          help="Prompts your file labels sensitive that this policy sends to the cloud, whether or not the detector found anything.")
     quality = simulation.detector
     if quality.labelled and quality.recall is not None:
         precision = "n/a" if quality.precision is None else f"{quality.precision:.0%}"
@@ -180,19 +188,25 @@ def _results(simulation, facts, policy: Policy) -> None:  # noqa: ANN001
                       if quality.false_negatives else "It missed none of the labelled ones."))
     else:
         columns[3].metric("Detector recall", "n/a", help="Add a 'sensitive' column to measure it.")
+    if labelled_out:
+        st.error(f"{labelled_out:,} prompt{'s' if labelled_out != 1 else ''} labelled sensitive go{'es' if labelled_out == 1 else ''} to the cloud "
+                 "under this policy: see the rows marked in the table below (the detector missed them or the policy sends them anyway).",
+                 icon=":material/gpp_bad:")
     if simulation.leaked_by_type:
         st.markdown("**Data that would leave the building**")
         st.plotly_chart(leaked_figure(simulation.leaked_by_type), width="stretch", key="rt.leaked")
-    else:
-        st.success("No detected sensitive item goes to the cloud under this policy.")
+    elif labelled_out is None:
+        st.info("No detected sensitive item goes to the cloud under this policy. The prompts carry no labels, so what the "
+                "detector cannot find (names, free-text health details) is not counted: label them to measure it.")
+    elif labelled_out == 0:
+        st.success("No detected sensitive item, and no prompt labelled sensitive, goes to the cloud under this policy.")
     latency = pd.DataFrame([{"route": k, "p50 (ms)": v["p50"], "p95 (ms)": v["p95"]} for k, v in simulation.latency_ms.items()])
     left, right = st.columns([1, 2])
     with left:
         st.markdown("**Latency estimate**")
         st.dataframe(latency, hide_index=True, width="stretch",
                      column_config={c: st.column_config.NumberColumn(format="%.0f") for c in ("p50 (ms)", "p95 (ms)")})
-        st.caption(f"Cost at {state.scenario().requests_per_month:,} requests a month with {simulation.average_input_tokens:,.0f} "
-                   "estimated input tokens a prompt (characters ÷ 4) and the cost model's assumptions.")
+        _cost_agreement(simulation)
     with right:
         tiered = policy.rule_of("tiered")
         st.markdown("**Complexity threshold sweep**" + ("" if tiered else " (adding tiered routing to this policy)"))
@@ -204,6 +218,22 @@ def _results(simulation, facts, policy: Policy) -> None:  # noqa: ANN001
                  column_config={"prompt": st.column_config.TextColumn(width="large"),
                                 "cost (USD)": st.column_config.NumberColumn(format="$%.5f"),
                                 "complexity": st.column_config.ProgressColumn(min_value=0, max_value=1, format="%.2f")})
+
+
+def _cost_agreement(simulation) -> None:  # noqa: ANN001 - a Simulation
+    """Say which token counts the costs use, and where they differ from the Costs page's, by how much and why."""
+    scenario, assumptions = state.scenario(), state.cost_assumptions()
+    counter = token_counter(assumptions.cloud_models[0])
+    average = round(simulation.average_input_tokens)
+    st.caption(f"Costs at {scenario.requests_per_month:,} requests a month from the cost model, with these prompts' average of "
+               f"**{average:,} input tokens**, counted by {counter.label}: all cloud ${simulation.cloud_only_monthly_usd:,.0f} a month.")
+    if average != scenario.input_tokens_per_request:
+        page = cost_report(scenario, assumptions).cloud[0].monthly_usd
+        st.caption(f"The Costs page uses the scenario's {scenario.input_tokens_per_request:,} input tokens: all cloud ${page:,.0f} a month. "
+                   "Same cost model, different token counts.")
+        st.button(f"Use {average:,} input tokens in the scenario", key="rt.action.use_tokens",
+                  on_click=state.update_scenario, args=("input_tokens_per_request", average),
+                  help="Sets the scenario's input tokens per request to these prompts' average; every page then uses it.")
 
 
 def _run_for_real(simulation, facts) -> None:  # noqa: ANN001
@@ -246,7 +276,7 @@ def routing_page() -> None:
         policy = _policy_editor()
     with right:
         latency = _latency_settings()
-    facts = _facts(_prompt_set(), threshold, keywords)
+    facts = _facts(_prompt_set(), threshold, keywords, state.cost_assumptions().cloud_models[0])
     simulation = simulate(facts, policy, state.scenario(), state.cost_assumptions(), latency)
     _results(simulation, facts, policy)
     _run_for_real(simulation, facts)
