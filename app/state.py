@@ -108,6 +108,8 @@ def update_cost_assumption(field: str, value: Any) -> None:
     """Set one assumption; an invalid value is refused with a message and nothing else changes."""
     data = cost_assumptions().model_dump()
     data[field] = value
+    if "throughput_tokens_per_s" in (field, *_COST_RESETS.get(field, ())):
+        st.session_state.pop(THROUGHPUT_LABEL_KEY, None)  # a measurement's provenance no longer describes the figure
     for dependent in _COST_RESETS.get(field, ()):
         data[dependent] = None
         st.session_state.pop(COST_PREFIX + dependent, None)
@@ -127,6 +129,7 @@ def reset_cost_assumptions() -> None:
     """Back to the default cost assumptions."""
     st.session_state[COSTS_KEY] = CostAssumptions()
     st.session_state.pop(COSTS_ERROR_KEY, None)
+    st.session_state.pop(THROUGHPUT_LABEL_KEY, None)
     _forget_widgets(COST_PREFIX)
 
 

@@ -49,6 +49,12 @@ def check_answer(task: Task, answer: str) -> CheckOutcome:
     if task.check == "contains":
         ok = _normal(expected) in _normal(answer)
         return CheckOutcome(passed=ok, detail=f"contains {expected!r}" if ok else f"does not contain {expected!r}")
+    if task.check == "contains_word":
+        # Whole words only: "negative" does not pass "non-negative" or "negatively". The expected
+        # text is escaped, so this pattern is the project's own, never a participant's regex.
+        pattern = r"(?<![\w-])" + re.escape(_normal(expected)) + r"(?![\w-])"
+        ok = re.search(pattern, _normal(answer)) is not None
+        return CheckOutcome(passed=ok, detail=f"contains the word {expected!r}" if ok else f"does not contain the word {expected!r}")
     if task.check == "regex":
         ok = re.search(expected, answer) is not None
         return CheckOutcome(passed=ok, detail=f"matches /{expected}/" if ok else f"does not match /{expected}/")

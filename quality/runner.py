@@ -7,6 +7,7 @@ from a *fail* (a wrong answer). A stop switch ends the run and keeps what finish
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -31,6 +32,8 @@ __all__ = [
     "EvalRun",
     "TaskResult",
     "answers_table",
+    "MIN_TASKS_PER_SIDE",
+    "Gap",
     "compare_sides",
     "run_eval",
     "start_eval_run",
@@ -38,6 +41,9 @@ __all__ = [
 ]
 
 CLOUD_CONCURRENCY = 3
+# Fewer answered tasks a side than this and a gap is not called real, nor offered to the
+# decision, whatever its interval: a stopped run of 1 against 3 answers once was.
+MIN_TASKS_PER_SIDE = 30
 
 
 class TaskResult(BaseModel):
@@ -124,11 +130,17 @@ def run_eval(
             return
         task = tasks.tasks[index]
         call_start = time.perf_counter()
-        answer = measure(backend, GenerationRequest(prompt=task.prompt, max_tokens=max_tokens, temperature=0))
-        passed, detail = (None, answer.error or "") if not answer.ok else _grade(task, answer, judge, max_tokens)
+        # Stop is asked after every token, so a press ends the answer in progress too.
+        answer = measure(backend, GenerationRequest(prompt=task.prompt, max_tokens=max_tokens, temperature=0), should_stop=stop.is_set)
+        if answer.error_kind == "cancelled":
+            return  # stopped: neither an answer nor an error
+        error = answer.error
+        if answer.ok and _non_answer(answer.text):
+            error = "no answer: the reply was empty" if not answer.text.strip() else f"no answer: the reply was only {answer.text.strip()[:20]!r}"
+        passed, detail = (None, error or "") if error else _grade(task, answer, judge, max_tokens)
         spent = time.perf_counter() - call_start
         result = TaskResult(
-            task_index=index, backend=backend.label, answer=answer.text, passed=passed, detail=detail, error=answer.error,
+            task_index=index, backend=backend.label, answer=answer.text, passed=passed, detail=detail, error=error,
             e2e_ms=answer.e2e_ms, input_tokens=answer.input_tokens, output_tokens=answer.output_tokens,
             cost_usd=cost(backend, answer) if cost and answer.ok else None,
         )
@@ -170,12 +182,49 @@ def summarise_eval(results: Sequence[TaskResult], backend: str) -> BackendSummar
     )
 
 
-def compare_sides(first: BackendSummary, second: BackendSummary) -> tuple[float, float, float, bool] | None:
-    """Accuracy difference first - second, its 95% interval, and whether it is larger than the noise."""
+class Gap(BaseModel):
+    """The accuracy difference between two backends, its 95% interval, and whether it can be trusted."""
+
+    difference: float
+    low: float
+    high: float
+    first_n: int
+    second_n: int
+
+    @property
+    def enough_tasks(self) -> bool:
+        return min(self.first_n, self.second_n) >= MIN_TASKS_PER_SIDE
+
+    @property
+    def excludes_zero(self) -> bool:
+        return not (self.low <= 0 <= self.high)
+
+    @property
+    def larger_than_noise(self) -> bool:
+        """Enough answered tasks on each side and an interval that leaves out zero."""
+        return self.enough_tasks and self.excludes_zero
+
+    def verdict(self) -> str:
+        """In words, with the numbers that decide it."""
+        if not self.enough_tasks:
+            return (f"not enough answered tasks to tell ({self.first_n} and {self.second_n}; at least "
+                    f"{MIN_TASKS_PER_SIDE} a side are needed)")
+        if not self.excludes_zero:
+            return "within the noise: this task set cannot tell them apart"
+        return f"larger than the noise ({self.first_n} and {self.second_n} answered tasks, the interval leaves out zero)"
+
+
+def compare_sides(first: BackendSummary, second: BackendSummary) -> Gap | None:
+    """Accuracy difference first - second with its 95% interval (Newcombe); None when a side answered nothing."""
     if not first.n or not second.n:
         return None
     d, low, high = newcombe_difference(first.passed, first.n, second.passed, second.n)
-    return d, low, high, not (low <= 0 <= high)
+    return Gap(difference=d, low=low, high=high, first_n=first.n, second_n=second.n)
+
+
+def _non_answer(text: str) -> bool:
+    """Nothing but spaces and punctuation: the model gave no answer, which is not a wrong one."""
+    return not re.sub(r"[\W_]+", "", text)
 
 
 @dataclass

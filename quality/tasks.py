@@ -1,7 +1,8 @@
 """A team's own task set: prompts with expected answers and the check to apply to each.
 
-A task is checked by ``exact``, ``contains``, ``regex``, ``json_field:NAME`` or ``judge``
-(a model grades it with a fixed rubric); see ``quality.checks``.
+A task is checked by ``exact``, ``contains``, ``contains_word``, ``regex``, ``json_field:NAME``
+or ``judge`` (a model grades it with a fixed rubric); see ``quality.checks`` and the README
+for what each accepts.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ __all__ = [
 
 MAX_TASKS = 2000
 EXAMPLE_TASKS = Path(__file__).resolve().parents[1] / "assets" / "eval_tasks.jsonl"
-_SIMPLE_CHECKS = ("exact", "contains", "regex", "judge")
+_SIMPLE_CHECKS = ("exact", "contains", "contains_word", "regex", "judge")
 JUDGE_RUBRIC = (
     "You grade an answer against the expected answer.\n"
     "PASS if the answer gives the same fact or label as the expected answer, even in other words.\n"
@@ -57,7 +58,7 @@ def _valid_check(check: str, where: str, expected: str | None) -> str:
         if not check.removeprefix("json_field:").strip():
             raise InputError(f"{where}: json_field needs a field name, e.g. json_field:city")
     elif check not in _SIMPLE_CHECKS:
-        raise InputError(f"{where}: unknown check {check!r}; use exact, contains, regex, json_field:NAME or judge")
+        raise InputError(f"{where}: unknown check {check!r}; use exact, contains, contains_word, regex, json_field:NAME or judge")
     if check == "regex":
         try:
             re.compile(expected or "")

@@ -281,6 +281,9 @@ def costs_page() -> None:
         st.error(f"The costs cannot be computed: {exc}. Change the input named, or reset the cost assumptions.")
         st.button("Reset cost assumptions", key="costs.reset_after_error", on_click=state.reset_cost_assumptions)
         return
+    if (label := st.session_state.get(state.THROUGHPUT_LABEL_KEY)) and "TREATED AS" in label:
+        st.warning(f"Throughput per replica is {report.assumptions.throughput_tokens_per_s:,.1f} tokens/s, {label}. "
+                   "Every local figure below rests on it.", icon=":material/warning:")
     _headline(report)
 
     inputs, results = st.columns([2, 3], gap="medium")

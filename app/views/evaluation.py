@@ -93,6 +93,10 @@ def _progress() -> None:
         done = job.progress.done if job.progress else 0
         total = len(job.tasks.tasks) * len(job.labels)
         left = job.progress.remaining_s if job.progress else None
+        if job.job.stop.is_set():
+            # The answer in progress ends at its next token; nothing new starts.
+            st.progress(done / total, text=f"Stopping… {done} of {total} answers kept")
+            return
         st.progress(done / total, text=f"{done} of {total} answers" + (f" · about {left:,.0f} s left" if left is not None else ""))
         st.button("Stop (keep what finished)", key="ev.action.stop", on_click=job.job.stop.set)
     elif not job.shown:
@@ -129,14 +133,16 @@ def _results(job: EvalRun) -> None:
                        "p50 (ms)": st.column_config.NumberColumn(format="%.0f"), "p90 (ms)": st.column_config.NumberColumn(format="%.0f"),
                        "Cost per 1,000 tasks": st.column_config.NumberColumn(format="$%.4f")})
     if any(s.errors for s in summaries):
-        st.warning("Errors are calls that failed (no key, a timeout, a refused connection): they are not counted as wrong answers.")
+        st.warning("Errors are calls that failed (no key, a timeout, a refused connection) or gave no answer (empty, or only "
+                   "punctuation): they are not counted as wrong answers, and accuracy is over the answered tasks only.")
+    for s in summaries:
+        if s.n == 0 and s.errors:
+            st.error(f"{s.backend} answered none of its {s.errors} tasks: no accuracy can be measured for it.")
     if len(summaries) >= 2:
-        comparison = compare_sides(summaries[0], summaries[1])
-        if comparison:
-            d, low, high, real = comparison
-            verdict = "larger than the noise" if real else "within the noise: this task set cannot tell them apart"
-            st.markdown(f"**{summaries[0].backend}** minus **{summaries[1].backend}**: {d * 100:+.0f} points "
-                        f"(95% interval {low * 100:+.0f} to {high * 100:+.0f}), {verdict}.")
+        gap = compare_sides(summaries[0], summaries[1])
+        if gap:
+            st.text(f"{summaries[0].backend} minus {summaries[1].backend}: {gap.difference * 100:+.0f} points "
+                    f"(95% interval {gap.low * 100:+.0f} to {gap.high * 100:+.0f}), {gap.verdict()}.")
     st.plotly_chart(_accuracy_chart(summaries), width="stretch", key="ev.chart")
     rows = answers_table(job.tasks, job.labels, job.results)
     table = pd.DataFrame(rows)
@@ -147,7 +153,10 @@ def _results(job: EvalRun) -> None:
                           "results": [r.model_dump() for r in job.results]}, indent=2), "crossover-eval.json", "application/json", key="ev.action.json")
     local = next((s for s, k in zip(summaries, job.kinds, strict=True) if k == "local" and s.accuracy is not None), None)
     cloud = next((s for s, k in zip(summaries, job.kinds, strict=True) if k != "local" and s.accuracy is not None), None)
-    if local and cloud:
+    gap = compare_sides(local, cloud) if local and cloud else None
+    if local and cloud and gap and not gap.larger_than_noise:
+        use.caption(f"Not offered to the decision: the local-cloud gap is {gap.verdict()}.")
+    elif local and cloud:
         evidence = QualityEvidence(local_accuracy=local.accuracy, cloud_accuracy=cloud.accuracy, local_backend=local.backend,
                                    cloud_backend=cloud.backend, task_set=job.tasks.source, measured_on=date.today().isoformat(),
                                    tasks=min(local.n, cloud.n))

@@ -19,7 +19,8 @@ from app.components.run_views import (
     tally_frame,
 )
 from app.components.tab_watch import tab_closed_check
-from calculators import request_cost
+from calculators import CostAssumptions, get_gpu, get_open_model, request_cost, resolve
+from calculators.measured import MeasuredSpeed, mismatches
 from inference import (
     BackendConfig,
     GenerationRequest,
@@ -179,11 +180,46 @@ def _vote(choice: str) -> None:
     last.revealed = True
 
 
-def _use_throughput(result: RunResult) -> None:
-    machine = f"{platform.node() or 'this machine'} ({default_threads()} CPU threads, {platform.machine()})"
-    label = f"measured in the playground on {machine}, {result.backend}, {datetime.now():%Y-%m-%d %H:%M}"
-    state.update_cost_assumption("throughput_tokens_per_s", round(float(result.decode_tokens_per_s or 0), 1))
+def _measured(result: RunResult) -> MeasuredSpeed:
+    """The run's decode speed with what it ran on: this app's CPU, or a shared server whose hardware is not known."""
+    in_process = not shared_local_server_set()
+    hardware = (f"{platform.node() or 'this machine'}'s CPU ({default_threads()} threads, {platform.machine()})" if in_process
+                else "the shared inference server")
+    return MeasuredSpeed(tokens_per_s=round(float(result.decode_tokens_per_s or 0), 1), model=result.model, hardware=hardware,
+                         on_cpu=True if in_process else None, server=result.backend, measured_at=f"{datetime.now():%Y-%m-%d %H:%M}")
+
+
+def _use_throughput(measured: MeasuredSpeed, treated_as: str | None) -> None:
+    label = f"measured in the Playground: {measured.provenance()}"
+    if treated_as:
+        label += f"; TREATED AS {treated_as} (chosen on the Playground, not measured there)"
+    state.update_cost_assumption("throughput_tokens_per_s", measured.tokens_per_s)
     st.session_state[state.THROUGHPUT_LABEL_KEY] = label
+
+
+def _throughput_offer(index: int, result: RunResult) -> None:
+    """Offer the measured speed to the cost model only where it describes what is priced, or when told to treat it so."""
+    measured = _measured(result)
+    assumptions = cost_report_assumptions()
+    problems = mismatches(measured, assumptions)
+    figure = f"{measured.tokens_per_s:,.1f} tokens/s"
+    if not problems:
+        st.button(f"Use {figure} in the cost model", key=f"pg.action.use_throughput.{index}", on_click=_use_throughput, args=(measured, None),
+                  help=f"Sets the Costs page's throughput per replica, labelled: {measured.provenance()}. "
+                       "It is one sequence: a server batching many requests does more.")
+        return
+    target = f"{get_open_model(assumptions.open_model_id).name} on {get_gpu(assumptions.gpu_id).name}"
+    st.caption(f"{figure} is not used in the cost model as it stands: {'; '.join(problems)}.")
+    treat = st.checkbox(f"Treat {figure} as the throughput of {target} anyway", key=f"pg.treat_as.{index}",
+                        help="The Costs page then says, next to the figure, that it is a treated-as figure and what it was measured on.")
+    st.button(f"Use {figure} as {target}", key=f"pg.action.use_throughput.{index}", disabled=not treat,
+              on_click=_use_throughput, args=(measured, target))
+
+
+def cost_report_assumptions() -> CostAssumptions:
+    """The cost assumptions as the Costs page resolves them (catalog model and GPU filled in)."""
+    scenario = state.scenario()
+    return resolve(state.cost_assumptions(), scenario.input_tokens_per_request + scenario.output_tokens_per_request, scenario.sensitive_share)
 
 
 def _results() -> None:
@@ -221,10 +257,7 @@ def _results() -> None:
             if len(runs[index]) > 1:
                 repeat_summary(runs[index])
             if configs[index].kind == "local" and result.ok and result.decode_tokens_per_s:
-                st.button(f"Use {result.decode_tokens_per_s:,.1f} tokens/s in the cost model", key=f"pg.action.use_throughput.{index}",
-                          on_click=_use_throughput, args=(result,),
-                          help="Sets the Costs page's throughput per replica, labelled with this machine. "
-                               "It is one sequence on this CPU: a GPU server batching many requests does far more.")
+                _throughput_offer(index, result)
     if any(len(side) > 1 for side in runs):
         st.plotly_chart(distribution_chart([(last.labels[i], runs[i]) for i in range(2)]), width="stretch",
                         key="pg.distribution")
