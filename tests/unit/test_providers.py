@@ -5,7 +5,6 @@ import json
 import pytest
 
 import advisor.providers as providers
-import advisor.scoring as scoring
 from advisor import recommend
 from advisor.providers import (
     FACT_FIELDS,
