@@ -33,6 +33,7 @@ from calculators import (
     tornado,
 )
 from calculators.catalog import quantisation_label
+from calculators.tokens import count_tokens, token_counter
 from charts.costs import compact, cost_curves_figure, tco_figure, tornado_figure
 from scenario import Scenario
 
@@ -83,7 +84,13 @@ def _headline(report: CostReport) -> None:
         st.info(note, icon=":material/info:")
 
 
-def _volume_inputs() -> None:
+def _use_counted(input_tokens: int, output_tokens: int) -> None:
+    state.update_scenario("input_tokens_per_request", input_tokens)
+    state.update_scenario("output_tokens_per_request", output_tokens)
+    state.forget_inputs(*(f"{state.INPUT_PREFIX}costs.{f}" for f in ("input_tokens_per_request", "output_tokens_per_request")))
+
+
+def _volume_inputs(a: CostAssumptions) -> None:
     with st.expander("Volume", expanded=True):
         scenario_input(st.number_input, "requests_per_month", "Requests per month", min_value=0, max_value=10**12, step=10_000)
         left, right = st.columns(2)
@@ -91,6 +98,15 @@ def _volume_inputs() -> None:
             scenario_input(st.number_input, "input_tokens_per_request", "Input tokens each", min_value=0, max_value=10_000_000, step=100)
         with right:
             scenario_input(st.number_input, "output_tokens_per_request", "Output tokens each", min_value=0, max_value=10_000_000, step=50)
+        with st.popover("Count the tokens of a typical request", width="stretch"):
+            counter = token_counter(a.cloud_models[0])
+            st.caption(f"Counted by {counter.label}: the same count Hybrid routing uses.")
+            prompt = st.text_area("A typical prompt (instructions and context included)", key="costs.override.count_prompt", height=100)
+            answer = st.text_area("A typical answer", key="costs.override.count_answer", height=80)
+            counted_in, counted_out = count_tokens(prompt, a.cloud_models[0]), count_tokens(answer, a.cloud_models[0])
+            st.text(f"{counted_in:,} input tokens, {counted_out:,} output tokens")
+            st.button("Use these counts", key="costs.action.use_counts", disabled=not (prompt.strip() and answer.strip()),
+                      on_click=_use_counted, args=(counted_in, counted_out))
 
 
 def _cloud_inputs(a: CostAssumptions) -> None:
@@ -288,7 +304,7 @@ def costs_page() -> None:
 
     inputs, results = st.columns([2, 3], gap="medium")
     with inputs:
-        _volume_inputs()
+        _volume_inputs(report.assumptions)
         _cloud_inputs(report.assumptions)
         _local_inputs(report.assumptions, scenario)
         _capacity_inputs(report.assumptions)

@@ -21,6 +21,7 @@ from app.components.run_views import (
 from app.components.tab_watch import tab_closed_check
 from calculators import CostAssumptions, get_gpu, get_open_model, request_cost, resolve
 from calculators.measured import MeasuredSpeed, mismatches
+from calculators.tokens import count_tokens, token_counter
 from inference import (
     BackendConfig,
     GenerationRequest,
@@ -258,6 +259,11 @@ def _results() -> None:
                 repeat_summary(runs[index])
             if configs[index].kind == "local" and result.ok and result.decode_tokens_per_s:
                 _throughput_offer(index, result)
+    counter = token_counter(state.cost_assumptions().cloud_models[0])
+    prompt_tokens = count_tokens(last.request.system + "\n" + last.request.prompt if last.request.system else last.request.prompt,
+                                 state.cost_assumptions().cloud_models[0])
+    st.caption(f"Token counts above are each backend's own (its usage report or its tokenizer). The prompt is {prompt_tokens:,} tokens "
+               f"by {counter.label}: the count Hybrid routing and the Costs page use.")
     if any(len(side) > 1 for side in runs):
         st.plotly_chart(distribution_chart([(last.labels[i], runs[i]) for i in range(2)]), width="stretch",
                         key="pg.distribution")
