@@ -3,9 +3,10 @@
 Pure functions over pydantic models and numpy arrays; no UI.
 """
 
-from calculators.assumptions import HOURS_PER_MONTH, CostAssumptions, parse_assumptions, resolve
+from calculators.assumptions import HOURS_PER_MONTH, CostAssumptions, parse_assumptions, resolve, serving_point
 from calculators.breakeven import TOKEN_CEILING, breakeven_requests
-from calculators.catalog import Gpu, OpenModel, get_gpu, get_open_model, gpus, gpus_needed_to_fit, memory_needed_gb, open_models
+from calculators.benchmarks import PublishedMeasurement, nearest_published, published_measurements
+from calculators.catalog import Gpu, OpenModel, get_gpu, get_open_model, gpus, open_models
 from calculators.cloud_prices import (
     SUGGESTED_MODELS,
     CloudPrice,
@@ -19,6 +20,7 @@ from calculators.curves import cost_curves, tco_curves
 from calculators.errors import CostInputError, UnknownCloudModel
 from calculators.report import BreakEven, CloudCost, CostLine, CostReport, HybridCost, LocalCost, cost_report
 from calculators.sensitivity import BreakevenBand, breakeven_band, tornado
+from calculators.serving import OperatingPoint, Setup, operating_point
 
 __all__ = [
     "HOURS_PER_MONTH",
@@ -36,7 +38,10 @@ __all__ = [
     "HybridCost",
     "LocalCost",
     "OpenModel",
+    "OperatingPoint",
     "PriceOverride",
+    "PublishedMeasurement",
+    "Setup",
     "UnknownCloudModel",
     "breakeven_band",
     "breakeven_requests",
@@ -46,14 +51,16 @@ __all__ = [
     "get_gpu",
     "get_open_model",
     "gpus",
-    "gpus_needed_to_fit",
     "lookup_price",
-    "memory_needed_gb",
+    "nearest_published",
+    "operating_point",
     "open_models",
     "parse_assumptions",
     "price_data_version",
     "price_per_request",
+    "published_measurements",
     "resolve",
+    "serving_point",
     "tco_curves",
     "tornado",
 ]

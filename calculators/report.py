@@ -99,8 +99,10 @@ def prepare(scenario: Scenario, assumptions: CostAssumptions) -> tuple[CostAssum
     """Resolve assumptions, look up every chosen cloud price, and build the local unit costs."""
     resolved = resolve(
         assumptions,
-        context_tokens=scenario.input_tokens_per_request + scenario.output_tokens_per_request,
-        sensitive_share=scenario.sensitive_share,
+        scenario.input_tokens_per_request,
+        scenario.output_tokens_per_request,
+        scenario.latency_p95_ms,
+        scenario.sensitive_share,
     )
     prices = [lookup_price(ref, resolved.price_overrides.get(ref)) for ref in resolved.cloud_models]
     units = local_unit_costs(resolved, scenario.input_tokens_per_request, scenario.output_tokens_per_request)

@@ -192,6 +192,9 @@ class ServingCurve:
     requests_per_s: npt.NDArray[np.float64]
     output_tokens_per_s: npt.NDArray[np.float64]
     compute_bound: npt.NDArray[np.bool_]
+    # Replica-seconds one prompt token and one generated token take (prefill; a step shared by the batch).
+    seconds_per_input_token: float
+    seconds_per_output_token: npt.NDArray[np.float64]
 
 
 def serving_curve(
@@ -205,7 +208,8 @@ def serving_curve(
     P = 2 x active params x input / usable FLOPs. Prefills of arriving requests share the
     GPU with decoding, so requests/s = B / (output x step + B x P) and a request spends
     B / requests/s in the system (Little's law). TTFT waits for the current step and its
-    own prefill while a share R x P of the GPU goes to other prefills.
+    own prefill while a share R x P of the GPU goes to other prefills. A request with no
+    output still costs one step (its first token), so it counts as one output token.
     """
     batch = np.maximum(np.asarray(concurrency, dtype=float), 1.0)
     bandwidth, flops = _rates(setup, constants)
@@ -231,8 +235,10 @@ def serving_curve(
         tpot_s=tpot,
         e2e_s=e2e,
         requests_per_s=requests,
-        output_tokens_per_s=requests * output_tokens,
+        output_tokens_per_s=requests * out,
         compute_bound=compute_s > memory_s,
+        seconds_per_input_token=2 * active / flops,
+        seconds_per_output_token=step / batch,
     )
 
 
@@ -247,6 +253,8 @@ class OperatingPoint:
         output_tokens_per_s / requests_per_s / ttft_s / tpot_s / e2e_s: at that point.
         limited_by: What stops a larger concurrency.
         meets_targets: False when even one sequence at a time misses a target.
+        input_token_weight: What a prompt token costs against a generated one here
+            (prefill time per token / replica time per generated token).
         curve: The throughput-latency curve from 1 to the largest concurrency considered.
     """
 
@@ -260,6 +268,7 @@ class OperatingPoint:
     e2e_s: float
     limited_by: LimitedBy
     meets_targets: bool
+    input_token_weight: float
     curve: ServingCurve
 
 
@@ -347,5 +356,6 @@ def operating_point(
         e2e_s=float(at.e2e_s[0]),
         limited_by=limited,
         meets_targets=feasible_everywhere,
+        input_token_weight=at.seconds_per_input_token / float(at.seconds_per_output_token[0]),
         curve=curve,
     )
