@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from calculators.catalog import Quantisation, get_gpu, get_open_model
 from calculators.cloud_prices import PriceOverride
 from calculators.errors import CostInputError
-from calculators.serving import KvPrecision, OperatingPoint, Setup, operating_point
+from calculators.serving import Constants, KvPrecision, OperatingPoint, Setup, operating_point
 from calculators.setups import check_setup
 
 __all__ = [
@@ -120,7 +120,7 @@ def serving_targets(assumptions: CostAssumptions, latency_p95_ms: int) -> tuple[
 
 
 def serving_point(assumptions: CostAssumptions, input_tokens: int, output_tokens: int, latency_p95_ms: int,
-                  gpus_per_replica: int | None = None) -> OperatingPoint:
+                  gpus_per_replica: int | None = None, constants: Constants = Constants()) -> OperatingPoint:
     """The step model's operating point for these assumptions (GPUs per replica checked or chosen).
 
     Raises:
@@ -138,7 +138,7 @@ def serving_point(assumptions: CostAssumptions, input_tokens: int, output_tokens
     ttft, tpot = serving_targets(assumptions, latency_p95_ms)
     setup = Setup(model, gpu, assumptions.quantisation, assumptions.kv_precision, per_replica)
     return operating_point(setup, input_tokens, output_tokens, concurrency=assumptions.concurrent_sequences,
-                           ttft_target_s=ttft, tpot_target_s=tpot)
+                           ttft_target_s=ttft, tpot_target_s=tpot, constants=constants)
 
 
 def resolve(assumptions: CostAssumptions, input_tokens: int, output_tokens: int, latency_p95_ms: int,

@@ -166,9 +166,16 @@ def calibration_markdown(constants: Constants = Constants()) -> str:
     return "\n".join(lines)
 
 
-def nearest_published(setup: Setup, input_tokens: int, output_tokens: int) -> PublishedMeasurement | None:
-    """The measurement closest to a setup: same model first, then GPU, precision, GPU count
-    and request shape (log distance of tokens). None when no row shares the model's size class."""
+@cache
+def _row_concurrency(row_id: str) -> float:
+    # Maximum-throughput rows do not state their concurrency: take the model's.
+    row = next(m for m in published_measurements() if m.id == row_id)
+    return float(row.load.value) if row.load.value else float(estimate_for(row).concurrency)
+
+
+def nearest_published(setup: Setup, input_tokens: int, output_tokens: int, concurrency: int = 1) -> PublishedMeasurement | None:
+    """The measurement closest to a setup: same model first, then GPU, precision, GPU count,
+    request shape and load (log distances). None when no row is within 2x of the model's size."""
     best, best_score = None, math.inf
     for m in published_measurements():
         model = get_open_model(m.model_id)
@@ -182,6 +189,7 @@ def nearest_published(setup: Setup, input_tokens: int, output_tokens: int) -> Pu
             + (0 if m.tensor_parallel == setup.gpus_per_replica else 1)
             + abs(math.log((m.input_tokens + 1) / (input_tokens + 1))) * 0.5
             + abs(math.log((m.output_tokens + 1) / (output_tokens + 1))) * 0.5
+            + abs(math.log(_row_concurrency(m.id) / max(concurrency, 1))) * 0.5
         )
         if score < best_score:
             best, best_score = m, score

@@ -17,6 +17,7 @@ is vectorised over the concurrency so a whole throughput-latency curve costs one
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -99,6 +100,10 @@ class Setup:
     precision: Precision = "fp16"
     kv_precision: KvPrecision = "fp16"
     gpus_per_replica: int = 1
+
+    def __hash__(self) -> int:
+        # Catalog entries hold dicts (sources); their ids identify them.
+        return hash((self.model.id, self.gpu.id, self.precision, self.kv_precision, self.gpus_per_replica))
 
 
 def weight_bytes(model: OpenModel, precision: Precision) -> float:
@@ -298,6 +303,7 @@ def _curve_points(limit: int) -> npt.NDArray[np.float64]:
     return np.unique(np.concatenate([dense, np.round(np.geomspace(64, limit, 160)), [float(limit)]]))
 
 
+@lru_cache(maxsize=512)
 def operating_point(
     setup: Setup,
     input_tokens: int,
@@ -313,6 +319,9 @@ def operating_point(
     ``concurrency`` fixes it (capped by memory); otherwise the largest concurrency up to
     what memory and the engine allow whose TTFT and TPOT meet the targets given (no
     target: the largest memory allows, i.e. maximum throughput).
+
+    Cached: the sensitivity analysis asks for the same point many times. The result is
+    frozen, and its arrays are not to be written to.
 
     Raises:
         ValueError: the model does not fit this replica (check ``max_concurrency`` first).
