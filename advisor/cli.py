@@ -11,6 +11,7 @@ import json
 import sys
 from collections.abc import Sequence
 
+from advisor.capacity_cli import add_capacity_command
 from advisor.cost_cli import add_costs_command
 from advisor.eval_cli import add_eval_command
 from advisor.playground_cli import add_playground_commands
@@ -118,6 +119,7 @@ def _parser() -> argparse.ArgumentParser:
     rec.set_defaults(handler=_cmd_recommend)
 
     add_costs_command(commands)
+    add_capacity_command(commands)
     add_playground_commands(commands)
     add_route_command(commands)
     add_eval_command(commands)

@@ -8,9 +8,12 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from calculators.benchmarks import PublishedMeasurement, nearest_published
-from calculators.serving import LimitedBy, OperatingPoint, Setup
+from calculators.catalog import get_gpu, get_open_model
+from calculators.errors import CostInputError
+from calculators.serving import KvPrecision, LimitedBy, OperatingPoint, Precision, Setup, operating_point
+from calculators.setups import check_setup
 
-__all__ = ["CapacityEstimate", "capacity_estimate"]
+__all__ = ["CapacityEstimate", "capacity_estimate", "estimate_capacity"]
 
 
 class CapacityEstimate(BaseModel):
@@ -66,3 +69,39 @@ def capacity_estimate(setup: Setup, point: OperatingPoint, input_tokens: int, ou
         throughput_source="your figure" if measured_tokens_per_s is not None else "step model",
         nearest_published=nearest_published(setup, input_tokens, output_tokens, point.concurrency),
     )
+
+
+def estimate_capacity(
+    model_id: str,
+    gpu_id: str,
+    precision: Precision = "fp16",
+    kv_precision: KvPrecision = "fp16",
+    gpus_per_replica: int | None = None,
+    input_tokens: int = 500,
+    output_tokens: int = 300,
+    *,
+    concurrency: int | None = None,
+    ttft_target_ms: float | None = None,
+    tpot_target_ms: float | None = None,
+) -> CapacityEstimate:
+    """One replica's capacity from catalog ids (``crossover capacity``).
+
+    No concurrency and no target: the largest concurrency memory allows (maximum throughput).
+
+    Raises:
+        CostInputError: unknown ids (listing the known ones), a tensor-parallel size the
+            model cannot use (naming those it can), a model that does not fit (naming the
+            smallest setup that does).
+    """
+    try:
+        model, gpu = get_open_model(model_id), get_gpu(gpu_id)
+    except KeyError as exc:
+        raise CostInputError(exc.args[0]) from None
+    n = check_setup(model, gpu, precision, kv_precision, input_tokens + output_tokens, gpus_per_replica)
+    setup = Setup(model, gpu, precision, kv_precision, n)
+    point = operating_point(
+        setup, input_tokens, output_tokens, concurrency=concurrency,
+        ttft_target_s=None if ttft_target_ms is None else ttft_target_ms / 1000,
+        tpot_target_s=None if tpot_target_ms is None else tpot_target_ms / 1000,
+    )
+    return capacity_estimate(setup, point, input_tokens, output_tokens)
