@@ -14,7 +14,7 @@ from calculators.assumptions import CostAssumptions, resolve, serving_point
 from calculators.capacity import CapacityEstimate, capacity_estimate
 from calculators.breakeven import TOKEN_CEILING, breakeven_requests
 from calculators.catalog import get_gpu, get_open_model
-from calculators.serving import Setup
+from calculators.serving import OperatingPoint, Setup
 from calculators.cloud_prices import CloudPrice, lookup_price, price_data_version, price_per_request
 from calculators.local_costs import LocalUnitCosts, local_gpus, local_monthly_usd, local_unit_costs
 
@@ -26,6 +26,7 @@ __all__ = [
     "HybridCost",
     "LocalCost",
     "cost_report",
+    "local_serving_point",
     "prepare",
 ]
 
@@ -229,10 +230,15 @@ def cost_report(scenario: Scenario, assumptions: CostAssumptions | None = None) 
     )
 
 
+def local_serving_point(scenario: Scenario, resolved: CostAssumptions) -> OperatingPoint:
+    """The step model's operating point (with its throughput-latency curve) behind the local figures."""
+    return serving_point(resolved.model_copy(update={"throughput_tokens_per_s": None}), scenario.input_tokens_per_request,
+                         scenario.output_tokens_per_request, scenario.latency_p95_ms)
+
+
 def local_capacity(scenario: Scenario, assumptions: CostAssumptions, resolved: CostAssumptions) -> CapacityEstimate:
     """The replica's operating point behind the local figures, with its nearest published measurement."""
-    point = serving_point(resolved.model_copy(update={"throughput_tokens_per_s": None}), scenario.input_tokens_per_request,
-                          scenario.output_tokens_per_request, scenario.latency_p95_ms)
+    point = local_serving_point(scenario, resolved)
     setup = Setup(get_open_model(resolved.open_model_id), get_gpu(resolved.gpu_id), resolved.quantisation,
                   resolved.kv_precision, point.gpus_per_replica)
     return capacity_estimate(setup, point, scenario.input_tokens_per_request, scenario.output_tokens_per_request,
