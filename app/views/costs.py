@@ -328,7 +328,7 @@ def costs_page() -> None:
         # Only the open tab is drawn: the hidden ones' charts cost every participant's rerun
         # (server and browser) for nothing (measured with bench/workshop_load.py).
         curves_tab, capacity_tab, breakdown_tab, tco_tab, sensitivity_tab = st.tabs(
-            ["Cost curves", "Throughput and latency", "Breakdown", "Total cost over time", "Sensitivity"], key="costs.tab",
+            ["Cost curves", "Capacity", "Breakdown", "Total cost over time", "Sensitivity"], key="costs.tab",
             on_change="rerun")
         if curves_tab.open:
             with curves_tab:

@@ -83,7 +83,7 @@ def test_capacity_estimate_with_published_evidence_and_the_throughput_latency_ch
     assert any("2 GPUs a replica" in m.value for m in at.markdown)
     at.number_input(key="cost.tpot_target_ms").set_value(30.0).run()
     assert any("limited by latency target" in m.value for m in at.markdown)
-    at.session_state["costs.tab"] = "Throughput and latency"
+    at.session_state["costs.tab"] = "Capacity"
     at.run()
     assert [c.key for c in at.get("plotly_chart")] == ["costs.throughput_latency"]
     assert any("per million generated tokens" in c.value for c in at.caption)
