@@ -7,6 +7,9 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
+# One parser for "a whole number, at least 1" across the CLI.
+from advisor.playground_cli import _positive_int
+
 if TYPE_CHECKING:  # the cost model loads only when the command runs
     from calculators.capacity import CapacityEstimate
 
@@ -14,16 +17,6 @@ __all__ = ["add_capacity_command", "capacity_json"]
 
 EXIT_BAD_INPUT = 2
 PRECISIONS = ("fp16", "fp8", "int8", "int4", "q8", "q4")
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} must be at least 1")
-    return value
 
 
 def _positive_float(text: str) -> float:

@@ -52,7 +52,7 @@ def test_capacity_fixed_concurrency_and_latency_targets(capsys):
          "does not fit on 1 x h100-80gb.*smallest setup that fits is 4 x h100-80gb at fp16"),
         (["--gpu", "cpu-server", "--open-model", "llama-3.1-405b"], "smallest setup that fits is"),
         (["--gpu", "h100-80gb", "--open-model", "llama-3.1-8b", "--concurrency", "4", "--ttft-ms", "100"], "either --concurrency"),
-        (["--gpu", "h100-80gb", "--open-model", "llama-3.1-8b", "--concurrency", "0"], "must be at least 1"),
+        (["--gpu", "h100-80gb", "--open-model", "llama-3.1-8b", "--concurrency", "0"], "must be 1 or more"),
         (["--gpu", "h100-80gb", "--open-model", "llama-3.1-8b", "--precision", "fp4"], "invalid choice: 'fp4'"),
     ],
 )
