@@ -18,7 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from calculators.assumptions import CostAssumptions
-from calculators.report import prepare
+from calculators.report import local_serving_point, prepare
 from scenario import Scenario
 
 __all__ = [
@@ -119,23 +119,22 @@ def cloud_latency(ref: str, output_tokens: int) -> LatencyEstimate | None:
 
 
 def local_latency(scenario: Scenario, assumptions: CostAssumptions | None = None) -> LatencyEstimate:
-    """One local request at the cost model's operating point.
+    """One local request at the operating point the cost model sizes its replicas for.
 
-    A simple estimate until a batch-aware capacity model replaces it here: each of the
-    replica's concurrent sequences decodes at throughput / sequences, and the prompt is
-    read at throughput / input-token weight (the cost model's own ratio). No queueing.
+    The step model's point (calculators/serving.py): the concurrency each replica runs at,
+    its time to first token and its time per output token, so the latency shown and the
+    local cost come from the same figures.
     """
     resolved, _, _ = prepare(scenario, assumptions or CostAssumptions())
-    throughput = float(resolved.throughput_tokens_per_s or 0.0)
-    per_stream = throughput / resolved.concurrent_sequences
-    prefill_rate = throughput / max(resolved.input_token_weight, 0.01)
-    ttft = 1000.0 * scenario.input_tokens_per_request / prefill_rate if prefill_rate > 0 else 0.0
+    point = local_serving_point(scenario, resolved)
+    per_stream = 1.0 / point.tpot_s if point.tpot_s > 0 else 0.0
+    ttft = 1000.0 * point.ttft_s
     return LatencyEstimate(
         ttft_ms=ttft,
         answer_ms=_answer(ttft, scenario.output_tokens_per_request, per_stream),
         tokens_per_s=per_stream,
-        basis=f"estimate from the cost model: {throughput:,.0f} tokens/s a replica shared by {resolved.concurrent_sequences} "
-              f"sequences = {per_stream:,.1f} tokens/s a stream; no queueing",
+        basis=f"the capacity model's operating point: {point.concurrency} requests at a time a replica, {ttft:,.0f} ms to first "
+              f"token, {point.tpot_s * 1000:,.1f} ms a token ({per_stream:,.1f} tokens/s a stream)",
     )
 
 

@@ -69,6 +69,12 @@ class Scenario(BaseModel):
         return self.requests_per_month * (self.input_tokens_per_request + self.output_tokens_per_request)
 
     @property
+    def first_token_target_ms(self) -> int:
+        """The first-token target the capacity model sizes replicas for: ``ttft_ms`` when set,
+        else the p95 (which the capacity model has read as a first-token target)."""
+        return self.ttft_ms if self.ttft_ms is not None else self.latency_p95_ms
+
+    @property
     def regulated(self) -> bool:
         """True when any regulation applies to the workload's data."""
         return bool(self.regulations)
