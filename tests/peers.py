@@ -143,3 +143,68 @@ class StatusServer(_Server):
                 self.wfile.write(payload)
 
         self.handler = Handler
+
+
+class ChatStreamServer:
+    """An OpenAI-compatible server that streams ``pieces`` as chat-completion chunks (none: an empty
+    answer); ``endless`` keeps streaming until the client hangs up. ``url`` is its /v1 base."""
+
+    def __init__(self, pieces: list[str], endless: bool = False):
+        self.pieces, self.endless = pieces, endless
+        self.streaming = threading.Event()
+        self.hung_up = threading.Event()
+
+    def __enter__(self):
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):  # noqa: N802 - /v1/models, for pages that list the served model
+                body = json.dumps({"object": "list", "data": [{"id": "m", "object": "model"}]}).encode()
+                self.send_response(200)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def _chunk(self, delta: dict, finish: str | None = None) -> None:
+                body = {"id": "x", "object": "chat.completion.chunk", "created": 0, "model": "m",
+                        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
+                self.wfile.write(f"data: {json.dumps(body)}\n\n".encode())
+                self.wfile.flush()
+
+            def do_POST(self):  # noqa: N802 - http.server's naming
+                self.rfile.read(int(self.headers.get("content-length", 0)))
+                self.send_response(200)
+                self.send_header("content-type", "text/event-stream")
+                self.send_header("connection", "close")  # the stream ends when the body does
+                self.end_headers()
+                self.close_connection = True
+                try:
+                    self._chunk({"role": "assistant", "content": ""})
+                    if outer.endless:
+                        outer.streaming.set()
+                        while True:  # until the client closes the stream
+                            self._chunk({"content": " word"})
+                            threading.Event().wait(0.02)
+                    for piece in outer.pieces:
+                        self._chunk({"content": piece})
+                    self._chunk({}, "stop")
+                    self.wfile.write(b"data: [DONE]\n\n")
+                    self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError):
+                    outer.hung_up.set()
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.handle_error = lambda request, address: None
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.httpd.server_port}/v1"
+        return self
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+        self.httpd.server_close()

@@ -1,12 +1,10 @@
 """Evidence is guarded: non-answers are errors, a gap is called real only with enough tasks and an
 interval that leaves out zero, Stop ends the answer in progress, and ``contains_word`` means whole words.
 
-The servers here are real HTTP servers on loopback speaking the OpenAI streaming protocol.
+The servers here are real HTTP servers on loopback speaking the OpenAI streaming protocol (tests/peers.py).
 """
 
-import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from pydantic import SecretStr
@@ -14,62 +12,7 @@ from pydantic import SecretStr
 from inference import OpenAIBackend
 from quality import Task, check_answer, load_example_tasks
 from quality.runner import MIN_TASKS_PER_SIDE, BackendSummary, compare_sides, run_eval, summarise_eval
-
-
-class _StreamingServer:
-    """Streams ``pieces`` as chat-completion chunks; ``endless`` keeps streaming until the client hangs up."""
-
-    def __init__(self, pieces: list[str], endless: bool = False):
-        self.pieces, self.endless = pieces, endless
-        self.streaming = threading.Event()
-        self.hung_up = threading.Event()
-
-    def __enter__(self):
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):
-                pass
-
-            def _chunk(self, delta: dict, finish: str | None = None) -> None:
-                body = {"id": "x", "object": "chat.completion.chunk", "created": 0, "model": "m",
-                        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
-                self.wfile.write(f"data: {json.dumps(body)}\n\n".encode())
-                self.wfile.flush()
-
-            def do_POST(self):  # noqa: N802 - http.server's naming
-                self.rfile.read(int(self.headers.get("content-length", 0)))
-                self.send_response(200)
-                self.send_header("content-type", "text/event-stream")
-                self.send_header("connection", "close")  # the stream ends when the body does
-                self.end_headers()
-                self.close_connection = True
-                try:
-                    self._chunk({"role": "assistant", "content": ""})
-                    if outer.endless:
-                        outer.streaming.set()
-                        while True:  # until the client closes the stream
-                            self._chunk({"content": " word"})
-                            threading.Event().wait(0.02)
-                    for piece in outer.pieces:
-                        self._chunk({"content": piece})
-                    self._chunk({}, "stop")
-                    self.wfile.write(b"data: [DONE]\n\n")
-                    self.wfile.flush()
-                except (BrokenPipeError, ConnectionResetError):
-                    outer.hung_up.set()
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.handle_error = lambda request, address: None
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.httpd.server_port}/v1"
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+from tests.peers import ChatStreamServer
 
 
 def _tasks(count: int):
@@ -79,7 +22,7 @@ def _tasks(count: int):
 
 @pytest.mark.parametrize("reply", [[], ["   "], ["...", " !"]])
 def test_empty_or_punctuation_only_answers_are_errors_not_wrong_answers(reply):
-    with _StreamingServer(reply) as server:
+    with ChatStreamServer(reply) as server:
         backend = OpenAIBackend("m", SecretStr("k"), server.url, max_retries=0)
         results, _ = run_eval(_tasks(4), [backend], max_tokens=8)
     summary = summarise_eval(results, backend.label)
@@ -88,7 +31,7 @@ def test_empty_or_punctuation_only_answers_are_errors_not_wrong_answers(reply):
 
 
 def test_a_real_answer_is_still_graded():
-    with _StreamingServer(["positive"]) as server:  # the first example task asks for an intent, not a sentiment
+    with ChatStreamServer(["positive"]) as server:  # the first example task asks for an intent, not a sentiment
         backend = OpenAIBackend("m", SecretStr("k"), server.url, max_retries=0)
         results, _ = run_eval(_tasks(1), [backend], max_tokens=8)
     assert results[0].error is None and results[0].passed is False  # graded: a wrong answer, not an error
@@ -113,7 +56,7 @@ def test_a_gap_needs_an_interval_that_leaves_out_zero():
 
 def test_stop_ends_the_answer_in_progress():
     stop = threading.Event()
-    with _StreamingServer([], endless=True) as server:
+    with ChatStreamServer([], endless=True) as server:
         backend = OpenAIBackend("m", SecretStr("k"), server.url, max_retries=0)
         outcome: dict = {}
         runner = threading.Thread(target=lambda: outcome.update(results=run_eval(_tasks(2), [backend], max_tokens=4096, stop=stop)[0]))
