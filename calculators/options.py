@@ -16,8 +16,9 @@ from calculators.report import CostReport
 __all__ = ["OPTION_ORDER", "OptionCosts", "option_costs"]
 
 OptionName = Literal["cloud", "local", "hybrid"]
-# Ties go to the simpler setup: an API call, then a gateway, then a fleet of one's own.
-OPTION_ORDER: tuple[OptionName, ...] = ("cloud", "hybrid", "local")
+# Ties go to the plainer setup: a hybrid that costs the same as cloud or local keeps (almost)
+# nothing on the other route, so the pure option is the one to cite; cloud before local.
+OPTION_ORDER: tuple[OptionName, ...] = ("cloud", "local", "hybrid")
 
 
 class OptionCosts(BaseModel):

@@ -19,8 +19,9 @@ from app.components.run_views import (
     tally_frame,
 )
 from app.components.tab_watch import tab_closed_check
-from calculators import CostAssumptions, get_gpu, get_open_model, request_cost, resolve
+from calculators import CostAssumptions, get_gpu, get_open_model, request_cost
 from calculators.measured import MeasuredSpeed, mismatches
+from calculators.report import prepare
 from calculators.tokens import count_tokens, token_counter
 from inference import (
     BackendConfig,
@@ -219,8 +220,7 @@ def _throughput_offer(index: int, result: RunResult) -> None:
 
 def cost_report_assumptions() -> CostAssumptions:
     """The cost assumptions as the Costs page resolves them (catalog model and GPU filled in)."""
-    scenario = state.scenario()
-    return resolve(state.cost_assumptions(), scenario.input_tokens_per_request + scenario.output_tokens_per_request, scenario.sensitive_share)
+    return prepare(state.scenario(), state.cost_assumptions())[0]
 
 
 def _results() -> None:
