@@ -45,7 +45,8 @@ def test_the_recommendations_cost_reasoning_is_the_costs_pages(page: Page, shots
     _go(page, "Costs")
     cloud = f"${report.cloud[0].monthly_usd:,.0f}/mo"
     local = f"${report.local.monthly_usd:,.0f}/mo"
-    expect(page.get_by_test_id("stMetric").filter(has_text=cloud).first).to_be_visible()
+    # The Costs page's first draw runs the capacity model; on two shared cores that can take a while.
+    expect(page.get_by_test_id("stMetric").filter(has_text=cloud).first).to_be_visible(timeout=60_000)
     expect(page.get_by_test_id("stMetric").filter(has_text=local).first).to_be_visible()
 
     _go(page, "Recommendation")
