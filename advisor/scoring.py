@@ -231,12 +231,17 @@ def _cost(s: Scenario, costs: OptionCosts) -> Lean:
             return -1.0
         return 1.0 - 2.0 * min(1.0, math.log(cost / low) / math.log(_COST_RATIO_FULL))
 
-    runner = min((o for o in OPTIONS if o != cheapest), key=costs.of)
+    others = [o for o in OPTIONS if o != cheapest]
+    ties = [o for o in others if costs.of(o) <= low]
+    dearer = [o for o in others if costs.of(o) > low]
     figures = (f"cloud ({costs.cloud_model}) {_money(costs.cloud)}, local ({costs.local_gpus} GPU{'s' if costs.local_gpus != 1 else ''}) "
                f"{_money(costs.local)}, hybrid ({costs.hybrid_local_share:.0%} local) {_money(costs.hybrid)} a month")
-    saving = costs.saving(cheapest, runner)
-    verdict = (f"{cheapest} is cheapest, {saving:.0%} less than {runner}" if saving > 0
-               else f"{cheapest} and {runner} cost the same")
+    if dearer:
+        runner = min(dearer, key=costs.of)
+        verdict = f"{cheapest} is cheapest, {costs.saving(cheapest, runner):.0%} less than {runner}"
+        verdict += f" ({' and '.join(ties)} costs the same)" if ties else ""
+    else:
+        verdict = f"{cheapest} and {' and '.join(ties)} cost the same"
     return Lean(lean("cloud"), lean("local"), lean("hybrid"),
                 f"At {s.requests_per_month:,} requests a month the cost model finds {figures}: {verdict}.")
 

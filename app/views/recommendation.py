@@ -61,7 +61,7 @@ def _costs_and_latency(result) -> None:  # noqa: ANN001 - a Recommendation
         columns = st.columns(3)
         for column, option in zip(columns, ("cloud", "local", "hybrid"), strict=True):
             mark = " · cheapest" if option == costs.cheapest else ""
-            column.metric(f"{OPTION_LABELS[option]}{mark}", f"${costs.of(option):,.0f}/mo")
+            column.metric(f"{OPTION_LABELS[option]}, a month{mark}", f"${costs.of(option):,.0f}")
             estimate = (result.latency or {}).get(option)
             if estimate is None:
                 column.caption("Latency: no published figures for this model.")

@@ -166,17 +166,17 @@ def _facts(prompts: PromptSet, threshold: float, keywords: tuple[str, ...], mode
 def _results(simulation, facts, policy: Policy) -> None:  # noqa: ANN001
     cloud_only = simulation.cloud_only_monthly_usd
     labelled_out = simulation.labelled_sensitive_to_cloud
-    columns = st.columns(5 if labelled_out is not None else 4)
+    if labelled_out is not None:
+        # The labels, not the detector, are the truth: what the detector missed is counted here, first.
+        st.metric("Labelled sensitive that went to the cloud", f"{labelled_out:,}",
+                  help="Prompts your file labels sensitive that this policy sends to the cloud, whether or not the detector found anything.")
+    columns = st.columns(4)
     columns[0].metric("Kept local", f"{simulation.local_share:.0%}", help="Share of prompts the policy runs on the local model.")
-    columns[1].metric("Detected sensitive to cloud", f"{simulation.sensitive_to_cloud:,}",
+    columns[1].metric("Detected to cloud", f"{simulation.sensitive_to_cloud:,}",
                       help=f"Prompts the detector flagged that went to the cloud: about {simulation.leaked_per_month:,.0f} "
                            "sensitive items a month at the scenario's volume.")
-    columns[2].metric("Blended cost a month", f"${simulation.monthly_usd:,.0f}",
+    columns[2].metric("Blended a month", f"${simulation.monthly_usd:,.0f}",
                       delta=f"{simulation.monthly_usd - cloud_only:+,.0f} vs cloud only", delta_color="inverse")
-    if labelled_out is not None:
-        # The labels, not the detector, are the truth: what the detector missed is counted here.
-        columns[4].metric("Labelled sensitive that went to the cloud", f"{labelled_out:,}",
-                          help="Prompts your file labels sensitive that this policy sends to the cloud, whether or not the detector found anything.")
     quality = simulation.detector
     if quality.labelled and quality.recall is not None:
         precision = "n/a" if quality.precision is None else f"{quality.precision:.0%}"
