@@ -135,9 +135,10 @@ def _results(job: EvalRun) -> None:
     if any(s.errors for s in summaries):
         st.warning("Errors are calls that failed (no key, a timeout, a refused connection) or gave no answer (empty, or only "
                    "punctuation): they are not counted as wrong answers, and accuracy is over the answered tasks only.")
-    for s in summaries:
+    for row, s in enumerate(summaries, start=1):
         if s.n == 0 and s.errors:
-            st.error(f"{s.backend} answered none of its {s.errors} tasks: no accuracy can be measured for it.")
+            # The backend's name (a typed URL) stays in the table: user text is never Markdown.
+            st.error(f"The backend in row {row} of the table answered none of its {s.errors} tasks: no accuracy can be measured for it.")
     if len(summaries) >= 2:
         gap = compare_sides(summaries[0], summaries[1])
         if gap:
