@@ -39,7 +39,7 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from decisions.document import Decision, parse_decision
+from decisions.document import Decision, check_decision_size, parse_decision
 from scenario import InputError
 
 __all__ = ["LibraryError", "SavedScenario", "ScenarioLibrary", "ScenarioVersion", "default_database_url"]
@@ -278,7 +278,10 @@ class ScenarioLibrary:
         name = _clean(name, NAME_MAX, "name", required=True)
         owner = _clean(owner, OWNER_MAX, "owner label")
         notes = _clean(notes, NOTES_MAX, "notes")
-        payload = Decision.model_validate(decision.model_dump()).model_dump_json()
+        try:
+            payload = check_decision_size(Decision.model_validate(decision.model_dump()), f"'{name}'")
+        except InputError as exc:
+            raise LibraryError(str(exc)) from None
 
         def work(session: Session) -> SavedScenario:
             now = _now()

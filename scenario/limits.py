@@ -116,7 +116,7 @@ def read_json(text: str | bytes, where: str, *, max_bytes: int, max_depth: int =
     try:
         return json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
-        raise InputError(f"{where}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
+        raise InputError(f"{where} is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
     except (ValueError, RecursionError) as exc:
         raise InputError(f"{where}: {str(exc)[:200]}") from None
 

@@ -17,7 +17,11 @@ from typing import Any
 __all__ = ["excerpt", "plain", "spreadsheet_safe"]
 
 # CommonMark lets any ASCII punctuation be escaped with a backslash, and then shows it as is.
-_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+# Escaped: what opens a link, an image, emphasis, code, HTML, a table cell or maths anywhere
+# in a line; the rest of punctuation (a comma, a full stop) stays readable in the raw text.
+_PUNCTUATION = re.compile(r"([\\`*_\[\]()!<>#|~$&{}])")
+# ...and what starts a list, a quote, a heading or a rule only at the start of a line.
+_LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])", re.MULTILINE)
 # GitHub-flavoured Markdown also turns bare web addresses and e-mail addresses into links,
 # after escapes are resolved; an invisible word joiner inside them stops that.
 _AUTOLINK = re.compile(r"(?i)(https?|ftp|mailto|www)([:.])|(@)")
@@ -35,6 +39,8 @@ def plain(text: object, *, multiline: bool = False) -> str:
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     value = _AUTOLINK.sub(lambda m: (m.group(1) or "") + _JOINER + (m.group(2) or m.group(3)), value)
     value = _PUNCTUATION.sub(r"\\\1", value)
+    value = _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2) if m.group(2)[-1] in "-+=>" else
+                            m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], value)
     if multiline:
         return "  \n".join(line for line in value.split("\n"))
     return " ".join(value.split("\n"))
