@@ -92,7 +92,10 @@ _COST_RESETS: dict[str, tuple[str, ...]] = {
     "gpu_id": ("gpu_hourly_usd", "gpu_purchase_usd", "gpu_power_w", "gpus_per_replica", "throughput_tokens_per_s"),
     "open_model_id": ("gpus_per_replica", "throughput_tokens_per_s"),
     "quantisation": ("gpus_per_replica", "throughput_tokens_per_s"),
-    "concurrent_sequences": ("gpus_per_replica", "throughput_tokens_per_s"),
+    "kv_precision": ("gpus_per_replica", "throughput_tokens_per_s"),
+    "concurrent_sequences": ("throughput_tokens_per_s",),
+    "ttft_target_ms": ("throughput_tokens_per_s",),
+    "tpot_target_ms": ("throughput_tokens_per_s",),
     "schedule": ("hours_per_month",),
 }
 

@@ -26,13 +26,14 @@ from calculators import (
     get_gpu,
     get_open_model,
     gpus,
-    gpus_needed_to_fit,
-    memory_needed_gb,
     open_models,
     tco_curves,
     tornado,
 )
+from calculators.assumptions import serving_targets
 from calculators.catalog import quantisation_label
+from calculators.report import local_serving_point
+from charts.capacity import throughput_latency_figure
 from charts.costs import compact, cost_curves_figure, tco_figure, tornado_figure
 from scenario import Scenario
 from scenario.text import plain
@@ -135,24 +136,26 @@ def _local_inputs(a: CostAssumptions, scenario: Scenario) -> None:
         model_ids = [m.id for m in open_models()]
         _cost_input(st.selectbox, "open_model_id", "Open model", a.open_model_id, options=model_ids,
                     format_func=lambda i: get_open_model(i).name)
-        _cost_input(st.radio, "quantisation", "Quantisation", a.quantisation, options=["fp16", "q8", "q4"],
-                    format_func=quantisation_label, horizontal=False)
+        _cost_input(st.selectbox, "quantisation", "Precision of the weights", a.quantisation,
+                    options=["fp16", "fp8", "int8", "int4", "q8", "q4"], format_func=quantisation_label)
+        _cost_input(st.radio, "kv_precision", "KV cache precision", a.kv_precision, options=["fp16", "fp8"], horizontal=True)
         gpu_ids = [g.id for g in gpus()]
         _cost_input(st.selectbox, "gpu_id", "GPU", a.gpu_id, options=gpu_ids, format_func=lambda i: get_gpu(i).name)
-        model, gpu = get_open_model(a.open_model_id), get_gpu(a.gpu_id)
-        context = max(scenario.input_tokens_per_request + scenario.output_tokens_per_request, 1)
-        memory = memory_needed_gb(model, a.quantisation, context, a.concurrent_sequences)
-        fit = gpus_needed_to_fit(model, a.quantisation, gpu, context, a.concurrent_sequences)
-        st.caption(
-            f"{model.name} at {a.quantisation} with {a.concurrent_sequences} sequences of {context:,} tokens needs "
-            f"**{memory:,.0f} GB**: fits on **{fit} x {gpu.name}** ({gpu.memory_gb:g} GB each)."
-        )
         _cost_input(st.radio, "payment", "Pay for it by", a.payment, options=["rent", "own"],
                     format_func={"rent": "Renting GPUs by the hour", "own": "Buying the hardware"}.__getitem__, horizontal=True)
         _cost_input(st.radio, "schedule", "Running", a.schedule, options=["always_on", "business_hours"],
                     format_func={"always_on": "Always on (730 h a month)", "business_hours": "Business hours only (220 h)"}.__getitem__,
                     horizontal=True)
         if a.payment == "rent":
+            gpu = get_gpu(a.gpu_id)
+            quotes = {f"{q.provider}: ${q.usd_per_hour:,.2f}/h ({q.as_of})": q.usd_per_hour for q in gpu.rent_prices}
+            if quotes:
+                chosen = next((label for label, usd in quotes.items() if usd == a.gpu_hourly_usd), None)
+                st.selectbox("Rent quote", list(quotes), index=list(quotes).index(chosen) if chosen else None,
+                             key=f"costs.rent_quote.{gpu.id}", placeholder="your own price (below)",
+                             on_change=lambda: state.update_cost_assumption(
+                                 "gpu_hourly_usd", quotes.get(st.session_state[f"costs.rent_quote.{gpu.id}"])),
+                             help="Published on-demand prices per GPU; each source is in assets/gpus.json.")
             _cost_input(st.number_input, "gpu_hourly_usd", "Rent per GPU per hour (USD)", float(a.gpu_hourly_usd or 0),
                         min_value=0.0, max_value=1000.0, step=0.1,
                         help=f"Catalog: ${gpu.rent_usd_per_hour}/h, {gpu.sources['rent']} ({gpu.as_of}).")
@@ -169,20 +172,51 @@ def _local_inputs(a: CostAssumptions, scenario: Scenario) -> None:
             _cost_input(st.number_input, "gpus_fixed", "GPUs", int(a.gpus_fixed), min_value=1, max_value=100_000, step=1)
 
 
-def _capacity_inputs(a: CostAssumptions) -> None:
-    with st.expander("Local: capacity"):
+def _capacity_inputs(a: CostAssumptions, report: CostReport, scenario: Scenario) -> None:
+    with st.expander("Local: capacity", expanded=True):
+        cap = report.capacity
+        st.markdown(f"**{cap.gpus_per_replica} GPU{'s' if cap.gpus_per_replica != 1 else ''} a replica** at concurrency "
+                    f"**{cap.concurrency:,}** (memory holds {cap.max_concurrency:,}; limited by {cap.limited_by.replace('_', ' ')}): "
+                    f"first token {cap.ttft_ms:,.0f} ms, {cap.tpot_ms:,.1f} ms a token.")
+        sentence = cap.sentence()
+        st.text(sentence[:1].upper() + sentence[1:])
+        if cap.nearest_published is not None:
+            st.caption(f"[Source of the published figure]({cap.nearest_published.source}) ({cap.nearest_published.date}). "
+                       "Estimates: the step model, calibrated against published measurements (docs/capacity-calibration.md).")
+        _cost_input(st.number_input, "ttft_target_ms", "Time to first token target (ms)", a.ttft_target_ms,
+                    min_value=1.0, max_value=600_000.0, step=50.0, placeholder=f"{scenario.latency_p95_ms:,} (the checklist's p95 latency)",
+                    help="Empty: the checklist's p95 latency, read as how fast a response must start.")
+        _cost_input(st.number_input, "tpot_target_ms", "Time per output token target (ms)", a.tpot_target_ms,
+                    min_value=1.0, max_value=60_000.0, step=5.0, placeholder="no target",
+                    help="Empty: none. 30-50 ms a token (20-33 tokens/s) streams faster than people read.")
+        _cost_input(st.number_input, "concurrent_sequences", "Requests in flight per replica", a.concurrent_sequences,
+                    min_value=1, max_value=4096, step=1, placeholder="the largest the targets and memory allow",
+                    help="Empty: the largest concurrency whose latency meets the targets (throughput at the target).")
         _cost_input(st.number_input, "throughput_tokens_per_s", "Generated tokens/s per replica (all sequences)",
                     float(a.throughput_tokens_per_s or 1), min_value=0.01, max_value=1e7, step=50.0,
                     help=st.session_state.get(state.THROUGHPUT_LABEL_KEY)
-                    or "Prefilled with an estimate from memory bandwidth and model size; replace it with a measured figure.")
+                    or "Prefilled with the step model's estimate at your request shape; replace it with a measured figure.")
         if label := st.session_state.get(state.THROUGHPUT_LABEL_KEY):
             st.caption(f"Throughput {label}.")
-        _cost_input(st.number_input, "concurrent_sequences", "Concurrent sequences per replica", a.concurrent_sequences,
-                    min_value=1, max_value=1024, step=1)
         _cost_input(st.number_input, "peak_to_average", "Peak-to-average load", a.peak_to_average, min_value=1.0, max_value=50.0, step=0.5)
         _cost_input(st.slider, "utilisation_target", "Utilisation target", a.utilisation_target, min_value=0.05, max_value=1.0, step=0.05)
-        _cost_input(st.slider, "input_token_weight", "Cost of an input token relative to a generated one", a.input_token_weight,
-                    min_value=0.0, max_value=1.0, step=0.05, help="Prompts are processed in parallel, so an input token costs a fraction of a generated one.")
+
+
+def _throughput_latency(scenario: Scenario, report: CostReport) -> None:
+    ttft, tpot = serving_targets(report.assumptions, scenario.latency_p95_ms)
+    point = local_serving_point(scenario, report.assumptions)
+    st.plotly_chart(throughput_latency_figure(point.curve, report.capacity, ttft * 1000, None if tpot is None else tpot * 1000),
+                    width="stretch", key="costs.throughput_latency")
+    cap = report.capacity
+    per_mtok = report.local.monthly_usd / max(report.requests_per_month * scenario.output_tokens_per_request, 1) * 1e6
+    st.caption(
+        f"One replica of {get_open_model(report.assumptions.open_model_id).name} on {cap.gpus_per_replica} x "
+        f"{get_gpu(report.assumptions.gpu_id).name}, {scenario.input_tokens_per_request:,} prompt and "
+        f"{scenario.output_tokens_per_request:,} generated tokens a request; each point is one concurrency (the engine keeps "
+        f"that many requests in flight, as vLLM's bench serve --max-concurrency measures). Grey points miss the first-token "
+        f"target of {ttft * 1000:,.0f} ms{' or the time-per-token target' if tpot is not None else ''}. "
+        f"Local costs {_money(per_mtok)} per million generated tokens at this volume, staff and infrastructure included."
+    )
 
 
 def _owning_and_people_inputs(a: CostAssumptions) -> None:
@@ -289,18 +323,22 @@ def costs_page() -> None:
         _volume_inputs()
         _cloud_inputs(report.assumptions)
         _local_inputs(report.assumptions, scenario)
-        _capacity_inputs(report.assumptions)
+        _capacity_inputs(report.assumptions, report, scenario)
         _owning_and_people_inputs(report.assumptions)
         _hybrid_inputs(report.assumptions)
     with results:
         # Only the open tab is drawn: the hidden ones' charts cost every participant's rerun
         # (server and browser) for nothing (measured with bench/workshop_load.py).
-        curves_tab, breakdown_tab, tco_tab, sensitivity_tab = st.tabs(
-            ["Cost curves", "Breakdown", "Total cost over time", "Sensitivity"], key="costs.tab", on_change="rerun")
+        curves_tab, capacity_tab, breakdown_tab, tco_tab, sensitivity_tab = st.tabs(
+            ["Cost curves", "Capacity", "Breakdown", "Total cost over time", "Sensitivity"], key="costs.tab",
+            on_change="rerun")
         if curves_tab.open:
             with curves_tab:
                 st.plotly_chart(cost_curves_figure(curves, report), width="stretch", key="costs.curves")
                 st.caption("Local and hybrid rise in steps: each step is one more replica of the model. Diamonds mark break-even.")
+        if capacity_tab.open:
+            with capacity_tab:
+                _throughput_latency(scenario, report)
         if breakdown_tab.open:
             with breakdown_tab:
                 _breakdown(report)
