@@ -104,19 +104,22 @@ class _Guard:
         self._lock = threading.Lock()
 
     def may_send(self, backend: Backend) -> str | None:
-        """None when a call may go; else why not (the backend was stopped, or the budget is spent)."""
+        """None when a call may go (its first request is counted now, so calls running side by
+        side cannot overshoot the budget); else why not."""
         with self._lock:
             if backend.label in self.stopped:
                 return self.stopped[backend.label]
-            if backend.kind != "local" and self.sent >= self.budget:
-                return (f"Not sent: this run reached its limit of {self.budget:,} requests to other servers "
-                        f"({REQUEST_BUDGET.setting}).")
+            if backend.kind != "local":
+                if self.sent >= self.budget:
+                    return (f"Not sent: this run reached its limit of {self.budget:,} requests to other servers "
+                            f"({REQUEST_BUDGET.setting}).")
+                self.sent += 1
             return None
 
     def record(self, backend: Backend, result: RunResult) -> None:
         with self._lock:
             if backend.kind != "local":
-                self.sent += 1 + result.retries
+                self.sent += result.retries
             if result.ok or result.error_kind == "cancelled":
                 self._in_a_row[backend.label] = 0
                 return
