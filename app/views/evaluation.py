@@ -187,7 +187,7 @@ def evaluation_page() -> None:
                       on_change=_select_extra_server)
         st.text_input("Its model name", key="ev.extra_model")
         if st.session_state.get("ev.extra_url", "").strip():
-            st.caption(plain(outbound().describe()))
+            st.caption(outbound().describe())
         choices = _backend_choices()
         labels = [label for label, _, _ in choices]
         st.session_state.setdefault("ev.backends", labels[:2])

@@ -86,7 +86,7 @@ def _side_settings(side: str) -> tuple[BackendConfig, ResolvedKey]:
         base_url = st.text_input("Base URL", key=prefix + "base_url",
                                  placeholder="empty: OpenAI; or e.g. http://127.0.0.1:8000/v1 for vLLM, llama.cpp, Ollama")
         if base_url.strip():
-            st.caption(plain(outbound().describe()))
+            st.caption(outbound().describe())
     else:
         st.caption("Anthropic's current API chooses its own sampling: the temperature setting does not apply.")
     typed_key = f"pg.key.{kind}"
