@@ -44,6 +44,19 @@ from scenario.text import plain
 PROMPTS_KEY = "rt.prompt_set"
 ERROR_KEY = "rt.input_error"
 FACTS_KEY = "rt.facts_cache"
+MEMO_KEY = "rt.memo"
+
+
+def _memo(name: str, inputs: tuple, compute):  # noqa: ANN001, ANN202 - any zero-argument computation
+    """The last result of ``compute`` for these inputs, kept in the session: with 5,000 prompts the
+    threshold sweep takes seconds, and any widget on the page reruns it otherwise."""
+    memo = st.session_state.setdefault(MEMO_KEY, {})
+    key = (name, hashlib.sha256(repr(inputs).encode()).hexdigest())
+    if key not in memo:
+        for old in [k for k in memo if k[0] == name]:
+            del memo[old]
+        memo[key] = compute()
+    return memo[key]
 
 
 def _prompt_set() -> PromptSet:
@@ -158,11 +171,16 @@ def _facts(prompts: PromptSet, threshold: float, keywords: tuple[str, ...]):  # 
     cache = st.session_state.setdefault(FACTS_KEY, {})
     if key not in cache:
         bar = st.progress(0.0, text="Looking for sensitive data…")
-        cache.clear()  # keep one analysed set: it can be 10,000 prompts
+        cache.clear()  # keep one analysed set: it can be thousands of prompts
         cache[key] = analyse_prompts(prompts, threshold, keywords,
                                      progress=lambda done, total: bar.progress(done / total, text=f"Analysed {done:,} of {total:,} prompts"))
         bar.empty()
     return cache[key]
+
+
+def _facts_key() -> tuple:
+    """What the analysed prompts in this session were computed from (the cache holds one set)."""
+    return next(iter(st.session_state.get(FACTS_KEY, {})), ())
 
 
 def _results(simulation, facts, policy: Policy) -> None:  # noqa: ANN001
@@ -200,7 +218,9 @@ def _results(simulation, facts, policy: Policy) -> None:  # noqa: ANN001
     with right:
         tiered = policy.rule_of("tiered")
         st.markdown("**Complexity threshold sweep**" + ("" if tiered else " (adding tiered routing to this policy)"))
-        sweep = threshold_sweep(facts, policy, state.scenario(), state.cost_assumptions())
+        sweep = _memo("sweep", (_facts_key(), policy.model_dump_json(), state.scenario().model_dump_json(),
+                                state.cost_assumptions().model_dump_json()),
+                      lambda: threshold_sweep(facts, policy, state.scenario(), state.cost_assumptions()))
         st.plotly_chart(frontier_figure(sweep, tiered.threshold if tiered else None), width="stretch", key="rt.frontier")
         st.caption("Each point is a threshold: cost against the share sent to the cloud; red points send sensitive items out.")
     st.markdown("**Every prompt**")
@@ -249,7 +269,9 @@ def routing_page() -> None:
     with right:
         latency = _latency_settings()
     facts = _facts(_prompt_set(), threshold, keywords)
-    simulation = simulate(facts, policy, state.scenario(), state.cost_assumptions(), latency)
+    simulation = _memo("simulation", (_facts_key(), policy.model_dump_json(), state.scenario().model_dump_json(),
+                                      state.cost_assumptions().model_dump_json(), latency.model_dump_json()),
+                       lambda: simulate(facts, policy, state.scenario(), state.cost_assumptions(), latency))
     _results(simulation, facts, policy)
     _run_for_real(simulation, facts)
 

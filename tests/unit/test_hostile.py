@@ -283,10 +283,10 @@ def test_the_model_path_field_does_not_tell_which_files_exist(tmp_path):
 
 def test_prompt_count_is_capped_and_the_setting_raises_it(monkeypatch):
     text = "\n".join(f"prompt {i}" for i in range(MAX_PROMPTS.default + 1))
-    with pytest.raises(InputError, match=f"10,001 prompts; the limit is 10,000 .*{MAX_PROMPTS.setting}"):
+    with pytest.raises(InputError, match=f"5,001 prompts; the limit is 5,000 .*{MAX_PROMPTS.setting}"):
         parse_pasted(text)
     monkeypatch.setenv(MAX_PROMPTS.setting, "20000")
-    assert len(parse_pasted(text).prompts) == 10_001
+    assert len(parse_pasted(text).prompts) == MAX_PROMPTS.default + 1
 
 
 def test_task_count_is_capped_naming_the_setting():
