@@ -7,13 +7,17 @@ widget is a view onto it: it is seeded from the canonical value and writes back 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
 from advisor import Preset, Weights
 from calculators import CostAssumptions, CostInputError, parse_assumptions
 from scenario import InputError, Scenario, parse_scenario
+
+if TYPE_CHECKING:  # the decision document loads only when a page asks for it
+    from advisor import QualityEvidence
+    from decisions import Decision
 
 SCENARIO_KEY = "crossover.scenario"
 WEIGHTS_KEY = "crossover.weights"
@@ -210,7 +214,7 @@ def set_input(key: str, value: Any) -> None:
     st.session_state.setdefault(KEPT_KEY, {})[key] = value
 
 
-def quality_evidence():  # -> QualityEvidence | None
+def quality_evidence() -> QualityEvidence | None:
     """The measured accuracy gap chosen on the Quality check page, if any."""
     return st.session_state.get(EVIDENCE_KEY)
 
@@ -220,14 +224,14 @@ def quality_evidence():  # -> QualityEvidence | None
 OPEN_SCENARIO_KEY = "crossover.open_scenario"
 
 
-def decision():  # -> decisions.Decision
+def decision() -> Decision:
     """The scenario, weights and cost assumptions being worked on, as one document."""
     from decisions import Decision
 
     return Decision(scenario=scenario(), weights=weights(), costs=cost_assumptions())
 
 
-def load_decision(loaded, label: str | None, open_scenario: dict[str, Any] | None = None) -> None:
+def load_decision(loaded: Decision, label: str | None, open_scenario: dict[str, Any] | None = None) -> None:
     """Replace the scenario, weights and cost assumptions and redraw every input from them.
 
     Args:
