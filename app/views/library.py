@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from app import state
@@ -78,21 +80,25 @@ def _rename(library: ScenarioLibrary, scenario_id: str) -> None:
     _flash("success", f"Renamed to '{saved.name}'.")
 
 
-def _duplicate(library: ScenarioLibrary, scenario_id: str) -> None:
+def _attempt(action: Callable[[], SavedScenario]) -> SavedScenario | None:
+    """Run a library action; on failure say why (the next run shows it) and return None."""
     try:
-        copy = library.duplicate(scenario_id)
+        return action()
     except LibraryError as exc:
         _flash("error", str(exc))
+        return None
+
+
+def _duplicate(library: ScenarioLibrary, scenario_id: str) -> None:
+    if (copy := _attempt(lambda: library.duplicate(scenario_id))) is None:
         return
     state.set_input("lib.pick", copy.id)
     _flash("success", f"Duplicated as '{copy.name}'.")
 
 
 def _delete(library: ScenarioLibrary, scenario_id: str, name: str) -> None:
-    try:
-        deleted = library.delete(scenario_id, confirm_name=st.session_state.get("lib.confirm_delete", ""))
-    except LibraryError as exc:
-        _flash("error", str(exc))
+    deleted = _attempt(lambda: library.delete(scenario_id, confirm_name=st.session_state.get("lib.confirm_delete", "")))
+    if deleted is None:
         return
     current = state.open_scenario()
     if current and current["id"] == scenario_id:
@@ -103,10 +109,7 @@ def _delete(library: ScenarioLibrary, scenario_id: str, name: str) -> None:
 
 
 def _undelete(library: ScenarioLibrary, scenario_id: str) -> None:
-    try:
-        restored = library.restore_deleted(scenario_id)
-    except LibraryError as exc:
-        _flash("error", str(exc))
+    if (restored := _attempt(lambda: library.restore_deleted(scenario_id))) is None:
         return
     _flash("success", f"Restored '{restored.name}' from the bin with its {restored.version} version(s).")
 
