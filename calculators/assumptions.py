@@ -34,6 +34,9 @@ HOURS_PER_MONTH: dict[Schedule, float] = {"always_on": 730.0, "business_hours": 
 
 _Money = Annotated[float, Field(ge=0, le=1e9, allow_inf_nan=False)]
 _Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+# Names come from links and imports anyone can write: bounded, so one decision stays small.
+_Ref = Annotated[str, Field(min_length=1, max_length=120)]
+_Id = Annotated[str, Field(min_length=1, max_length=64)]
 
 
 class CostAssumptions(BaseModel):
@@ -42,18 +45,18 @@ class CostAssumptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     # Cloud
-    cloud_models: Annotated[list[str], Field(min_length=1, max_length=8)] = Field(
+    cloud_models: Annotated[list[_Ref], Field(min_length=1, max_length=8)] = Field(
         default_factory=lambda: ["openai:gpt-4o", "openai:gpt-4o-mini", "anthropic:claude-sonnet-4-5"]
     )
-    price_overrides: dict[str, PriceOverride] = Field(default_factory=dict)
+    price_overrides: Annotated[dict[_Ref, PriceOverride], Field(max_length=16)] = Field(default_factory=dict)
     cached_input_share: _Share = 0.0
     cloud_price_scale: Annotated[float, Field(gt=0, le=100, allow_inf_nan=False)] = 1.0
 
     # Local: what runs, on what
-    open_model_id: str = "llama-3.1-8b"
+    open_model_id: _Id = "llama-3.1-8b"
     quantisation: Quantisation = "fp16"
     kv_precision: KvPrecision = "fp16"
-    gpu_id: str = "l40s"
+    gpu_id: _Id = "l40s"
     payment: Payment = "rent"
     schedule: Schedule = "always_on"
     hours_per_month: Annotated[float, Field(gt=0, le=744, allow_inf_nan=False)] | None = None

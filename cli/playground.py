@@ -68,7 +68,7 @@ def _side(results: list[RunResult], config: BackendConfig) -> dict[str, Any]:
 def _run(config: BackendConfig, request: GenerationRequest, runs: int) -> list[RunResult]:
     from inference import ResolvedKey, build_backend, measure, resolve_key
 
-    key = ResolvedKey(None, "not needed") if config.kind == "local" else resolve_key(config.kind)
+    key = ResolvedKey(None, "not needed") if config.kind == "local" else resolve_key(config.kind, base_url=config.base_url, caller_owns_environment=True)
     backend = build_backend(config, key)
     return [measure(backend, request) for _ in range(runs)]
 

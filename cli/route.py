@@ -12,6 +12,8 @@ from cli.common import fail, fail_invalid_scenario
 from routing.policy import POLICIES, PolicyError, load_policy
 from routing.prompt_files import parse_prompt_file
 from scenario import InputError, Scenario, load_scenario_file
+from scenario.limits import read_user_file
+from scenario.uploads import MAX_BYTES
 
 __all__ = ["add_route_command"]
 
@@ -90,9 +92,7 @@ def _cmd_route(args: argparse.Namespace) -> int:
 
     path = Path(args.prompts)
     try:
-        if not path.is_file():
-            raise InputError(f"{path}: no such file")
-        prompts = parse_prompt_file(path.name, path.read_bytes())
+        prompts = parse_prompt_file(path.name, read_user_file(path, MAX_BYTES))
         policy = load_policy(args.policy)
     except (InputError, PolicyError) as exc:
         return fail(str(exc))

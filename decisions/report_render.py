@@ -19,6 +19,7 @@ from charts.costs import cost_curves_figure, tco_figure
 from charts.recommendation import factor_contributions, option_scores
 from decisions.report import DecisionReport
 from scenario import Scenario
+from scenario.text import plain
 
 __all__ = ["headline", "render_html", "render_json", "render_markdown", "scenario_rows"]
 
@@ -211,7 +212,8 @@ def render_html(report: DecisionReport, costs: CostReport | None) -> str:
 # --- Markdown ----------------------------------------------------------------------------
 
 def _md_cell(value: Any) -> str:
-    return _value(value).replace("|", "\\|").replace("\n", " ")
+    # Cells hold names, model references, prompts and answers: text, never Markdown.
+    return plain(_value(value))
 
 
 def _md_table(rows: list[dict[str, Any]]) -> str:
@@ -226,13 +228,13 @@ def _md_table(rows: list[dict[str, Any]]) -> str:
 def render_markdown(report: DecisionReport) -> str:
     """The report as Markdown, for wikis and pull requests (no charts)."""
     rec = report.recommendation
-    out = [f"# {report.title}", "", f"_Decision report from Crossover {report.crossover_version}, {report.generated_at}"
-           + (f", owner: {report.owner}" if report.owner else "") + "_", ""]
+    out = [f"# {plain(report.title)}", "", f"_Decision report from Crossover {report.crossover_version}, {report.generated_at}"
+           + (f", owner: {plain(report.owner)}" if report.owner else "") + "_", ""]
     if report.notes:
-        out += [report.notes, ""]
+        out += [plain(report.notes, multiline=True), ""]
     out += [f"**{headline(rec)}**", ""]
-    out += [f"> **{e['option']} is ruled out.** {e['reason']}" for e in rec["excluded"]]
-    out += [f"> {note}" for note in rec.get("notes", [])]
+    out += [f"> **{e['option']} is ruled out.** {plain(e['reason'])}" for e in rec["excluded"]]
+    out += [f"> {plain(note)}" for note in rec.get("notes", [])]
     out += ["", "## Scores", "", _md_table([{"option": k, "score": v} for k, v in rec["score_text"].items()])]
     if rec["deciding"]:
         out += ["## Why", ""] + [f"- **{d['factor']}**: {d['text']}. {d['reason']}" for d in rec["deciding"]] + [""]
@@ -246,13 +248,13 @@ def render_markdown(report: DecisionReport) -> str:
         out += ["### Cloud prices and their sources", "", _md_table(_price_rows(c))]
         out += [f"- Note: {n}" for n in c["notes"]] + [""]
     else:
-        out += ["## Monthly cost", "", report.cost_error or "No cost model.", ""]
+        out += ["## Monthly cost", "", plain(report.cost_error) if report.cost_error else "No cost model.", ""]
     if report.evidence:
         e = report.evidence
-        out += ["## Measured quality", "", f"{e.local_backend} {e.local_accuracy:.0%} vs {e.cloud_backend} {e.cloud_accuracy:.0%} "
-                f"on {e.task_set} ({e.tasks} tasks, {e.measured_on}).", ""]
+        out += ["## Measured quality", "", f"{plain(e.local_backend)} {e.local_accuracy:.0%} vs {plain(e.cloud_backend)} {e.cloud_accuracy:.0%} "
+                f"on {plain(e.task_set)} ({e.tasks} tasks, {e.measured_on}).", ""]
     for table in report.extra_tables:
-        out += [f"## {table.title}", ""] + ([table.intro, ""] if table.intro else []) + [_md_table(table.rows)]
+        out += [f"## {plain(table.title)}", ""] + ([plain(table.intro), ""] if table.intro else []) + [_md_table(table.rows)]
     out += ["## Every assumption", "", "### The workload", "", _md_table(scenario_rows(report.decision.scenario))]
     out += ["### How much each factor counts", "", _md_table(_weight_rows(report))]
     if report.resolved_assumptions:

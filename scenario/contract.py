@@ -6,7 +6,6 @@ The JSON field names here are a public contract: shared links, saved scenarios a
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
@@ -15,6 +14,8 @@ import annotated_types
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from scenario.errors import InputError
+from scenario.limits import read_json, read_user_file
+from scenario.text import excerpt
 
 __all__ = [
     "LoadPattern",
@@ -26,8 +27,10 @@ __all__ = [
     "load_scenario_file",
     "parse_scenario",
     "parse_json",
-    "reject_json_constant",
 ]
+
+# A scenario or decision file is a few kilobytes; a megabyte is room for any real one.
+MAX_FILE_BYTES = 1_000_000
 
 Regulation = Literal["hipaa", "gdpr", "pci", "finance", "government", "air_gapped", "trade_secrets"]
 TeamCapacity = Literal["none", "some", "dedicated"]
@@ -130,7 +133,7 @@ def _describe(error: dict[str, Any]) -> str:
         return f"{location}: unknown field; the fields are {known}"
     if error["type"] == "missing":
         return f"{location}: required"
-    shown = "NaN" if isinstance(given, float) and math.isnan(given) else json.dumps(given, default=str)
+    shown = "NaN" if isinstance(given, float) and math.isnan(given) else excerpt(given)
     allowed = allowed_values(field) if field in Scenario.model_fields else ""
     return f"{location}: {shown} is not allowed; use {allowed}" if allowed else f"{location}: {error['msg']}"
 
@@ -162,36 +165,16 @@ def load_scenario_file(path: str | Path) -> Scenario:
         InputError: when the file is missing, is not JSON, or holds invalid fields.
     """
     file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError([f"{file}: no such file"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([f"{file}: cannot be read ({exc})"]) from None
-    try:
-        data = parse_json(text, str(file))
-    except ValueError as exc:
-        raise InputError([str(exc)]) from None
+    data = parse_json(read_user_file(file, MAX_FILE_BYTES), str(file))
     if isinstance(data, dict) and isinstance(data.get("scenario"), dict):
         data = data["scenario"]
     return parse_scenario(data)
 
 
-def reject_json_constant(name: str) -> float:
-    """``json.loads(parse_constant=...)``: refuse NaN and Infinity with a message."""
-    # JSON has no NaN or Infinity; Python's json module accepts them unless told not to.
-    raise ValueError(f"{name} is not a number JSON allows; write a finite number")
-
-
-def parse_json(text: str, where: str) -> Any:
-    """Strict JSON from a file's text (no NaN or Infinity).
+def parse_json(text: str | bytes, where: str, max_bytes: int = MAX_FILE_BYTES) -> Any:
+    """Strict JSON from a file's text (no NaN or Infinity), within a size and nesting limit.
 
     Raises:
-        ValueError: the message names ``where`` and what is wrong, e.g. the line and column.
+        InputError: (a ``ValueError``) naming ``where`` and what is wrong, e.g. the line and column.
     """
-    try:
-        return json.loads(text, parse_constant=reject_json_constant)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{where}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
-    except ValueError as exc:
-        raise ValueError(f"{where}: {exc}") from None
+    return read_json(text, where, max_bytes=max_bytes)

@@ -8,6 +8,7 @@ from advisor import OPTIONS, Recommendation, list_presets
 from advisor.labels import OPTION_LABELS, REGULATION_LABELS, TEAM_LABELS, score_text
 from app import state
 from scenario import Scenario
+from scenario.text import plain
 
 
 def live_scores(result: Recommendation) -> None:
@@ -59,5 +60,6 @@ def scenario_summary(scenario: Scenario, preset_name: str | None) -> str:
     ]
     if scenario.needs_fine_tuning:
         parts.append("fine-tuning")
-    prefix = f"Scenario {preset_name}: " if preset_name else "Scenario: "
+    # Where it came from can be a saved scenario's name or a file name: text, not Markdown.
+    prefix = f"Scenario {plain(preset_name)}: " if preset_name else "Scenario: "
     return prefix + " · ".join(parts)

@@ -20,6 +20,7 @@ from app.components.decision import current_recommendation
 from app.components.inputs import bound_input
 from app.components.provider_facts import provider_compatibility
 from app.components.widgets import live_scores, preset_picker
+from scenario.text import plain
 
 scenario_input = partial(bound_input, page="checklist")
 STEP_KEY = "checklist.step"
@@ -172,7 +173,7 @@ def checklist_page() -> None:
     """Walk the selection checklist step by step."""
     st.title("Selection checklist")
     if name := state.loaded_preset_name():
-        st.caption(f"Scenario {name}; change any answer.")
+        st.caption(f"Scenario {plain(name)}; change any answer.")
     with st.expander("Start from a preset", expanded=False):
         preset_picker("checklist.presets")
 

@@ -37,6 +37,7 @@ from calculators.tokens import count_tokens, token_counter
 from charts.capacity import throughput_latency_figure
 from charts.costs import compact, cost_curves_figure, tco_figure, tornado_figure
 from scenario import Scenario
+from scenario.text import plain
 
 scenario_input = partial(bound_input, page="costs")
 CHANGE_KEY = "costs.sensitivity_change"
@@ -69,7 +70,7 @@ def _money(value: float) -> str:
 def _headline(report: CostReport) -> None:
     cloud, local, hybrid, be = report.cloud[0], report.local, report.hybrid, report.breakeven[0]
     columns = st.columns(4)
-    columns[0].metric(f"Cloud: {cloud.price.label}", f"{_money(cloud.monthly_usd)}/mo",
+    columns[0].metric(f"Cloud: {plain(cloud.price.label)}", f"{_money(cloud.monthly_usd)}/mo",
                       help=f"{_money(cloud.per_request_usd) if cloud.per_request_usd >= 0.01 else f'${cloud.per_request_usd:.5f}'} a request")
     columns[1].metric(f"Local: {local.gpus} GPU{'s' if local.gpus != 1 else ''}, {local.servers} server{'s' if local.servers != 1 else ''}",
                       f"{_money(local.monthly_usd)}/mo")
@@ -79,10 +80,11 @@ def _headline(report: CostReport) -> None:
         compact(be.requests_per_month) if be.requests_per_month is not None else "never",
         help=be.sentence,
     )
+    # Sentences that name models, and a model's name can come from a link: shown as text.
     for b in report.breakeven:
-        st.markdown(f"- {b.sentence}")
+        st.markdown(f"- {plain(b.sentence)}")
     for note in report.notes:
-        st.info(note, icon=":material/info:")
+        st.info(plain(note), icon=":material/info:")
 
 
 def _use_counted(input_tokens: int, output_tokens: int) -> None:
@@ -124,7 +126,7 @@ def _cloud_inputs(a: CostAssumptions) -> None:
         for ref in a.cloud_models:
             ok, why = verdicts.get(ref, (None, ""))
             if ok is False:
-                st.warning(f"**{ref}** is not compatible with your rules. {why}", icon=":material/gpp_bad:")
+                st.warning(f"**{plain(ref)}** is not compatible with your rules. {why}", icon=":material/gpp_bad:")
         _cost_input(st.slider, "cached_input_share", "Share of input tokens served from the provider's cache",
                     a.cached_input_share, min_value=0.0, max_value=1.0, step=0.05,
                     help="Providers that discount cached input bill it at their cached rate.")
@@ -322,13 +324,13 @@ def costs_page() -> None:
     st.session_state.setdefault(CHANGE_KEY, 0.2)
     change = float(st.session_state[CHANGE_KEY])
     if error := state.cost_input_error():
-        st.error(f"That value was not kept: {error}")
+        st.error(f"That value was not kept: {plain(error)}")
     try:
         report, curves, tco, tornado_table, band = _compute(
             scenario.model_dump_json(), state.cost_assumptions().model_dump_json(), change
         )
     except (CostInputError, UnknownCloudModel) as exc:
-        st.error(f"The costs cannot be computed: {exc}. Change the input named, or reset the cost assumptions.")
+        st.error(f"The costs cannot be computed: {plain(exc)}. Change the input named, or reset the cost assumptions.")
         st.button("Reset cost assumptions", key="costs.reset_after_error", on_click=state.reset_cost_assumptions)
         return
     if (label := st.session_state.get(state.THROUGHPUT_LABEL_KEY)) and "TREATED AS" in label:

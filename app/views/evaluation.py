@@ -12,9 +12,11 @@ import streamlit as st
 from advisor import QualityEvidence
 from app import state
 from app.components.local_model import local_model_choice
+from app.components.safety import backend, key_for, outbound
 from app.components.tab_watch import tab_closed_check
+from app.components.text import spreadsheet_frame
 from calculators import request_cost
-from inference import BackendConfig, ResolvedKey, build_backend, resolve_key
+from inference import BackendConfig, ResolvedKey
 from quality.runner import (
     EvalRun,
     answers_table,
@@ -22,8 +24,9 @@ from quality.runner import (
     start_eval_run,
     summarise_eval,
 )
-from quality.tasks import JUDGE_RUBRIC, TaskSet, load_example_tasks, parse_task_file
+from quality.tasks import JUDGE_RUBRIC, MAX_TASKS, TaskSet, load_example_tasks, parse_task_file
 from scenario import InputError
+from scenario.text import plain
 
 TASKS_KEY = "ev.task_set"
 ERROR_KEY = "ev.input_error"
@@ -56,12 +59,12 @@ def _backend_choices() -> list[tuple[str, BackendConfig, ResolvedKey]]:
     if kind != "local":
         config = BackendConfig(kind=kind, model=st.session_state.get(f"pg.right.model.{kind}", "") or "",
                                base_url=st.session_state.get("pg.right.base_url", "") if kind == "openai" else "")
-        key = resolve_key(kind, typed=st.session_state.get(f"pg.key.{kind}"))
+        key = key_for(kind, config.base_url)
         choices.append((f"Playground right side: {kind} {config.model or ''} {config.base_url}".strip(), config, key))
     url = st.session_state.get("ev.extra_url", "").strip()
     if url:
         config = BackendConfig(kind="openai", base_url=url, model=st.session_state.get("ev.extra_model", "").strip() or "model")
-        choices.append((f"OpenAI-compatible server {url}", config, resolve_key("openai", typed=state.page_input("pg.key.openai"))))
+        choices.append((f"OpenAI-compatible server {url}", config, key_for("openai", url)))
     return choices
 
 
@@ -74,7 +77,7 @@ def _select_extra_server() -> None:
 
 
 def _start(tasks: TaskSet, chosen: list[tuple[str, BackendConfig, ResolvedKey]], judge_index: int | None, max_tokens: int) -> None:
-    backends = [build_backend(config, key) for _, config, key in chosen]
+    backends = [backend(config, key) for _, config, key in chosen]
     by_label = {b.label: config for b, (_, config, _) in zip(backends, chosen, strict=True)}
     scenario, assumptions = state.scenario(), state.cost_assumptions()
     st.session_state[JOB_KEY] = start_eval_run(
@@ -149,7 +152,7 @@ def _results(job: EvalRun) -> None:
     table = pd.DataFrame(rows)
     st.dataframe(table, hide_index=True, width="stretch", height=360)
     left, right, use = st.columns(3)
-    left.download_button("Download results (CSV)", table.to_csv(index=False), "crossover-eval.csv", "text/csv", key="ev.action.csv")
+    left.download_button("Download results (CSV)", spreadsheet_frame(table).to_csv(index=False), "crossover-eval.csv", "text/csv", key="ev.action.csv")
     right.download_button("Download results (JSON)", json.dumps({"task_set": job.tasks.source, "summaries": [s.model_dump() for s in summaries],
                           "results": [r.model_dump() for r in job.results]}, indent=2), "crossover-eval.json", "application/json", key="ev.action.json")
     local = next((s for s, k in zip(summaries, job.kinds, strict=True) if k == "local" and s.accuracy is not None), None)
@@ -181,18 +184,20 @@ def evaluation_page() -> None:
         st.button("Use the example set", key="ev.action.example",
                   on_click=lambda: st.session_state.__setitem__(TASKS_KEY, load_example_tasks()))
     with upload:
-        st.file_uploader("CSV or JSONL: prompt, expected, check (exact, contains, regex, json_field:NAME or judge). Up to 2,000 tasks.",
+        st.file_uploader(f"CSV or JSONL: prompt, expected, check (exact, contains, regex, json_field:NAME or judge). Up to {MAX_TASKS.value:,} tasks.",
                          type=["csv", "jsonl", "ndjson"], key="ev.action.upload", on_change=_on_upload)
     if error := st.session_state.get(ERROR_KEY):
-        st.error(f"{error} Nothing ran; the task set already loaded is kept.")
+        st.error(f"{plain(error)} Nothing ran; the task set already loaded is kept.")
     tasks = _tasks()
-    st.caption(f"**{len(tasks.tasks)} tasks** from {tasks.source}.")
+    st.caption(f"**{len(tasks.tasks)} tasks** from {plain(tasks.source)}.")
 
     with st.container(border=True):
         st.markdown("**Backends**")
         st.text_input("Another OpenAI-compatible server (optional)", key="ev.extra_url", placeholder="http://127.0.0.1:8000/v1",
                       on_change=_select_extra_server)
         st.text_input("Its model name", key="ev.extra_model")
+        if st.session_state.get("ev.extra_url", "").strip():
+            st.caption(outbound().describe())
         choices = _backend_choices()
         labels = [label for label, _, _ in choices]
         st.session_state.setdefault("ev.backends", labels[:2])

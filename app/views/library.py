@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from app import state
@@ -9,21 +11,23 @@ from app.components.library_access import scenario_library
 from app.components.widgets import scenario_summary
 from app.share import share_url
 from decisions import decode_decision
-from decisions.library import LibraryError, SavedScenario, ScenarioLibrary
+from decisions.library import LibraryError, SavedScenario, ScenarioLibrary, bin_days
 from scenario import InputError
+from scenario.text import plain
 
 FLASH_KEY = "crossover.library.flash"
 IMPORT_KEY = "lib.action.import"
 
 
 def _flash(kind: str, text: str) -> None:
+    """A message for the next run. It names scenarios, owners and files, so all of it is shown as text."""
     st.session_state[FLASH_KEY] = (kind, text)
 
 
 def _show_flash() -> None:
     if flash := st.session_state.pop(FLASH_KEY, None):
         kind, text = flash
-        {"success": st.success, "error": st.error, "info": st.info}[kind](text)
+        {"success": st.success, "error": st.error, "info": st.info}[kind](plain(text))
 
 
 def _opened(saved: SavedScenario, version: int | None = None) -> None:
@@ -76,27 +80,38 @@ def _rename(library: ScenarioLibrary, scenario_id: str) -> None:
     _flash("success", f"Renamed to '{saved.name}'.")
 
 
-def _duplicate(library: ScenarioLibrary, scenario_id: str) -> None:
+def _attempt(action: Callable[[], SavedScenario]) -> SavedScenario | None:
+    """Run a library action; on failure say why (the next run shows it) and return None."""
     try:
-        copy = library.duplicate(scenario_id)
+        return action()
     except LibraryError as exc:
         _flash("error", str(exc))
+        return None
+
+
+def _duplicate(library: ScenarioLibrary, scenario_id: str) -> None:
+    if (copy := _attempt(lambda: library.duplicate(scenario_id))) is None:
         return
     state.set_input("lib.pick", copy.id)
     _flash("success", f"Duplicated as '{copy.name}'.")
 
 
 def _delete(library: ScenarioLibrary, scenario_id: str, name: str) -> None:
-    try:
-        library.delete(scenario_id)
-    except LibraryError as exc:
-        _flash("error", str(exc))
+    deleted = _attempt(lambda: library.delete(scenario_id, confirm_name=st.session_state.get("lib.confirm_delete", "")))
+    if deleted is None:
         return
     current = state.open_scenario()
     if current and current["id"] == scenario_id:
         st.session_state.pop(state.OPEN_SCENARIO_KEY, None)
     state.forget_inputs("lib.pick", "lib.confirm_delete")
-    _flash("info", f"Deleted '{name}'. The scenario you are working on is unchanged; save it again to keep it.")
+    _flash("info", f"Moved '{name}' to the bin with its {deleted.version} version(s); restore it from there until "
+                   f"{deleted.purge_at:%Y-%m-%d}. The scenario you are working on is unchanged.")
+
+
+def _undelete(library: ScenarioLibrary, scenario_id: str) -> None:
+    if (restored := _attempt(lambda: library.restore_deleted(scenario_id))) is None:
+        return
+    _flash("success", f"Restored '{restored.name}' from the bin with its {restored.version} version(s).")
 
 
 def _restore(library: ScenarioLibrary, scenario_id: str, version: int) -> None:
@@ -135,7 +150,7 @@ def _save_section(library: ScenarioLibrary | None) -> None:
     disabled = library is None
     buttons = st.columns([2, 2, 3])
     if current:
-        buttons[0].button(f"Save as version {current['version'] + 1} of '{current['name']}'", key="lib.action.save_version",
+        buttons[0].button(f"Save as version {current['version'] + 1} of '{plain(current['name'])}'", key="lib.action.save_version",
                           type="primary", on_click=_save, args=(library, False), disabled=disabled, width="stretch")
         buttons[1].button("Save as a new scenario", key="lib.action.save_new", on_click=_save, args=(library, True),
                           disabled=disabled, width="stretch")
@@ -160,7 +175,7 @@ def _browse(library: ScenarioLibrary) -> None:
     try:
         saved = library.list()
     except LibraryError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
         return
     if not saved:
         st.info("Nothing saved yet. Save the current scenario above, or import a JSON file below.")
@@ -185,14 +200,17 @@ def _browse(library: ScenarioLibrary) -> None:
         st.text_input("New name", key="lib.rename", placeholder=chosen.name)
         st.button("Rename", key="lib.action.rename", on_click=_rename, args=(library, chosen.id))
         st.divider()
-        confirm = st.checkbox(f"Yes, delete '{chosen.name}' and its {chosen.version} version(s)", key="lib.confirm_delete")
-        st.button("Delete", key="lib.action.delete", disabled=not confirm, on_click=_delete, args=(library, chosen.id, chosen.name))
+        # Typing the name (not ticking a box) makes deleting someone else's work a deliberate act.
+        typed = st.text_input(f"To delete it, type its name: {plain(chosen.name)}", key="lib.confirm_delete",
+                              help="It goes to the bin with its versions, and can be restored from there for a while.")
+        st.button("Move to the bin", key="lib.action.delete", disabled=typed.strip() != chosen.name,
+                  on_click=_delete, args=(library, chosen.id, chosen.name))
 
-    with st.expander(f"Versions of '{chosen.name}' ({chosen.version})", expanded=False):
+    with st.expander(f"Versions of '{plain(chosen.name)}' ({chosen.version})", expanded=False):
         try:
             versions = library.versions(chosen.id)
         except LibraryError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
             return
         st.dataframe(
             [{"version": v.version, "saved": v.saved_at.strftime("%Y-%m-%d %H:%M:%S UTC"), "name": v.name, "owner": v.owner,
@@ -208,6 +226,23 @@ def _browse(library: ScenarioLibrary) -> None:
                      args=(library, chosen.id, version), disabled=version == numbers[0], width="stretch")
 
 
+def _bin(library: ScenarioLibrary) -> None:
+    try:
+        deleted = library.binned()
+    except LibraryError as exc:
+        st.error(plain(exc))
+        return
+    if not deleted:
+        return
+    with st.expander(f"Bin ({len(deleted)}): deleted scenarios, kept for {bin_days()} days", icon=":material/delete:"):
+        by_id = {s.id: s for s in deleted}
+        pick = st.selectbox("Deleted scenario", options=list(by_id), key="lib.bin_pick",
+                            format_func=lambda i: f"{by_id[i].name}, v{by_id[i].version}, deleted {by_id[i].deleted_at:%Y-%m-%d %H:%M} UTC")
+        if pick in by_id:
+            st.caption(f"Removed for good after {by_id[pick].purge_at:%Y-%m-%d %H:%M} UTC.")
+            st.button("Restore", key="lib.action.undelete", on_click=_undelete, args=(library, pick), icon=":material/restore_from_trash:")
+
+
 def library_page() -> None:
     """Everything about keeping and sharing decisions, on one page."""
     st.title("Scenario library")
@@ -215,12 +250,13 @@ def library_page() -> None:
     if problem:
         st.error(problem, icon=":material/database:")
     else:
-        st.caption(f"Saved in {library.where}. Every save keeps a version; nothing is overwritten.")
+        st.caption(f"Saved in {plain(library.where)}. Every save keeps a version; a deleted scenario waits in the bin for {bin_days()} days.")
     _show_flash()
     _save_section(library)
     st.divider()
     if library is not None:
         _browse(library)
+        _bin(library)
         st.divider()
     st.subheader("Import")
     st.file_uploader("Import a scenario or decision JSON file", type=["json"], key=IMPORT_KEY, on_change=_import,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import platform
 import random
 from datetime import UTC, datetime
@@ -18,7 +19,9 @@ from app.components.run_views import (
     run_figures,
     tally_frame,
 )
+from app.components.safety import key_for, outbound
 from app.components.tab_watch import tab_closed_check
+from app.components.text import spreadsheet_frame
 from calculators import CostAssumptions, get_gpu, get_open_model, request_cost
 from calculators.measured import MeasuredSpeed, mismatches
 from calculators.report import prepare
@@ -29,7 +32,6 @@ from inference import (
     ResolvedKey,
     RunResult,
     default_threads,
-    resolve_key,
 )
 from inference.playground_run import (
     PlaygroundRecord,
@@ -37,6 +39,7 @@ from inference.playground_run import (
     start_playground_run,
 )
 from inference.shared_server import local_model_note, shared_local_server_set
+from scenario.text import plain
 
 SIDES = ("left", "right")
 KIND_LABELS = {
@@ -59,13 +62,6 @@ def _kind_label(kind: str) -> str:
     return local_model_choice(KIND_LABELS[kind]) if kind == "local" else KIND_LABELS[kind]
 
 
-def _secrets() -> object:
-    try:
-        return st.secrets
-    except Exception:  # noqa: BLE001 - no secrets file is fine
-        return {}
-
-
 def _side_settings(side: str) -> tuple[BackendConfig, ResolvedKey]:
     """The widgets for one side; returns its config and the key found for it (never shown)."""
     prefix = f"pg.{side}."
@@ -78,7 +74,12 @@ def _side_settings(side: str) -> tuple[BackendConfig, ResolvedKey]:
         st.session_state.setdefault(prefix + "threads", default_threads())
         path = st.text_input("GGUF file", key=prefix + "gguf", placeholder="empty: the bundled SmolLM2-135M-Instruct (Q4_1)")
         left, right = st.columns(2)
-        threads = left.number_input("Threads", min_value=1, max_value=256, step=1, key=prefix + "threads")
+        cores = max(1, os.cpu_count() or 1)
+        if st.session_state[prefix + "threads"] > cores:
+            st.session_state[prefix + "threads"] = cores
+        # More threads than cores only slows every participant down (128 made the shared model 50x slower).
+        threads = left.number_input("Threads", min_value=1, max_value=cores, step=1, key=prefix + "threads",
+                                    help=f"Up to this machine's {cores} cores.")
         n_ctx = right.number_input("Context size", min_value=256, max_value=131_072, value=2048, step=256, key=prefix + "ctx")
         return BackendConfig(kind="local", gguf_path=path.strip(), n_threads=int(threads), n_ctx=int(n_ctx)), ResolvedKey(None, "not needed")
     st.session_state.setdefault(prefix + f"model.{kind}", DEFAULT_MODEL[kind])
@@ -87,15 +88,17 @@ def _side_settings(side: str) -> tuple[BackendConfig, ResolvedKey]:
     if kind == "openai":
         base_url = st.text_input("Base URL", key=prefix + "base_url",
                                  placeholder="empty: OpenAI; or e.g. http://127.0.0.1:8000/v1 for vLLM, llama.cpp, Ollama")
+        if base_url.strip():
+            st.caption(outbound().describe())
     else:
         st.caption("Anthropic's current API chooses its own sampling: the temperature setting does not apply.")
     typed_key = f"pg.key.{kind}"
-    resolved = resolve_key(kind, typed=st.session_state.get(typed_key), secrets=_secrets())  # type: ignore[arg-type]
-    if resolved.source in ("nowhere", "the key typed in this session"):
+    resolved = key_for(kind, base_url.strip())
+    if resolved.owner != "operator":
         st.text_input(
             f"{'OpenAI' if kind == 'openai' else 'Anthropic'} API key", type="password", key=typed_key,
             help="Kept in this browser session's memory only: never saved, logged, or put in a link or export. "
-                 "A self-hosted OpenAI-compatible server usually needs none.",
+                 "A self-hosted OpenAI-compatible server usually needs none. The server's own key never goes to a URL typed here.",
         )
     else:
         st.caption(f"Using the API key from {resolved.source}.")
@@ -120,6 +123,7 @@ def _start(configs: list[BackendConfig], keys: list[ResolvedKey], request: Gener
     st.session_state[JOB_KEY] = start_playground_run(
         number, configs, keys, request, repeat=repeat, parallel=parallel, blind=blind, fallback=fallback, order=order,
         cost=lambda result, config: request_cost(result, config, scenario, assumptions), tab_closed=tab_closed_check(),
+        outbound=outbound(),
     )
     st.rerun()  # draw the page again with Run disabled and the live answers
 
@@ -152,7 +156,7 @@ def _draw_live(should_wait: bool) -> None:
     columns = st.columns(2)
     for position, side_index in enumerate(job.order):
         with columns[position]:
-            st.markdown(f"**{job.labels[side_index]}**")
+            st.markdown(f"**{plain(job.labels[side_index])}**")
             st.caption(job.status(side_index))
             st.markdown(job.texts[side_index] or "…")
     st.button("Stop", key="pg.action.stop", icon=":material/stop:", on_click=job.job.stop.set if job.job else None,
@@ -247,12 +251,12 @@ def _results() -> None:
         return
     if last.blind:
         vote = st.session_state.get(TALLY_KEY, [{}])[-1]
-        st.success(f"You voted: {vote.get('vote')}. A was **{vote.get('A')}**, B was **{vote.get('B')}**.")
+        st.success(f"You voted: {vote.get('vote')}. A was **{plain(vote.get('A'))}**, B was **{plain(vote.get('B'))}**.")
     columns = st.columns(2)
     for index, column in enumerate(columns):
         with column:
             result = runs[index][-1]
-            st.markdown(f"#### {last.labels[index]}")
+            st.markdown(f"#### {plain(last.labels[index])}")
             st.markdown(result.text or "_(no answer)_")
             run_figures(result)
             if len(runs[index]) > 1:
@@ -277,7 +281,7 @@ def _tally() -> None:
     frame = tally_frame(votes)
     st.dataframe(frame.groupby("winner").size().rename("votes").reset_index(), hide_index=True)
     left, right = st.columns(2)
-    left.download_button("Download votes (CSV)", frame.to_csv(index=False), "crossover-votes.csv", "text/csv", key="pg.action.tally_csv")
+    left.download_button("Download votes (CSV)", spreadsheet_frame(frame).to_csv(index=False), "crossover-votes.csv", "text/csv", key="pg.action.tally_csv")
     right.download_button("Download votes (JSON)", json.dumps(votes, indent=2), "crossover-votes.json", "application/json",
                           key="pg.action.tally_json")
 

@@ -18,6 +18,7 @@ from app.components.widgets import scenario_summary
 from calculators import CostAssumptions
 from charts.recommendation import factor_contributions, option_scores
 from scenario import Scenario
+from scenario.text import plain
 
 
 @st.cache_data(max_entries=512, show_spinner="Looking for the inputs that would change the answer…")
@@ -104,8 +105,8 @@ def recommendation_page() -> None:
         st.info("The top two are within 3 points: treat this as a close call and look at the cost model before deciding.")
 
     if evidence:
-        st.info(f"**Quality is measured, not guessed:** {evidence.local_backend} {evidence.local_accuracy:.0%} vs "
-                f"{evidence.cloud_backend} {evidence.cloud_accuracy:.0%} on {evidence.task_set} ({evidence.measured_on}).",
+        st.info(f"**Quality is measured, not guessed:** {plain(evidence.local_backend)} {evidence.local_accuracy:.0%} vs "
+                f"{plain(evidence.cloud_backend)} {evidence.cloud_accuracy:.0%} on {plain(evidence.task_set)} ({evidence.measured_on}).",
                 icon=":material/science:")
         st.button("Go back to the stated quality need", key="recommendation.forget_evidence",
                   on_click=lambda: st.session_state.pop(state.EVIDENCE_KEY, None))

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-import json
 
 import pandas as pd
 import streamlit as st
-import yaml
 
 from app import state
+from app.components.safety import backend
 from app.components.widgets import scenario_summary
 from calculators import cost_report, request_cost
 from calculators.tokens import token_counter
 from charts.routing import frontier_figure, leaked_figure
-from inference import BackendConfig, ResolvedKey, build_backend, measure, resolve_key
+from inference import BackendConfig, measure
 from inference.types import GenerationRequest
 from routing.policy import (
     POLICIES,
@@ -25,7 +24,7 @@ from routing.policy import (
     PrivacySplit,
     Tiered,
     dump_policy,
-    parse_policy,
+    parse_policy_file,
 )
 from routing.prompt_files import (
     PromptSet,
@@ -41,10 +40,24 @@ from routing.simulate import (
     threshold_sweep,
 )
 from scenario import InputError
+from scenario.text import plain
 
 PROMPTS_KEY = "rt.prompt_set"
 ERROR_KEY = "rt.input_error"
 FACTS_KEY = "rt.facts_cache"
+MEMO_KEY = "rt.memo"
+
+
+def _memo(name: str, inputs: tuple, compute):  # noqa: ANN001, ANN202 - any zero-argument computation
+    """The last result of ``compute`` for these inputs, kept in the session: with 5,000 prompts the
+    threshold sweep takes seconds, and any widget on the page reruns it otherwise."""
+    memo = st.session_state.setdefault(MEMO_KEY, {})
+    key = (name, hashlib.sha256(repr(inputs).encode()).hexdigest())
+    if key not in memo:
+        for old in [k for k in memo if k[0] == name]:
+            del memo[old]
+        memo[key] = compute()
+    return memo[key]
 
 
 def _prompt_set() -> PromptSet:
@@ -83,9 +96,9 @@ def _inputs() -> None:
         st.button("Use these prompts", key="rt.action.paste",
                   on_click=lambda: _take(lambda: parse_pasted(st.session_state.get("rt.paste", ""))))
     if error := st.session_state.get(ERROR_KEY):
-        st.error(f"{error} The prompts already loaded are kept.")
+        st.error(f"{plain(error)} The prompts already loaded are kept.")
     prompts = _prompt_set()
-    st.caption(f"Routing **{len(prompts.prompts):,} prompts** from {prompts.source}"
+    st.caption(f"Routing **{len(prompts.prompts):,} prompts** from {plain(prompts.source)}"
                + (f" ({prompts.labelled:,} labelled)" if prompts.labelled else " (unlabelled)") + ".")
 
 
@@ -127,13 +140,17 @@ def _policy_editor() -> Policy:
     uploaded = st.file_uploader("Or load a policy file (JSON or YAML)", type=["json", "yaml", "yml"], key="rt.action.policy_upload")
     if uploaded is not None:
         try:
-            text = uploaded.getvalue().decode("utf-8")
-            data = json.loads(text) if uploaded.name.endswith(".json") else yaml.safe_load(text)
-            policy = parse_policy(data)
-            st.success(f"Using {uploaded.name}: {', '.join(r.kind for r in policy.rules) or 'no rules'}, default {policy.default_route}.")
-        except (UnicodeDecodeError, ValueError, PolicyError, yaml.YAMLError) as exc:
-            st.error(f"{uploaded.name} cannot be used: {exc}. The policy above stays in force.")
+            policy = _uploaded_policy(uploaded.name, uploaded.getvalue())
+            st.success(f"Using {plain(uploaded.name)}: {', '.join(r.kind for r in policy.rules) or 'no rules'}, default {policy.default_route}.")
+        except PolicyError as exc:
+            st.error(f"{plain(uploaded.name)} cannot be used: {plain(exc)}. The policy above stays in force.")
     return policy
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _uploaded_policy(name: str, content: bytes) -> Policy:
+    # Read once per file, not on every rerun while it stays uploaded (a large one took 24 s a rerun).
+    return parse_policy_file(name, content)
 
 
 def _latency_settings() -> LatencyAssumptions:
@@ -155,12 +172,17 @@ def _facts(prompts: PromptSet, threshold: float, keywords: tuple[str, ...], mode
     cache = st.session_state.setdefault(FACTS_KEY, {})
     if key not in cache:
         bar = st.progress(0.0, text="Looking for sensitive data…")
-        cache.clear()  # keep one analysed set: it can be 10,000 prompts
+        cache.clear()  # keep one analysed set: it can be thousands of prompts
         cache[key] = analyse_prompts(prompts, threshold, keywords,
                                      progress=lambda done, total: bar.progress(done / total, text=f"Analysed {done:,} of {total:,} prompts"),
                                      model_ref=model_ref)
         bar.empty()
     return cache[key]
+
+
+def _facts_key() -> tuple:
+    """What the analysed prompts in this session were computed from (the cache holds one set)."""
+    return next(iter(st.session_state.get(FACTS_KEY, {})), ())
 
 
 def _results(simulation, facts, policy: Policy) -> None:  # noqa: ANN001
@@ -210,7 +232,9 @@ def _results(simulation, facts, policy: Policy) -> None:  # noqa: ANN001
     with right:
         tiered = policy.rule_of("tiered")
         st.markdown("**Complexity threshold sweep**" + ("" if tiered else " (adding tiered routing to this policy)"))
-        sweep = threshold_sweep(facts, policy, state.scenario(), state.cost_assumptions())
+        sweep = _memo("sweep", (_facts_key(), policy.model_dump_json(), state.scenario().model_dump_json(),
+                                state.cost_assumptions().model_dump_json()),
+                      lambda: threshold_sweep(facts, policy, state.scenario(), state.cost_assumptions()))
         st.plotly_chart(frontier_figure(sweep, tiered.threshold if tiered else None), width="stretch", key="rt.frontier")
         st.caption("Each point is a threshold: cost against the share sent to the cloud; red points send sensitive items out.")
     st.markdown("**Every prompt**")
@@ -242,7 +266,7 @@ def _run_for_real(simulation, facts) -> None:  # noqa: ANN001
                               model=st.session_state.get(f"pg.right.model.{st.session_state.get('pg.right.kind', 'openai')}", ""),
                               base_url=st.session_state.get("pg.right.base_url", ""))
         st.caption(f"Local prompts run on the bundled model; cloud prompts on the Playground's right side ({cloud.kind}"
-                   + (f", {cloud.base_url}" if cloud.base_url else "") + ").")
+                   + (f", {plain(cloud.base_url)}" if cloud.base_url else "") + ").")
         options = list(range(min(len(facts), 200)))
         chosen = st.multiselect("Prompts (up to 5)", options=options, max_selections=5, key="rt.real",
                                 format_func=lambda i: f"#{i + 1} [{simulation.decisions[i].route}] {facts[i].prompt[:70]}")
@@ -250,18 +274,16 @@ def _run_for_real(simulation, facts) -> None:  # noqa: ANN001
             for index in chosen:
                 decision = simulation.decisions[index]
                 config = BackendConfig(kind="local") if decision.route == "local" else cloud
-                key = (ResolvedKey(None, "not needed") if config.kind == "local"
-                       else resolve_key(config.kind, typed=st.session_state.get(f"pg.key.{config.kind}")))
                 with st.spinner(f"#{index + 1} on {decision.route}…"):
-                    result = measure(build_backend(config, key), GenerationRequest(prompt=facts[index].prompt, max_tokens=96))
+                    result = measure(backend(config), GenerationRequest(prompt=facts[index].prompt, max_tokens=96))
                 cost, _ = request_cost(result, config, state.scenario(), state.cost_assumptions())
-                st.markdown(f"**#{index + 1} → {decision.route}** ({decision.reason}) — {result.backend}")
+                st.markdown(f"**#{index + 1} → {decision.route}** ({plain(decision.reason)}) — {plain(result.backend)}")
                 if result.ok:
                     st.markdown(result.text or "_(empty answer)_")
                     st.caption(f"first token {result.ttft_ms or 0:,.0f} ms · end to end {result.e2e_ms or 0:,.0f} ms · "
                                + ("cost n/a" if cost is None else f"cost ${cost:.6f}"))
                 else:
-                    st.error(result.error)
+                    st.error(plain(result.error))
 
 
 def routing_page() -> None:
@@ -277,7 +299,9 @@ def routing_page() -> None:
     with right:
         latency = _latency_settings()
     facts = _facts(_prompt_set(), threshold, keywords, state.cost_assumptions().cloud_models[0])
-    simulation = simulate(facts, policy, state.scenario(), state.cost_assumptions(), latency)
+    simulation = _memo("simulation", (_facts_key(), policy.model_dump_json(), state.scenario().model_dump_json(),
+                                      state.cost_assumptions().model_dump_json(), latency.model_dump_json()),
+                       lambda: simulate(facts, policy, state.scenario(), state.cost_assumptions(), latency))
     _results(simulation, facts, policy)
     _run_for_real(simulation, facts)
 

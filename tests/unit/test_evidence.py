@@ -12,7 +12,7 @@ from pydantic import SecretStr
 from inference import OpenAIBackend
 from quality import Task, check_answer, load_example_tasks
 from quality.runner import MIN_TASKS_PER_SIDE, BackendSummary, compare_sides, run_eval, summarise_eval
-from tests.peers import ChatStreamServer
+from tests.peers import ChatServer
 
 
 def _tasks(count: int):
@@ -20,10 +20,10 @@ def _tasks(count: int):
     return example.model_copy(update={"tasks": example.tasks[:count]})
 
 
-@pytest.mark.parametrize("reply", [[], ["   "], ["...", " !"]])
+@pytest.mark.parametrize("reply", ["", "   ", "... !"])
 def test_empty_or_punctuation_only_answers_are_errors_not_wrong_answers(reply):
-    with ChatStreamServer(reply) as server:
-        backend = OpenAIBackend("m", SecretStr("k"), server.url, max_retries=0)
+    with ChatServer(reply) as server:
+        backend = OpenAIBackend("m", SecretStr("k"), server.url + "/v1", max_retries=0)
         results, _ = run_eval(_tasks(4), [backend], max_tokens=8)
     summary = summarise_eval(results, backend.label)
     assert (summary.n, summary.errors, summary.accuracy) == (0, 4, None)
@@ -31,8 +31,8 @@ def test_empty_or_punctuation_only_answers_are_errors_not_wrong_answers(reply):
 
 
 def test_a_real_answer_is_still_graded():
-    with ChatStreamServer(["positive"]) as server:  # the first example task asks for an intent, not a sentiment
-        backend = OpenAIBackend("m", SecretStr("k"), server.url, max_retries=0)
+    with ChatServer("positive") as server:  # the first example task asks for an intent, not a sentiment
+        backend = OpenAIBackend("m", SecretStr("k"), server.url + "/v1", max_retries=0)
         results, _ = run_eval(_tasks(1), [backend], max_tokens=8)
     assert results[0].error is None and results[0].passed is False  # graded: a wrong answer, not an error
 
@@ -56,8 +56,8 @@ def test_a_gap_needs_an_interval_that_leaves_out_zero():
 
 def test_stop_ends_the_answer_in_progress():
     stop = threading.Event()
-    with ChatStreamServer([], endless=True) as server:
-        backend = OpenAIBackend("m", SecretStr("k"), server.url, max_retries=0)
+    with ChatServer(drip_s=0.02) as server:  # an answer that never ends
+        backend = OpenAIBackend("m", SecretStr("k"), server.url + "/v1", max_retries=0)
         outcome: dict = {}
         runner = threading.Thread(target=lambda: outcome.update(results=run_eval(_tasks(2), [backend], max_tokens=4096, stop=stop)[0]))
         runner.start()
