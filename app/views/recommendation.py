@@ -58,11 +58,11 @@ def _costs_and_latency(result) -> None:  # noqa: ANN001 - a Recommendation
         return
     costs = result.costs
     with st.container(border=True, key="recommendation-costs"):
-        st.markdown("**What the cost model and the latency check found** (the same figures as the Costs page)")
+        st.markdown(f"**What the cost model and the latency check found**: cost a month, the same figures as the Costs page; "
+                    f"cheapest: {OPTION_LABELS[costs.cheapest]}")
         columns = st.columns(3)
         for column, option in zip(columns, ("cloud", "local", "hybrid"), strict=True):
-            mark = " · cheapest" if option == costs.cheapest else ""
-            column.metric(f"{OPTION_LABELS[option]}, a month{mark}", f"${costs.of(option):,.0f}")
+            column.metric(OPTION_LABELS[option], f"${costs.of(option):,.0f}")
             estimate = (result.latency or {}).get(option)
             if estimate is None:
                 column.caption("Latency: no published figures for this model.")
