@@ -4,6 +4,7 @@ the six presets and the provider privacy facts.
 Pure Python, no UI: the Streamlit pages and the ``crossover`` CLI both call into here.
 """
 
+from advisor.assess import assess
 from advisor.checklist import CHECKLIST, ChecklistStep, Factor
 from advisor.presets import Preset, get_preset, list_presets
 from advisor.scoring import (
@@ -31,6 +32,7 @@ __all__ = [
     "QualityEvidence",
     "Recommendation",
     "Weights",
+    "assess",
     "get_preset",
     "list_presets",
     "recommend",

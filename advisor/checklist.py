@@ -62,14 +62,15 @@ CHECKLIST: tuple[ChecklistStep, ...] = (
     ChecklistStep(
         factor="latency",
         title="Latency",
-        question="How fast must 95% of responses arrive?",
+        question="How fast must 95% of answers be complete, and how soon must the first words appear?",
         why="A cloud call crosses the internet and typically answers in 0.5-2 s; a local "
         "model on the same network can answer in 50-200 ms.",
         guidance=(
             "Targets under 200 ms lean local.",
             "Targets of a second or more are met by cloud APIs.",
+            "Crossover checks these: a whole answer takes the time to the first token plus its length at one stream's speed.",
         ),
-        fields=("latency_p95_ms",),
+        fields=("latency_p95_ms", "ttft_ms"),
     ),
     ChecklistStep(
         factor="team",

@@ -32,3 +32,13 @@ LOAD_LABELS = {
     "spiky": "Spiky: large peaks",
     "unknown": "Unknown yet",
 }
+
+
+def score_text(score: float) -> str:
+    """A 0..100 score as every page, chart and report prints it (whole points, from the unrounded score)."""
+    return f"{score:.0f}"
+
+
+def lead_text(winner: str, winner_points: float, runner_up: str, runner_up_points: float) -> str:
+    """What one deciding factor gave the winner and the runner-up, in the words every page uses."""
+    return f"{OPTION_LABELS[winner]} {winner_points:+.1f} vs {OPTION_LABELS[runner_up]} {runner_up_points:+.1f} points"

@@ -20,10 +20,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from scenario import Regulation
+from scenario import Regulation, Scenario
 
-__all__ = ["Fact", "Offering", "Verdict", "compatibility", "compatible_offerings", "load_offerings",
-           "model_compatibility", "offerings_for_model", "providers_note"]
+__all__ = ["Fact", "Offering", "PrivacyVerdict", "Verdict", "compatibility", "compatible_offerings", "load_offerings",
+           "model_compatibility", "offerings_for_model", "privacy_verdict", "providers_note", "REGULATION_NAMES"]
 
 PROVIDERS_FILE = Path(__file__).resolve().parents[1] / "assets" / "providers.json"
 FACT_FIELDS = {
@@ -172,3 +172,79 @@ def _model_compatibility(ref: str, regulations: tuple[Regulation, ...]) -> tuple
     if good:
         return True, "through " + ", ".join(good)
     return False, "; ".join(f"{v.offering.name}: {v.reasons[0]}" for v in verdicts)
+
+
+class PrivacyVerdict(BaseModel):
+    """Which cloud offerings a scenario may use, and what that means for cloud and hybrid.
+
+    The one answer the Checklist's privacy step, the scoring, the Costs page and the report
+    all show: nothing else decides whether regulated data may leave.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    regulations: list[Regulation]
+    regulated_traffic: bool
+    verdicts: list[Verdict]
+    cloud_allowed: bool
+    hybrid_allowed: bool
+    reason: str
+
+    @property
+    def allowed(self) -> list[Offering]:
+        """The offerings the scenario's regulated requests may go to."""
+        return [v.offering for v in self.verdicts if v.compatible]
+
+    def model_note(self, ref: str) -> tuple[bool | None, str]:
+        """Whether a price-data model (``provider:model``) may be used, and why.
+
+        ``None`` when the table has no offering for its provider (nothing to go on).
+        """
+        if "air_gapped" in self.regulations:
+            return False, "air-gapped: no request may reach a cloud API"
+        if not self.regulated_traffic:
+            return (True if offerings_for_model(ref) else None), "no regulated requests"
+        return model_compatibility(ref, self.regulations)
+
+
+def privacy_verdict(scenario: Scenario) -> PrivacyVerdict:
+    """The scenario's privacy verdict, from its regulations, its sensitive share and the provider facts.
+
+    - An air gap rules out every offering, so cloud and hybrid too.
+    - Regulated requests (a regulation and a sensitive share above 0) may go only to the
+      offerings whose sourced facts meet every rule; with none, cloud-only is ruled out and
+      hybrid keeps the regulated share in house.
+    - Without regulated requests every offering is allowed.
+    """
+    return _privacy_verdict(tuple(sorted(scenario.regulations)), scenario.sensitive_share > 0)
+
+
+@lru_cache(maxsize=512)
+def _privacy_verdict(regulations: tuple[Regulation, ...], sensitive: bool) -> PrivacyVerdict:
+    verdicts = compatible_offerings(regulations)
+    regulated = bool(regulations) and sensitive
+    rules = ", ".join(REGULATION_NAMES.get(r, r) for r in regulations)
+    if "air_gapped" in regulations:
+        return PrivacyVerdict(regulations=list(regulations), regulated_traffic=True, verdicts=verdicts, cloud_allowed=False,
+                              hybrid_allowed=False, reason="The environment is air-gapped: no request may reach a cloud API.")
+    if not regulated:
+        why = (f"No request is marked sensitive, so {rules} puts no request off limits: every offering may be used."
+               if regulations else "No regulation applies: every offering may be used.")
+        return PrivacyVerdict(regulations=list(regulations), regulated_traffic=False,
+                              verdicts=[v if not regulations else v.model_copy(update={"compatible": True, "reasons": []}) for v in verdicts],
+                              cloud_allowed=True, hybrid_allowed=True, reason=why)
+    good = [v.offering.name for v in verdicts if v.compatible]
+    if good:
+        return PrivacyVerdict(regulations=list(regulations), regulated_traffic=True, verdicts=verdicts, cloud_allowed=True, hybrid_allowed=True,
+                              reason=f"Requests under {rules} may go only to {', '.join(good)} (their sourced facts meet every rule); "
+                                     "every other offering is ruled out for them.")
+    return PrivacyVerdict(regulations=list(regulations), regulated_traffic=True, verdicts=verdicts, cloud_allowed=False, hybrid_allowed=True,
+                          reason=f"No cloud offering in Crossover's provider table is compatible with {rules} "
+                                 "(see the provider facts on the Checklist's privacy step): cloud-only would send that data out; "
+                                 "hybrid keeps the regulated share in house.")
+
+
+REGULATION_NAMES = {
+    "hipaa": "HIPAA", "gdpr": "GDPR", "pci": "PCI DSS", "finance": "financial regulation",
+    "government": "government/defence rules", "air_gapped": "an air gap", "trade_secrets": "trade secrets",
+}

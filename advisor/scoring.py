@@ -13,15 +13,18 @@ Hard constraints are separate: an option they rule out scores 0 and cannot win.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from advisor.checklist import Factor
-from scenario import Regulation, Scenario
+from advisor.providers import REGULATION_NAMES, privacy_verdict
+from calculators.latency import LatencyEstimate, latency_targets
+from calculators.options import OptionCosts
+from scenario import Scenario
 
 __all__ = [
     "OPTIONS",
@@ -107,6 +110,10 @@ class Recommendation(BaseModel):
         scores: 0..100 per option; ruled-out options score 0.
         factors: Points per factor and option, with the reason.
         excluded: Options ruled out by hard constraints, and why.
+        costs: The cost model's monthly figures the cost reasoning used (None: not given).
+        latency: What each option delivers in time (None: not given; an option None: no figures).
+        notes: Plain sentences the page must show: where the cost model and an article's rule
+            of thumb disagree, and when no option meets the latency target (and what would).
     """
 
     recommendation: Option
@@ -114,6 +121,9 @@ class Recommendation(BaseModel):
     scores: dict[Option, float]
     factors: list[FactorContribution]
     excluded: list[Exclusion]
+    costs: OptionCosts | None = None
+    latency: dict[Option, LatencyEstimate | None] | None = None
+    notes: list[str] = Field(default_factory=list)
 
     @property
     def margin(self) -> float:
@@ -178,6 +188,11 @@ _VOLUME_ANCHORS = (
 )
 
 
+def _rule_of_thumb(requests: int) -> Option:
+    """The articles' volume rule: under 100k leans cloud, 100k-500k hybrid, over 500k local."""
+    return "cloud" if requests < 100_000 else ("hybrid" if requests <= 500_000 else "local")
+
+
 def _volume(s: Scenario) -> Lean:
     cloud, local, hybrid = _interpolate(float(np.log10(max(s.requests_per_month, 1))), _VOLUME_ANCHORS)
     v = s.requests_per_month
@@ -187,18 +202,61 @@ def _volume(s: Scenario) -> Lean:
         band = "in the 100k-500k band where splitting traffic pays: leans hybrid"
     else:
         band = "over 500k a month, where fixed local capacity gets cheaper per request: leans local"
-    return Lean(cloud, local, hybrid, f"{v:,} requests is {band}.")
+    return Lean(cloud, local, hybrid, f"{v:,} requests is {band} (the articles' rule of thumb; the cost model was not run).")
 
 
-_REGULATION_LABELS = {
-    "hipaa": "HIPAA",
-    "gdpr": "GDPR",
-    "pci": "PCI DSS",
-    "finance": "financial regulation",
-    "government": "government/defence rules",
-    "air_gapped": "an air gap",
-    "trade_secrets": "trade secrets",
-}
+# An option this many times the cheapest one's monthly cost argues as hard against itself
+# as the cheapest argues for itself; in between the lean falls with the log of the ratio.
+_COST_RATIO_FULL = 3.0
+
+
+def _money(value: float) -> str:
+    return f"${value:,.0f}" if value >= 100 else f"${value:,.2f}"
+
+
+def _cost(s: Scenario, costs: OptionCosts) -> Lean:
+    """The volume factor from the cost model's monthly figures: the cheapest option leans for itself."""
+    cheapest = costs.cheapest
+    low = costs.of(cheapest)
+
+    def lean(option: Option) -> float:
+        cost = costs.of(option)
+        if option == cheapest:
+            return 1.0
+        if cost <= low:
+            # As cheap as a simpler option (hybrid keeping nothing local is cloud with a gateway):
+            # the money does not argue for the extra moving parts.
+            return 0.5
+        if low <= 0:
+            return -1.0
+        return 1.0 - 2.0 * min(1.0, math.log(cost / low) / math.log(_COST_RATIO_FULL))
+
+    others = [o for o in OPTIONS if o != cheapest]
+    ties = [o for o in others if costs.of(o) <= low]
+    dearer = [o for o in others if costs.of(o) > low]
+    figures = (f"cloud ({costs.cloud_model}) {_money(costs.cloud)}, local ({costs.local_gpus} GPU{'s' if costs.local_gpus != 1 else ''}) "
+               f"{_money(costs.local)}, hybrid ({costs.hybrid_local_share:.0%} local) {_money(costs.hybrid)} a month")
+    if dearer:
+        runner = min(dearer, key=costs.of)
+        verdict = f"{cheapest} is cheapest, {costs.saving(cheapest, runner):.0%} less than {runner}"
+        verdict += f" ({' and '.join(ties)} costs the same)" if ties else ""
+    else:
+        verdict = f"{cheapest} and {' and '.join(ties)} cost the same"
+    return Lean(lean("cloud"), lean("local"), lean("hybrid"),
+                f"At {s.requests_per_month:,} requests a month the cost model finds {figures}: {verdict}.")
+
+
+def _cost_note(s: Scenario, costs: OptionCosts) -> str | None:
+    """The sentence that says so when an article's volume rule and the cost model disagree."""
+    rule, cheapest = _rule_of_thumb(s.requests_per_month), costs.cheapest
+    if rule == cheapest or math.isclose(costs.of(rule), costs.of(cheapest), rel_tol=1e-9):
+        return None
+    return (f"The articles' rule of thumb says {rule} at {s.requests_per_month:,} requests a month; at today's prices "
+            f"the cost model finds {cheapest} cheapest, {costs.saving(cheapest, rule):.0%} less than {rule} "
+            f"({_money(costs.of(cheapest))} against {_money(costs.of(rule))} a month).")
+
+
+_REGULATION_LABELS = REGULATION_NAMES
 
 
 def _privacy(s: Scenario) -> Lean:
@@ -252,7 +310,63 @@ def _latency(s: Scenario) -> Lean:
         why = "is tight for a cloud API (typically 0.5-2 s): leans local"
     else:
         why = "is within what cloud APIs typically deliver (0.5-2 s)"
-    return Lean(cloud, local, hybrid, f"A p95 target of {t:,} ms {why}.")
+    return Lean(cloud, local, hybrid, f"A p95 target of {t:,} ms {why} (the articles' rule of thumb; nothing was checked).")
+
+
+def _seconds(ms: float) -> str:
+    return f"{ms / 1000:,.2f} s" if ms < 10_000 else f"{ms / 1000:,.1f} s"
+
+
+def _targets_text(s: Scenario) -> str:
+    targets = latency_targets(s)
+    text = f"the whole answer within {_seconds(targets.answer_ms)}"
+    if targets.ttft_ms is not None:
+        text += f" and the first token within {targets.ttft_ms:,.0f} ms"
+    return text
+
+
+def _checked_latency(s: Scenario, latency: dict[Option, LatencyEstimate | None]) -> Lean:
+    """The latency factor from what each option delivers: meeting the targets with room leans for it."""
+    targets = latency_targets(s)
+
+    def lean(option: Option) -> float:
+        estimate = latency.get(option)
+        if estimate is None:
+            return 0.0  # no figures: nothing to argue either way
+        return float(min(1.0, max(-1.0, math.log2(targets.headroom(estimate)))))
+
+    parts = []
+    for option in OPTIONS:
+        estimate = latency.get(option)
+        if estimate is None:
+            parts.append(f"{option}: no published figures")
+            continue
+        mark = "meets it" if targets.met_by(estimate) else "misses it"
+        parts.append(f"{option} {estimate.ttft_ms:,.0f} ms to first token, {_seconds(estimate.answer_ms)} in all ({mark})")
+    return Lean(lean("cloud"), lean("local"), lean("hybrid"),
+                f"Target: {_targets_text(s)} for {s.output_tokens_per_request:,}-token answers. Delivered: " + "; ".join(parts) + ".")
+
+
+def _latency_note(s: Scenario, latency: dict[Option, LatencyEstimate | None]) -> str | None:
+    """When no option meets the target: say so, and what would."""
+    targets = latency_targets(s)
+    known = {o: e for o, e in latency.items() if e is not None}
+    if not known or any(targets.met_by(e) for e in known.values()):
+        return None
+    fastest = min(known, key=lambda o: known[o].answer_ms)
+    best = known[fastest]
+    fits = max(0, int((targets.answer_ms - best.ttft_ms) / 1000 * best.tokens_per_s))
+    ways = []
+    if targets.ttft_ms is None or all(e.ttft_ms <= targets.ttft_ms for e in known.values()):
+        first = ", ".join(f"{o} {e.ttft_ms:,.0f} ms" for o, e in known.items())
+        ways.append(f"stream the answer and set a time-to-first-token target instead (first token: {first})")
+    if fits > 0:
+        ways.append(f"answers of at most {fits:,} tokens")
+    ways.append("a smaller or faster model")
+    ways.append("more local replicas with fewer sequences each, for a faster stream")
+    return (f"No option meets {_targets_text(s)} for {s.output_tokens_per_request:,}-token answers: the fastest, {fastest}, "
+            f"takes {_seconds(best.answer_ms)} ({best.ttft_ms:,.0f} ms to first token, {best.tokens_per_s:,.0f} tokens/s). "
+            "What would: " + "; ".join(ways) + ".")
 
 
 _TEAM = {
@@ -319,15 +433,18 @@ _LOAD = {
 }
 
 
-def factor_leans(scenario: Scenario, evidence: QualityEvidence | None = None) -> dict[Factor, Lean]:
+def factor_leans(scenario: Scenario, evidence: QualityEvidence | None = None, costs: OptionCosts | None = None,
+                 latency: dict[Option, LatencyEstimate | None] | None = None) -> dict[Factor, Lean]:
     """Every factor's lean for the scenario, in checklist order.
 
-    Measured quality evidence, when given, replaces the scenario's stated quality need.
+    Measured quality evidence, when given, replaces the scenario's stated quality need; the
+    cost model's figures replace the volume rule of thumb; what each option delivers in
+    time replaces the latency rule of thumb.
     """
     return {
-        "volume": _volume(scenario),
+        "volume": _cost(scenario, costs) if costs is not None else _volume(scenario),
         "privacy": _privacy(scenario),
-        "latency": _latency(scenario),
+        "latency": _checked_latency(scenario, latency) if latency is not None else _latency(scenario),
         "team": _TEAM[scenario.team],
         "horizon": _horizon(scenario),
         "customization": _customization(scenario),
@@ -337,49 +454,35 @@ def factor_leans(scenario: Scenario, evidence: QualityEvidence | None = None) ->
 
 
 def _exclusions(s: Scenario) -> list[Exclusion]:
-    if "air_gapped" in s.regulations:
-        reason = "The environment is air-gapped: no request may reach a cloud API."
-        return [Exclusion(option="cloud", reason=reason), Exclusion(option="hybrid", reason=reason)]
-    if s.regulations and s.sensitive_share >= 1.0:
-        rules = ", ".join(_REGULATION_LABELS[r] for r in s.regulations)
-        return [
-            Exclusion(
-                option="cloud",
-                reason=f"Every request carries data under {rules}; cloud-only would send all of it out.",
-            )
-        ]
-    if s.regulations and s.sensitive_share > 0 and not _any_compatible(tuple(sorted(s.regulations))):
-        rules = ", ".join(_REGULATION_LABELS[r] for r in s.regulations)
-        return [
-            Exclusion(
-                option="cloud",
-                reason=f"No cloud offering in Crossover's provider table is compatible with {rules} "
-                       "(see the provider facts on the Checklist's privacy step); cloud-only would send that data out.",
-            )
-        ]
-    return []
+    # The one privacy verdict decides, the same one the Checklist, Costs page and report show.
+    verdict = privacy_verdict(s)
+    excluded = []
+    if not verdict.cloud_allowed:
+        excluded.append(Exclusion(option="cloud", reason=verdict.reason))
+    if not verdict.hybrid_allowed:
+        excluded.append(Exclusion(option="hybrid", reason=verdict.reason))
+    return excluded
 
 
-@lru_cache(maxsize=256)
-def _any_compatible(regulations: tuple[Regulation, ...]) -> bool:
-    from advisor.providers import compatible_offerings
-
-    return any(v.compatible for v in compatible_offerings(regulations))
-
-
-def recommend(scenario: Scenario, weights: Weights | None = None, evidence: QualityEvidence | None = None) -> Recommendation:
+def recommend(scenario: Scenario, weights: Weights | None = None, evidence: QualityEvidence | None = None,
+              costs: OptionCosts | None = None, latency: dict[Option, LatencyEstimate | None] | None = None) -> Recommendation:
     """Score cloud, local and hybrid for a scenario.
+
+    Pure: the cost model's figures and the latency estimates are passed in (see
+    ``advisor.assess`` for the one place that computes them for every page).
 
     Args:
         scenario: The workload.
         weights: How much each factor counts; the defaults when omitted.
         evidence: A measured local-vs-cloud accuracy gap for the quality factor.
+        costs: The cost model's monthly cost per option at the scenario's volume.
+        latency: What each option delivers in time for the scenario's answer length.
 
     Returns:
         Scores 0..100, the winner and runner-up, and per-factor points with reasons.
     """
     weights = weights or Weights()
-    leans = factor_leans(scenario, evidence)
+    leans = factor_leans(scenario, evidence, costs, latency)
     total_weight = sum(weights.of(f) for f in leans)
     factors: list[FactorContribution] = []
     raw = {option: 50.0 for option in OPTIONS}
@@ -392,10 +495,15 @@ def recommend(scenario: Scenario, weights: Weights | None = None, evidence: Qual
     ruled_out = {e.option for e in excluded}
     scores = {option: (0.0 if option in ruled_out else round(min(100.0, max(0.0, raw[option])), 6)) for option in OPTIONS}
     ranked = sorted((o for o in OPTIONS if o not in ruled_out), key=lambda o: (-scores[o], _TIE_ORDER[o]))
+    notes = [note for note in ((_cost_note(scenario, costs) if costs is not None else None),
+                               (_latency_note(scenario, latency) if latency is not None else None)) if note]
     return Recommendation(
         recommendation=ranked[0],
         runner_up=ranked[1] if len(ranked) > 1 else None,
         scores=scores,
         factors=factors,
         excluded=excluded,
+        costs=costs,
+        latency=latency,
+        notes=notes,
     )

@@ -8,7 +8,9 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel
 
+from advisor.assess import cost_inputs
 from advisor.scoring import Option, QualityEvidence, Weights, recommend
+from calculators import CostAssumptions
 from scenario import Scenario
 
 __all__ = ["Flip", "what_would_change"]
@@ -55,14 +57,37 @@ _CHOICES: dict[str, tuple[Sequence[Any], Callable[[Any], str]]] = {
 }
 
 
-def _winner(scenario: Scenario, field: str, value: Any, weights: Weights, evidence: QualityEvidence | None = None) -> Option:
-    return recommend(scenario.model_copy(update={field: value}), weights, evidence).recommendation
+class _Scorer:
+    """Scores changed scenarios the way the pages do: with the cost model and the latency check.
+
+    The cost model's figures depend only on the volume, the request shape and the sensitive
+    share (hybrid's local share), so they are worked out once per distinct set of those.
+    """
+
+    def __init__(self, weights: Weights, evidence: QualityEvidence | None, assumptions: CostAssumptions | None, use_cost_model: bool):
+        self.weights, self.evidence, self.assumptions, self.use_cost_model = weights, evidence, assumptions, use_cost_model
+        self._inputs: dict[tuple[Any, ...], Any] = {}
+
+    def winner(self, scenario: Scenario) -> Option:
+        if not self.use_cost_model:
+            return recommend(scenario, self.weights, self.evidence).recommendation
+        key = (scenario.requests_per_month, scenario.input_tokens_per_request, scenario.output_tokens_per_request, scenario.sensitive_share)
+        if key not in self._inputs:
+            self._inputs[key] = cost_inputs(scenario, self.assumptions)
+        inputs = self._inputs[key]
+        return recommend(scenario, self.weights, self.evidence, inputs.costs, inputs.latency).recommendation
+
+
+def _winner(scenario: Scenario, field: str, value: Any, weights: Weights, evidence: QualityEvidence | None = None,
+            scorer: _Scorer | None = None) -> Option:
+    changed = scenario.model_copy(update={field: value})
+    return scorer.winner(changed) if scorer else recommend(changed, weights, evidence).recommendation
 
 
 def _boundary(scenario: Scenario, field: str, inside: float, outside: float, weights: Weights,
-              evidence: QualityEvidence | None = None) -> float:
+              evidence: QualityEvidence | None = None, scorer: _Scorer | None = None) -> float:
     """Narrow [inside, outside] to the first value at which the winner differs."""
-    base = _winner(scenario, field, inside, weights, evidence)
+    base = _winner(scenario, field, inside, weights, evidence, scorer)
     integral = isinstance(getattr(scenario, field), int)
     for _ in range(60):
         if integral and abs(outside - inside) <= 1:
@@ -71,7 +96,7 @@ def _boundary(scenario: Scenario, field: str, inside: float, outside: float, wei
             break
         middle = (inside + outside) / 2
         middle = round(middle) if integral else middle
-        if _winner(scenario, field, middle, weights, evidence) == base:
+        if _winner(scenario, field, middle, weights, evidence, scorer) == base:
             inside = middle
         else:
             outside = middle
@@ -80,7 +105,7 @@ def _boundary(scenario: Scenario, field: str, inside: float, outside: float, wei
 
 
 def _numeric_flips(scenario: Scenario, field: str, weights: Weights, current_winner: Option,
-                   evidence: QualityEvidence | None = None) -> list[Flip]:
+                   evidence: QualityEvidence | None = None, scorer: _Scorer | None = None) -> list[Flip]:
     grid, describe = _NUMERIC[field]
     current = getattr(scenario, field)
     integral = isinstance(current, int)
@@ -92,9 +117,9 @@ def _numeric_flips(scenario: Scenario, field: str, weights: Weights, current_win
         previous = current
         for candidate in candidates:
             value = int(candidate) if integral else float(candidate)
-            if _winner(scenario, field, value, weights, evidence) != current_winner:
-                boundary = _boundary(scenario, field, previous, value, weights, evidence)
-                new_winner = _winner(scenario, field, boundary, weights, evidence)
+            if _winner(scenario, field, value, weights, evidence, scorer) != current_winner:
+                boundary = _boundary(scenario, field, previous, value, weights, evidence, scorer)
+                new_winner = _winner(scenario, field, boundary, weights, evidence, scorer)
                 bound = "or more" if direction == "up" else "or less"
                 flips.append(
                     Flip(
@@ -110,30 +135,35 @@ def _numeric_flips(scenario: Scenario, field: str, weights: Weights, current_win
     return flips
 
 
-def what_would_change(scenario: Scenario, weights: Weights | None = None, evidence: QualityEvidence | None = None) -> list[Flip]:
+def what_would_change(scenario: Scenario, weights: Weights | None = None, evidence: QualityEvidence | None = None,
+                      assumptions: CostAssumptions | None = None, *, use_cost_model: bool = True) -> list[Flip]:
     """Find, for each input alone, the nearest change that gives a different winner.
 
     Args:
         scenario: The current scenario.
         weights: The factor weights in force.
         evidence: Measured quality evidence in force, if any (then quality_need is not varied).
+        assumptions: The cost assumptions in force (the defaults when omitted).
+        use_cost_model: Score as the pages do (cost model and latency check); False scores on
+            the articles' rules of thumb alone.
 
     Returns:
         Flips for numeric inputs (nearest boundary up and down) and for choices (each
         alternative that changes the winner). Empty when no single change flips it.
     """
     weights = weights or Weights()
-    current_winner = recommend(scenario, weights, evidence).recommendation
+    scorer = _Scorer(weights, evidence, assumptions, use_cost_model)
+    current_winner = scorer.winner(scenario)
     flips: list[Flip] = []
     for field in _NUMERIC:
-        flips.extend(_numeric_flips(scenario, field, weights, current_winner, evidence))
+        flips.extend(_numeric_flips(scenario, field, weights, current_winner, evidence, scorer))
     for field, (values, describe) in _CHOICES.items():
         if field == "quality_need" and evidence is not None:
             continue  # the measured gap, not the stated need, decides quality
         for value in values:
             if value == getattr(scenario, field):
                 continue
-            new_winner = _winner(scenario, field, value, weights, evidence)
+            new_winner = _winner(scenario, field, value, weights, evidence, scorer)
             if new_winner != current_winner:
                 flips.append(
                     Flip(

@@ -14,6 +14,7 @@ import streamlit as st
 from app import state
 from decisions.links import LINK_PARAM, decode_link, encode_link
 from scenario import InputError
+from scenario.text import plain
 
 WRITTEN_KEY = "crossover.link.written"
 LINK_ERROR_KEY = "crossover.link.error"
@@ -34,8 +35,9 @@ def sync_link() -> None:
             state.load_decision(decode_link(incoming), label="opened from a shared link")
             st.session_state.pop(LINK_ERROR_KEY, None)
         except InputError as exc:
+            # The problems quote the link's values: shown as text (a value can be a Markdown link or image).
             st.session_state[LINK_ERROR_KEY] = ("This link's scenario could not be opened, so the scenario you had is kept: "
-                                                + "; ".join(exc.problems))
+                                                + plain("; ".join(exc.problems)))
     current = encode_link(state.decision())
     if current != incoming:
         if current:

@@ -29,8 +29,10 @@ from advisor import Preset, Weights
 from calculators import CostAssumptions, CostInputError, parse_assumptions
 from scenario import InputError, Scenario, parse_scenario
 
-if TYPE_CHECKING:  # the backends pull in the cloud SDKs: loaded when a page asks, not on every page
-    from inference import BackendConfig, ResolvedKey
+if TYPE_CHECKING:  # loaded when a page asks: the backends pull in the cloud SDKs
+    from advisor import QualityEvidence
+    from decisions import Decision
+    from inference import BackendConfig
 
 SCENARIO_KEY = "crossover.scenario"
 WEIGHTS_KEY = "crossover.weights"
@@ -139,7 +141,10 @@ _COST_RESETS: dict[str, tuple[str, ...]] = {
     "gpu_id": ("gpu_hourly_usd", "gpu_purchase_usd", "gpu_power_w", "gpus_per_replica", "throughput_tokens_per_s"),
     "open_model_id": ("gpus_per_replica", "throughput_tokens_per_s"),
     "quantisation": ("gpus_per_replica", "throughput_tokens_per_s"),
-    "concurrent_sequences": ("gpus_per_replica", "throughput_tokens_per_s"),
+    "kv_precision": ("gpus_per_replica", "throughput_tokens_per_s"),
+    "concurrent_sequences": ("throughput_tokens_per_s",),
+    "ttft_target_ms": ("throughput_tokens_per_s",),
+    "tpot_target_ms": ("throughput_tokens_per_s",),
     "schedule": ("hours_per_month",),
 }
 
@@ -167,6 +172,8 @@ def update_cost_assumption(field: str, value: Any, *, from_widget: bool = True) 
     data = cost_assumptions().model_dump()
     data[field] = value
     dependents = cost_resets(field)
+    if "throughput_tokens_per_s" in (field, *dependents):
+        st.session_state.pop(THROUGHPUT_LABEL_KEY, None)  # a measurement's provenance no longer describes the figure
     for dependent in dependents:
         data[dependent] = None
     try:
@@ -189,6 +196,7 @@ def reset_cost_assumptions() -> None:
     """Back to the default cost assumptions."""
     st.session_state[COSTS_KEY] = CostAssumptions()
     st.session_state.pop(COSTS_ERROR_KEY, None)
+    st.session_state.pop(THROUGHPUT_LABEL_KEY, None)
     redraw(COST_PREFIX)
 
 
@@ -212,7 +220,7 @@ def set_price_override(ref: str, override: dict[str, float] | None) -> None:
         st.session_state[COSTS_ERROR_KEY] = str(exc)
 
 
-def quality_evidence():  # -> QualityEvidence | None
+def quality_evidence() -> QualityEvidence | None:
     """The measured accuracy gap chosen on the Quality check page, if any."""
     return st.session_state.get(EVIDENCE_KEY)
 
@@ -222,14 +230,14 @@ def quality_evidence():  # -> QualityEvidence | None
 OPEN_SCENARIO_KEY = "crossover.open_scenario"
 
 
-def decision():  # -> decisions.Decision
+def decision() -> Decision:
     """The scenario, weights and cost assumptions being worked on, as one document."""
     from decisions import Decision
 
     return Decision(scenario=scenario(), weights=weights(), costs=cost_assumptions())
 
 
-def load_decision(loaded, label: str | None) -> None:
+def load_decision(loaded: Decision, label: str | None) -> None:
     """Replace the scenario, weights and cost assumptions and redraw every input from them.
 
     Args:
@@ -276,29 +284,16 @@ def api_key_widget(kind: str) -> str:
     return f"pg.key.{kind}"
 
 
-def app_secrets() -> object:
-    """The app's secrets, or nothing when there is no secrets file."""
-    try:
-        return st.secrets
-    except Exception:  # noqa: BLE001 - no secrets file is fine
-        return {}
-
-
-def api_key(kind: str) -> ResolvedKey:
-    """The key for a cloud backend: environment, the app's secrets, or the one typed on the Playground."""
-    from inference import ResolvedKey, resolve_key
-
-    if kind == "local":
-        return ResolvedKey(None, "not needed")
-    return resolve_key(kind, typed=st.session_state.get(api_key_widget(kind)), secrets=app_secrets())  # type: ignore[arg-type]
+def typed_api_key(kind: str) -> str | None:
+    """The API key typed on the Playground for ``kind`` in this session, if any (see app.components.safety.key_for)."""
+    return st.session_state.get(api_key_widget(kind))
 
 
 @dataclass(frozen=True)
 class PlaygroundSide:
-    """One side of the Playground as it is set now: what to call and the key found for it."""
+    """One side of the Playground as it is set now (the key for it: app.components.safety.key_for)."""
 
     config: BackendConfig
-    key: ResolvedKey
     set_up: bool  # False until the Playground has been shown: the defaults, not a choice
 
     @property
@@ -319,7 +314,7 @@ def playground_side(side: str) -> PlaygroundSide:
         model = st.session_state.get(playground_key(side, f"model.{kind}"), PLAYGROUND_DEFAULT_MODEL[kind])
         base_url = st.session_state.get(playground_key(side, "base_url"), "") if kind == "openai" else ""
         config = BackendConfig(kind=kind, model=str(model).strip(), base_url=str(base_url).strip())
-    return PlaygroundSide(config=config, key=api_key(kind), set_up=kind_key in st.session_state)
+    return PlaygroundSide(config=config, set_up=kind_key in st.session_state)
 
 
 def library_owner() -> str:

@@ -28,8 +28,11 @@ _WHERE = {
     "HybridCost": "calculators.report",
     "LocalCost": "calculators.report",
     "OpenModel": "calculators.catalog",
+    "OperatingPoint": "calculators.serving",
     "PriceOverride": "calculators.cloud_prices",
+    "PublishedMeasurement": "calculators.benchmarks",
     "SUGGESTED_MODELS": "calculators.cloud_prices",
+    "Setup": "calculators.serving",
     "TOKEN_CEILING": "calculators.breakeven",
     "UnknownCloudModel": "calculators.errors",
     "breakeven_band": "calculators.sensitivity",
@@ -40,14 +43,16 @@ _WHERE = {
     "get_gpu": "calculators.catalog",
     "get_open_model": "calculators.catalog",
     "gpus": "calculators.catalog",
-    "gpus_needed_to_fit": "calculators.catalog",
     "lookup_price": "calculators.cloud_prices",
-    "memory_needed_gb": "calculators.catalog",
+    "nearest_published": "calculators.benchmarks",
     "open_models": "calculators.catalog",
+    "operating_point": "calculators.serving",
     "parse_assumptions": "calculators.assumptions",
     "price_data_version": "calculators.cloud_prices",
     "price_per_request": "calculators.cloud_prices",
+    "published_measurements": "calculators.benchmarks",
     "resolve": "calculators.assumptions",
+    "serving_point": "calculators.assumptions",
     "tco_curves": "calculators.curves",
     "tornado": "calculators.sensitivity",
 }
@@ -66,8 +71,11 @@ __all__ = [
     "HybridCost",
     "LocalCost",
     "OpenModel",
+    "OperatingPoint",
     "PriceOverride",
+    "PublishedMeasurement",
     "SUGGESTED_MODELS",
+    "Setup",
     "TOKEN_CEILING",
     "UnknownCloudModel",
     "breakeven_band",
@@ -78,28 +86,32 @@ __all__ = [
     "get_gpu",
     "get_open_model",
     "gpus",
-    "gpus_needed_to_fit",
     "lookup_price",
-    "memory_needed_gb",
+    "nearest_published",
     "open_models",
+    "operating_point",
     "parse_assumptions",
     "price_data_version",
     "price_per_request",
+    "published_measurements",
     "request_cost",
     "resolve",
+    "serving_point",
     "tco_curves",
     "tornado",
 ]
 
 if TYPE_CHECKING:
-    from calculators.assumptions import HOURS_PER_MONTH, CostAssumptions, parse_assumptions, resolve
+    from calculators.assumptions import HOURS_PER_MONTH, CostAssumptions, parse_assumptions, resolve, serving_point
+    from calculators.benchmarks import PublishedMeasurement, nearest_published, published_measurements
     from calculators.breakeven import TOKEN_CEILING, breakeven_requests
-    from calculators.catalog import Gpu, OpenModel, get_gpu, get_open_model, gpus, gpus_needed_to_fit, memory_needed_gb, open_models
+    from calculators.catalog import Gpu, OpenModel, get_gpu, get_open_model, gpus, open_models
     from calculators.cloud_prices import SUGGESTED_MODELS, CloudPrice, PriceOverride, cloud_model_choices, lookup_price, price_data_version, price_per_request
     from calculators.curves import cost_curves, tco_curves
     from calculators.errors import CostInputError, UnknownCloudModel
     from calculators.report import BreakEven, CloudCost, CostLine, CostReport, HybridCost, LocalCost, cost_report
     from calculators.sensitivity import BreakevenBand, breakeven_band, tornado
+    from calculators.serving import OperatingPoint, Setup, operating_point
 
 
 def __getattr__(name: str) -> object:

@@ -10,17 +10,22 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from calculators.catalog import (
-    Quantisation,
-    estimated_tokens_per_second,
-    get_gpu,
-    get_open_model,
-    gpus_needed_to_fit,
-)
+from calculators.catalog import Quantisation, get_gpu, get_open_model
 from calculators.cloud_prices import PriceOverride
 from calculators.errors import CostInputError
+from calculators.serving import Constants, KvPrecision, OperatingPoint, Setup, operating_point
+from calculators.setups import check_setup
 
-__all__ = ["HOURS_PER_MONTH", "CostAssumptions", "Payment", "Schedule", "parse_assumptions", "resolve"]
+__all__ = [
+    "HOURS_PER_MONTH",
+    "CostAssumptions",
+    "Payment",
+    "Schedule",
+    "parse_assumptions",
+    "resolve",
+    "serving_point",
+    "serving_targets",
+]
 
 Payment = Literal["rent", "own"]
 Schedule = Literal["always_on", "business_hours"]
@@ -29,6 +34,9 @@ HOURS_PER_MONTH: dict[Schedule, float] = {"always_on": 730.0, "business_hours": 
 
 _Money = Annotated[float, Field(ge=0, le=1e9, allow_inf_nan=False)]
 _Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+# Names come from links and imports anyone can write: bounded, so one decision stays small.
+_Ref = Annotated[str, Field(min_length=1, max_length=120)]
+_Id = Annotated[str, Field(min_length=1, max_length=64)]
 
 
 class CostAssumptions(BaseModel):
@@ -37,17 +45,18 @@ class CostAssumptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     # Cloud
-    cloud_models: Annotated[list[str], Field(min_length=1, max_length=8)] = Field(
+    cloud_models: Annotated[list[_Ref], Field(min_length=1, max_length=8)] = Field(
         default_factory=lambda: ["openai:gpt-4o", "openai:gpt-4o-mini", "anthropic:claude-sonnet-4-5"]
     )
-    price_overrides: dict[str, PriceOverride] = Field(default_factory=dict)
+    price_overrides: Annotated[dict[_Ref, PriceOverride], Field(max_length=16)] = Field(default_factory=dict)
     cached_input_share: _Share = 0.0
     cloud_price_scale: Annotated[float, Field(gt=0, le=100, allow_inf_nan=False)] = 1.0
 
     # Local: what runs, on what
-    open_model_id: str = "llama-3.1-8b"
+    open_model_id: _Id = "llama-3.1-8b"
     quantisation: Quantisation = "fp16"
-    gpu_id: str = "l40s"
+    kv_precision: KvPrecision = "fp16"
+    gpu_id: _Id = "l40s"
     payment: Payment = "rent"
     schedule: Schedule = "always_on"
     hours_per_month: Annotated[float, Field(gt=0, le=744, allow_inf_nan=False)] | None = None
@@ -58,11 +67,18 @@ class CostAssumptions(BaseModel):
     gpus_per_replica: Annotated[int, Field(ge=1, le=64)] | None = None
 
     # Local: capacity
+    # Generated tokens/s of one replica at the scenario's request shape; None: the step model's.
     throughput_tokens_per_s: Annotated[float, Field(gt=0, le=1e7, allow_inf_nan=False)] | None = None
-    concurrent_sequences: Annotated[int, Field(ge=1, le=1024)] = 16
+    # Requests in flight per replica; None: the largest the latency targets and memory allow.
+    concurrent_sequences: Annotated[int, Field(ge=1, le=4096)] | None = None
+    # Time to first token target; None: the scenario's p95 latency (see serving_targets).
+    ttft_target_ms: Annotated[float, Field(gt=0, le=600_000, allow_inf_nan=False)] | None = None
+    tpot_target_ms: Annotated[float, Field(gt=0, le=60_000, allow_inf_nan=False)] | None = None
     peak_to_average: Annotated[float, Field(ge=1, le=50, allow_inf_nan=False)] = 2.0
     utilisation_target: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] = 0.6
-    input_token_weight: _Share = 0.1
+    # What a prompt token costs against a generated one; None: from the step model's prefill
+    # time at the operating point (it was a fixed 0.1 before the step model).
+    input_token_weight: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] | None = None
 
     # Local: owning
     depreciation_months: Annotated[int, Field(ge=1, le=120)] = 36
@@ -93,36 +109,67 @@ def parse_assumptions(data: dict) -> CostAssumptions:
         raise CostInputError("; ".join(problems)) from None
 
 
-def resolve(assumptions: CostAssumptions, context_tokens: int, sensitive_share: float) -> CostAssumptions:
-    """Fill every ``None`` from the catalogs and the capacity estimate.
+def serving_targets(assumptions: CostAssumptions, latency_p95_ms: int) -> tuple[float, float | None]:
+    """(TTFT target, TPOT target) in seconds.
 
-    Args:
-        assumptions: What the user set.
-        context_tokens: Tokens one request holds (input + output), for the KV cache.
-        sensitive_share: The scenario's sensitive share, the default local share of hybrid.
+    The checklist's p95 latency is how fast a response must *start*: it sets cloud APIs at
+    0.5-2 s and local models at 50-200 ms, which are time-to-first-token figures. Holding
+    a whole streamed answer of hundreds of tokens to it would rule out every setup, cloud
+    included. So it is the TTFT target unless one is set; TPOT has a target only when set.
+    """
+    ttft = (assumptions.ttft_target_ms or latency_p95_ms) / 1000
+    tpot = assumptions.tpot_target_ms / 1000 if assumptions.tpot_target_ms is not None else None
+    return ttft, tpot
+
+
+def serving_point(assumptions: CostAssumptions, input_tokens: int, output_tokens: int, latency_p95_ms: int,
+                  gpus_per_replica: int | None = None, constants: Constants = Constants()) -> OperatingPoint:
+    """The step model's operating point for these assumptions (GPUs per replica checked or chosen).
 
     Raises:
-        CostInputError: when a catalog id is unknown.
+        CostInputError: unknown ids, a tensor-parallel size the model cannot use, or a model
+            that does not fit; each names what would work.
     """
     try:
         gpu = get_gpu(assumptions.gpu_id)
         model = get_open_model(assumptions.open_model_id)
     except KeyError as exc:
         raise CostInputError(exc.args[0]) from None
-    per_replica = assumptions.gpus_per_replica or gpus_needed_to_fit(
-        model, assumptions.quantisation, gpu, max(context_tokens, 1), assumptions.concurrent_sequences
-    )
-    throughput = assumptions.throughput_tokens_per_s or estimated_tokens_per_second(
-        model, assumptions.quantisation, gpu, per_replica, assumptions.concurrent_sequences
-    )
+    context = input_tokens + output_tokens
+    per_replica = check_setup(model, gpu, assumptions.quantisation, assumptions.kv_precision, context,
+                              gpus_per_replica or assumptions.gpus_per_replica)
+    ttft, tpot = serving_targets(assumptions, latency_p95_ms)
+    setup = Setup(model, gpu, assumptions.quantisation, assumptions.kv_precision, per_replica)
+    return operating_point(setup, input_tokens, output_tokens, concurrency=assumptions.concurrent_sequences,
+                           ttft_target_s=ttft, tpot_target_s=tpot, constants=constants)
+
+
+def resolve(assumptions: CostAssumptions, input_tokens: int, output_tokens: int, latency_p95_ms: int,
+            sensitive_share: float) -> CostAssumptions:
+    """Fill every ``None`` from the catalogs and the step model (calculators/serving.py).
+
+    Args:
+        assumptions: What the user set.
+        input_tokens / output_tokens: One request's shape (the KV cache holds both).
+        latency_p95_ms: The scenario's latency target (see :func:`serving_targets`).
+        sensitive_share: The scenario's sensitive share, the default local share of hybrid.
+
+    Raises:
+        CostInputError: when a catalog id is unknown or the model does not fit.
+    """
+    point = serving_point(assumptions, input_tokens, output_tokens, latency_p95_ms)
+    gpu = get_gpu(assumptions.gpu_id)
     return assumptions.model_copy(
         update={
             "hours_per_month": assumptions.hours_per_month or HOURS_PER_MONTH[assumptions.schedule],
             "gpu_hourly_usd": assumptions.gpu_hourly_usd if assumptions.gpu_hourly_usd is not None else gpu.rent_usd_per_hour,
             "gpu_purchase_usd": assumptions.gpu_purchase_usd if assumptions.gpu_purchase_usd is not None else gpu.purchase_usd,
             "gpu_power_w": assumptions.gpu_power_w if assumptions.gpu_power_w is not None else gpu.power_w,
-            "gpus_per_replica": per_replica,
-            "throughput_tokens_per_s": throughput,
+            "gpus_per_replica": point.gpus_per_replica,
+            "throughput_tokens_per_s": assumptions.throughput_tokens_per_s or point.output_tokens_per_s,
+            "input_token_weight": (
+                assumptions.input_token_weight if assumptions.input_token_weight is not None else point.input_token_weight
+            ),
             "staff_monthly_usd": (
                 assumptions.staff_monthly_usd
                 if assumptions.staff_monthly_usd is not None

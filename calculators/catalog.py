@@ -6,7 +6,6 @@ Every figure in the catalogs carries its source and date; see the JSON files.
 from __future__ import annotations
 
 import json
-import math
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -18,20 +17,29 @@ __all__ = [
     "Gpu",
     "OpenModel",
     "Quantisation",
-    "estimated_tokens_per_second",
+    "RentPrice",
+    "bytes_per_param",
     "get_gpu",
     "get_open_model",
     "gpus",
-    "gpus_needed_to_fit",
-    "memory_needed_gb",
     "open_models",
     "quantisation_label",
 ]
 
 ASSETS_DIR = Path(__file__).resolve().parents[1] / "assets"
-Quantisation = Literal["fp16", "q8", "q4"]
-# Runtime buffers, CUDA context and fragmentation on top of weights and KV cache.
-RUNTIME_OVERHEAD = 0.10
+# fp16 covers bf16; int4 is AWQ/GPTQ-class; q8/q4 are GGUF for llama.cpp and CPUs.
+Quantisation = Literal["fp16", "fp8", "int8", "int4", "q8", "q4"]
+
+
+class RentPrice(BaseModel):
+    """One provider's on-demand price for one GPU, on the date it was read."""
+
+    model_config = ConfigDict(frozen=True)
+
+    provider: str
+    usd_per_hour: float
+    source: str
+    as_of: str
 
 
 class Gpu(BaseModel):
@@ -43,10 +51,14 @@ class Gpu(BaseModel):
     name: str
     memory_gb: float
     bandwidth_gb_s: float
+    # Dense tensor-core TFLOPS (no sparsity); fp8 None: no FP8 tensor cores.
+    fp16_tflops: float
+    fp8_tflops: float | None
     power_w: float
     rent_usd_per_hour: float
     purchase_usd: float
     gpus_per_server: int
+    rent_prices: tuple[RentPrice, ...] = ()
     sources: dict[str, str]
     as_of: str
 
@@ -60,7 +72,10 @@ class OpenModel(BaseModel):
     name: str
     params_b: float
     active_params_b: float | None = None
+    experts: int | None = None
+    experts_per_token: int | None = None
     layers: int
+    attention_heads: int
     kv_heads: int
     head_dim: int
     context_max: int
@@ -111,41 +126,6 @@ def get_open_model(model_id: str) -> OpenModel:
     raise KeyError(f"no model {model_id!r}; the catalog has {', '.join(m.id for m in open_models())}")
 
 
-def _weights_gb(model: OpenModel, quantisation: Quantisation, *, active_only: bool = False) -> float:
-    params = (model.active_params_b or model.params_b) if active_only else model.params_b
-    return params * float(_quantisations()[quantisation]["bytes_per_param"])
-
-
-def memory_needed_gb(model: OpenModel, quantisation: Quantisation, context_tokens: int, concurrent_sequences: int = 1) -> float:
-    """Weights + FP16 KV cache for ``concurrent_sequences`` full contexts + runtime overhead, in GB.
-
-    KV cache per token = 2 (key and value) x layers x KV heads x head size x 2 bytes.
-    """
-    kv_bytes_per_token = 2 * model.layers * model.kv_heads * model.head_dim * 2
-    kv_gb = kv_bytes_per_token * context_tokens * concurrent_sequences / 1e9
-    return (_weights_gb(model, quantisation) + kv_gb) * (1 + RUNTIME_OVERHEAD)
-
-
-def gpus_needed_to_fit(model: OpenModel, quantisation: Quantisation, gpu: Gpu, context_tokens: int, concurrent_sequences: int = 1) -> int:
-    """How many of ``gpu`` one copy of the model needs (tensor-parallel), at least 1."""
-    return max(1, math.ceil(memory_needed_gb(model, quantisation, context_tokens, concurrent_sequences) / gpu.memory_gb))
-
-
-def estimated_tokens_per_second(
-    model: OpenModel,
-    quantisation: Quantisation,
-    gpu: Gpu,
-    gpus_per_replica: int,
-    concurrent_sequences: int = 16,
-    bandwidth_efficiency: float = 0.6,
-) -> float:
-    """A first estimate of one replica's generated tokens per second, all sequences together.
-
-    Generation is memory-bound: each new token reads every active weight once, so one
-    sequence decodes at about (usable bandwidth / weight bytes) tokens a second, and a batch
-    of concurrent sequences shares that read. Replace it with a measured figure when you
-    have one (the playground measures it).
-    """
-    usable_bandwidth = gpu.bandwidth_gb_s * gpus_per_replica * bandwidth_efficiency
-    single_sequence = usable_bandwidth / _weights_gb(model, quantisation, active_only=True)
-    return single_sequence * concurrent_sequences
+def bytes_per_param(quantisation: Quantisation) -> float:
+    """Bytes one weight takes at this precision (scales and zero points included)."""
+    return float(_quantisations()[quantisation]["bytes_per_param"])

@@ -36,7 +36,8 @@ class LocalUnitCosts:
         upfront_per_gpu_usd: Purchase price per GPU when owned (0 when rented).
         weighted_tokens_per_replica: Weighted tokens (output + input x input weight) one
             replica serves a month at the utilisation target, sized for the peak.
-        input_token_weight: What an input token weighs against a generated one.
+        input_token_weight: What a prompt token costs against a generated one, from the
+            step model's prefill time (only for requests of another shape than the scenario's).
     """
 
     gpu_month_usd: float
@@ -52,7 +53,7 @@ class LocalUnitCosts:
 
     def marginal_cost_usd(self, input_tokens: int, output_tokens: int) -> float:
         """What one request of this shape costs on capacity that is already paid for, pro rata."""
-        weighted = output_tokens + input_tokens * self.input_token_weight
+        weighted = max(output_tokens, 1) + input_tokens * self.input_token_weight
         return self.replica_month_usd * weighted / self.weighted_tokens_per_replica
 
 
@@ -72,11 +73,17 @@ def local_unit_costs(a: CostAssumptions, input_tokens: int, output_tokens: int) 
         upfront = purchase
     gpu_month = sum(parts.values())
     per_replica = int(a.gpus_per_replica)  # type: ignore[arg-type]
-    # Input tokens are processed in parallel (prefill) and cost a fraction of a generated one.
-    load_per_request = output_tokens + input_tokens * a.input_token_weight
-    served_tokens_per_month = float(a.throughput_tokens_per_s) * a.utilisation_target * hours * SECONDS_PER_HOUR  # type: ignore[arg-type]
-    weighted_tokens_per_replica = served_tokens_per_month / a.peak_to_average
-    requests_per_replica = weighted_tokens_per_replica / load_per_request if load_per_request > 0 else math.inf
+    # The throughput is generated tokens/s at the scenario's own request shape, prefill
+    # included (the step model's, or one measured), so a replica serves throughput / output
+    # tokens requests a second. A request with no output still takes one step.
+    weight = float(a.input_token_weight)  # type: ignore[arg-type]
+    out = max(output_tokens, 1)
+    requests_per_second = float(a.throughput_tokens_per_s) / out  # type: ignore[arg-type]
+    requests_per_replica = (
+        requests_per_second * a.utilisation_target * hours * SECONDS_PER_HOUR / a.peak_to_average
+        if input_tokens + output_tokens > 0 else math.inf
+    )
+    weighted_tokens_per_replica = requests_per_replica * (out + input_tokens * weight)
     return LocalUnitCosts(
         gpu_month_usd=gpu_month,
         gpu_month_parts=parts,
@@ -87,7 +94,7 @@ def local_unit_costs(a: CostAssumptions, input_tokens: int, output_tokens: int) 
         gpus_fixed=a.gpus_fixed,
         upfront_per_gpu_usd=upfront,
         weighted_tokens_per_replica=weighted_tokens_per_replica,
-        input_token_weight=a.input_token_weight,
+        input_token_weight=weight,
     )
 
 

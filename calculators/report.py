@@ -9,21 +9,13 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel
 
-from calculators.assumptions import CostAssumptions, resolve
+from calculators.assumptions import CostAssumptions, resolve, serving_point
 from calculators.breakeven import TOKEN_CEILING, breakeven_requests
-from calculators.catalog import get_gpu
-from calculators.cloud_prices import (
-    CloudPrice,
-    lookup_price,
-    price_data_version,
-    price_per_request,
-)
-from calculators.local_costs import (
-    LocalUnitCosts,
-    local_gpus,
-    local_monthly_usd,
-    local_unit_costs,
-)
+from calculators.capacity import CapacityEstimate, capacity_estimate
+from calculators.catalog import get_gpu, get_open_model
+from calculators.cloud_prices import CloudPrice, lookup_price, price_data_version, price_per_request
+from calculators.local_costs import LocalUnitCosts, local_gpus, local_monthly_usd, local_unit_costs
+from calculators.serving import OperatingPoint, Setup
 from scenario import Scenario
 
 __all__ = [
@@ -34,6 +26,7 @@ __all__ = [
     "HybridCost",
     "LocalCost",
     "cost_report",
+    "local_serving_point",
     "prepare",
 ]
 
@@ -101,16 +94,36 @@ class CostReport(BaseModel):
     local: LocalCost
     hybrid: HybridCost
     breakeven: list[BreakEven]
+    capacity: CapacityEstimate
     price_data_version: str
     notes: list[str]
+
+
+def with_answer_target(scenario: Scenario, assumptions: CostAssumptions) -> CostAssumptions:
+    """The scenario's split latency need, passed to the capacity model.
+
+    With a first-token target set (``ttft_ms``), the whole-answer target leaves
+    (answer - first token) / output tokens for each further token: that becomes the time-per-
+    output-token target replicas are sized for, unless one is set in the assumptions. Without
+    it, the capacity model keeps sizing for the p95 as a first-token target alone.
+    """
+    if assumptions.tpot_target_ms is not None or scenario.ttft_ms is None or scenario.output_tokens_per_request <= 1:
+        return assumptions
+    answer = scenario.answer_p95_ms if scenario.answer_p95_ms is not None else scenario.latency_p95_ms
+    per_token = (answer - scenario.ttft_ms) / (scenario.output_tokens_per_request - 1)
+    if per_token <= 0:
+        return assumptions  # no time left for the tokens: the latency check says so, the sizing cannot help
+    return assumptions.model_copy(update={"tpot_target_ms": min(per_token, 60_000.0)})
 
 
 def prepare(scenario: Scenario, assumptions: CostAssumptions) -> tuple[CostAssumptions, list[CloudPrice], LocalUnitCosts]:
     """Resolve assumptions, look up every chosen cloud price, and build the local unit costs."""
     resolved = resolve(
-        assumptions,
-        context_tokens=scenario.input_tokens_per_request + scenario.output_tokens_per_request,
-        sensitive_share=scenario.sensitive_share,
+        with_answer_target(scenario, assumptions),
+        scenario.input_tokens_per_request,
+        scenario.output_tokens_per_request,
+        scenario.first_token_target_ms,
+        scenario.sensitive_share,
     )
     prices = [lookup_price(ref, resolved.price_overrides.get(ref)) for ref in resolved.cloud_models]
     units = local_unit_costs(resolved, scenario.input_tokens_per_request, scenario.output_tokens_per_request)
@@ -219,6 +232,7 @@ def cost_report(scenario: Scenario, assumptions: CostAssumptions | None = None) 
         local=hybrid_local,
     )
     breakevens = [_breakeven(scenario, c.price, c.per_request_usd, units) for c in cloud]
+    capacity = local_capacity(scenario, assumptions or CostAssumptions(), resolved)
     return CostReport(
         requests_per_month=volume,
         tokens_per_request=scenario.input_tokens_per_request + scenario.output_tokens_per_request,
@@ -227,9 +241,41 @@ def cost_report(scenario: Scenario, assumptions: CostAssumptions | None = None) 
         local=local,
         hybrid=hybrid,
         breakeven=breakevens,
+        capacity=capacity,
         price_data_version=price_data_version(),
-        notes=_notes(scenario, resolved, local, cloud, units),
+        notes=_notes(scenario, resolved, local, cloud, units) + _capacity_notes(scenario, capacity),
     )
+
+
+def local_serving_point(scenario: Scenario, resolved: CostAssumptions) -> OperatingPoint:
+    """The step model's operating point (with its throughput-latency curve) behind the local figures."""
+    return serving_point(resolved.model_copy(update={"throughput_tokens_per_s": None}), scenario.input_tokens_per_request,
+                         scenario.output_tokens_per_request, scenario.first_token_target_ms)
+
+
+def local_capacity(scenario: Scenario, assumptions: CostAssumptions, resolved: CostAssumptions) -> CapacityEstimate:
+    """The replica's operating point behind the local figures, with its nearest published measurement."""
+    point = local_serving_point(scenario, resolved)
+    setup = Setup(get_open_model(resolved.open_model_id), get_gpu(resolved.gpu_id), resolved.quantisation,
+                  resolved.kv_precision, point.gpus_per_replica)
+    return capacity_estimate(setup, point, scenario.input_tokens_per_request, scenario.output_tokens_per_request,
+                             assumptions.throughput_tokens_per_s)
+
+
+def _capacity_notes(scenario: Scenario, capacity: CapacityEstimate) -> list[str]:
+    notes = []
+    if not capacity.meets_targets:
+        notes.append(
+            f"Even one request at a time misses the latency target on this setup (first token {capacity.ttft_ms:,.0f} ms, "
+            f"{capacity.tpot_ms:,.1f} ms a token); it is sized at concurrency 1. Choose a faster GPU, more GPUs per replica "
+            "or a smaller precision, or relax the target."
+        )
+    elif capacity.limited_by == "memory":
+        notes.append(
+            f"Memory, not compute, limits each replica: its KV cache holds {capacity.max_concurrency:,} requests of "
+            f"{scenario.input_tokens_per_request + scenario.output_tokens_per_request:,} tokens."
+        )
+    return notes
 
 
 def _notes(scenario: Scenario, a: CostAssumptions, local: LocalCost, cloud: list[CloudCost], units: LocalUnitCosts) -> list[str]:

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from calculators.assumptions import CostAssumptions
+from calculators.assumptions import CostAssumptions, serving_point
 from calculators.breakeven import TOKEN_CEILING, breakeven_requests
 from calculators.report import CostReport, cloud_per_request, cost_report, prepare
+from calculators.serving import Constants
 from scenario import Scenario
 
-__all__ = ["BreakevenBand", "breakeven_band", "tornado"]
+__all__ = ["CALIBRATION_BAND", "BreakevenBand", "breakeven_band", "tornado"]
+
+# How far the step model's estimate may sit from a published figure (estimate / published).
+CALIBRATION_BAND = (0.8, 1.25)
 
 
 @dataclass(frozen=True)
@@ -39,12 +44,30 @@ def _scenario(field: str, label: str) -> _Knob:
     return _Knob(label, apply)
 
 
-def _knobs(a: CostAssumptions) -> list[_Knob]:
+def _step_constant(field: str, label: str) -> _Knob:
+    """A calibrated constant of the step model: the throughput is worked out again with it changed."""
+
+    def apply(s: Scenario, a: CostAssumptions, factor: float) -> tuple[Scenario, CostAssumptions]:
+        base = Constants()
+        constants = dataclasses.replace(base, **{field: getattr(base, field) * factor})
+        point = serving_point(a.model_copy(update={"throughput_tokens_per_s": None, "input_token_weight": None}),
+                              s.input_tokens_per_request, s.output_tokens_per_request, s.first_token_target_ms, constants=constants)
+        return s, a.model_copy(update={"throughput_tokens_per_s": point.output_tokens_per_s})
+
+    return _Knob(label, apply)
+
+
+def _knobs(a: CostAssumptions, throughput_from_model: bool) -> list[_Knob]:
     gpu_price = (
         _assumption("gpu_hourly_usd", "GPU rent per hour") if a.payment == "rent"
         else _assumption("gpu_purchase_usd", "GPU purchase price")
     )
-    return [
+    step_model = [
+        _step_constant("bandwidth_fraction", "Usable memory bandwidth (step model)"),
+        _step_constant("flops_fraction", "Usable compute (step model)"),
+        _step_constant("step_overhead_s", "Per-step overhead (step model)"),
+    ] if throughput_from_model else []
+    return step_model + [
         _assumption("cloud_price_scale", "Cloud prices"),
         gpu_price,
         _assumption("throughput_tokens_per_s", "Throughput per replica", lower=1e-6),
@@ -71,7 +94,7 @@ def tornado(scenario: Scenario, report: CostReport, change: float = 0.2) -> pd.D
     base_diff = report.local.monthly_usd - report.cloud[0].monthly_usd
     base_breakeven = report.breakeven[0].requests_per_month
     rows = []
-    for knob in _knobs(base):
+    for knob in _knobs(base, report.capacity.throughput_source == "step model"):
         row: dict[str, float | str] = {"assumption": knob.label}
         for side, factor in (("low", 1 - change), ("high", 1 + change)):
             s, a = knob.apply(scenario, base, factor)
@@ -101,14 +124,18 @@ class BreakevenBand:
 def breakeven_band(scenario: Scenario, report: CostReport, spread: float = 0.2, samples: int = 2000, seed: int = 7) -> BreakevenBand:
     """Sample cloud prices, utilisation and throughput uniformly within +/- ``spread``.
 
-    The break-even against the first cloud model is closed-form, so all samples are
-    computed at once.
+    When the throughput is the step model's, it is also off by a factor drawn from the
+    calibration's own band (estimate / published between 0.8 and 1.25, the acceptance band
+    of tests/unit/test_serving_calibration.py). The break-even against the first cloud
+    model is closed-form, so all samples are computed at once.
     """
     resolved, prices, units = prepare(scenario, report.assumptions)
     rng = np.random.default_rng(seed)
     price_f, util_f, throughput_f = (rng.uniform(1 - spread, 1 + spread, samples) for _ in range(3))
     utilisation = np.minimum(resolved.utilisation_target * util_f, 1.0) / resolved.utilisation_target
     per_request = cloud_per_request(scenario, resolved, prices[0]) * price_f
+    if report.capacity.throughput_source == "step model":
+        throughput_f = throughput_f / rng.uniform(CALIBRATION_BAND[0], CALIBRATION_BAND[1], samples)
     capacity = units.requests_per_replica * utilisation * throughput_f
     fixed_gpus = units.gpus_fixed * units.gpu_month_usd if units.gpus_fixed is not None else None
     first, _ = breakeven_requests(per_request, units.replica_month_usd, units.fixed_month_usd, capacity, fixed_gpus)

@@ -8,7 +8,7 @@ import sys
 
 from scenario import InputError, Scenario, load_scenario_file
 
-__all__ = ["EXIT_BAD_INPUT", "add_source_arguments", "fail", "fail_invalid_scenario", "scenario_from_source"]
+__all__ = ["EXIT_BAD_INPUT", "add_source_arguments", "fail", "fail_invalid_scenario", "positive_int", "scenario_from_source"]
 
 EXIT_BAD_INPUT = 2
 
@@ -45,3 +45,14 @@ def fail(message: str) -> int:
 def fail_invalid_scenario(exc: InputError) -> int:
     """Print every problem of an invalid scenario, one a line; returns the bad-input exit code."""
     return fail("the scenario is not valid:\n  " + "\n  ".join(exc.problems))
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of 1 or more, else a message naming the value."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} must be 1 or more")
+    return value

@@ -8,6 +8,7 @@ import math
 import sys
 from typing import TYPE_CHECKING, Any
 
+from cli.capacity import add_serving_flags, capacity_json
 from scenario import InputError, Scenario, load_scenario_file
 
 if TYPE_CHECKING:  # the cost model (pandas, price data) loads only when the command runs
@@ -24,6 +25,8 @@ FLAG_FOR_FIELD = {
     "gpus_fixed": "--gpus", "hours_per_month": "--hours-per-month", "throughput_tokens_per_s": "--throughput",
     "staff_monthly_usd": "--staff-monthly", "infra_monthly_usd": "--infra-monthly", "local_share": "--local-share",
     "price_overrides": "--cloud-price-in/--cloud-price-out", "cloud_models": "--cloud-model",
+    "quantisation": "--precision", "kv_precision": "--kv-precision", "gpus_per_replica": "--gpus-per-replica",
+    "concurrent_sequences": "--concurrency", "ttft_target_ms": "--ttft-ms", "tpot_target_ms": "--tpot-ms",
 }
 
 
@@ -45,7 +48,9 @@ def add_costs_command(commands: argparse._SubParsersAction) -> None:  # type: ig
     costs.add_argument("--gpu-hourly", type=float, metavar="USD", help="rent per GPU per hour")
     costs.add_argument("--gpus", type=int, metavar="N", help="fix the GPU count (default: from the capacity model)")
     costs.add_argument("--hours-per-month", type=float, metavar="H", help="hours a month the GPUs run (default 730)")
-    costs.add_argument("--throughput", type=float, metavar="TOKENS_PER_S", help="generated tokens/s one replica serves")
+    costs.add_argument("--throughput", type=float, metavar="TOKENS_PER_S",
+                       help="generated tokens/s one replica serves at this request shape (replaces the step model's estimate)")
+    add_serving_flags(costs)
     costs.add_argument("--staff-monthly", type=float, metavar="USD", help="staff cost a month (replaces FTE x salary)")
     costs.add_argument("--infra-monthly", type=float, metavar="USD", help="infrastructure and monitoring a month")
     costs.add_argument("--local-share", type=float, metavar="F", help="share of requests hybrid keeps local, 0..1")
@@ -71,6 +76,8 @@ def _assumptions(args: argparse.Namespace) -> CostAssumptions:
         "gpus_fixed": args.gpus, "hours_per_month": args.hours_per_month,
         "throughput_tokens_per_s": args.throughput, "staff_monthly_usd": args.staff_monthly,
         "infra_monthly_usd": args.infra_monthly, "local_share": args.local_share,
+        "quantisation": args.precision, "kv_precision": args.kv_precision, "gpus_per_replica": args.gpus_per_replica,
+        "concurrent_sequences": args.concurrency, "ttft_target_ms": args.ttft_ms, "tpot_target_ms": args.tpot_ms,
     }
     data.update({k: v for k, v in flags.items() if v is not None})
     if args.own:
@@ -85,8 +92,10 @@ def _assumptions(args: argparse.Namespace) -> CostAssumptions:
 
 
 def _as_json(report: CostReport) -> dict[str, Any]:
+    from calculators.options import usd
+
     def number(value: float | None) -> float | None:
-        return None if value is None or math.isnan(value) else round(value, 2)
+        return None if value is None or math.isnan(value) else usd(value)
 
     first, be = report.cloud[0], report.breakeven[0]
     return {
@@ -120,6 +129,7 @@ def _as_json(report: CostReport) -> dict[str, Any]:
             "tokens_per_month": number(be.tokens_per_month),
             "stays_cheaper_from_requests": number(be.stays_cheaper_from_requests),
         },
+        "capacity": capacity_json(report.capacity),
         "notes": report.notes,
     }
 
@@ -133,6 +143,10 @@ def _as_text(report: CostReport) -> str:
     for line in report.local.lines:
         lines.append(f"           {line.item:<30} ${line.monthly_usd:>12,.2f}  {line.basis}")
     hybrid = report.hybrid
+    cap = report.capacity
+    lines.append(f"           Capacity: {cap.gpus_per_replica} GPU(s) a replica at concurrency {cap.concurrency} "
+                 f"(limited by {cap.limited_by.replace('_', ' ')}), TTFT {cap.ttft_ms:,.0f} ms, {cap.tpot_ms:,.1f} ms a token")
+    lines.append(f"           {cap.sentence()}")
     lines.append(f"  Hybrid {hybrid.local_share:.0%} local, rest on {hybrid.cloud_ref}{'':<4} ${hybrid.monthly_usd:>14,.2f}")
     lines.append("")
     lines.extend(f"Break-even: {b.sentence}" for b in report.breakeven)

@@ -11,6 +11,8 @@ from typing import Any
 from cli.common import EXIT_BAD_INPUT
 from quality.tasks import parse_task_file
 from scenario import InputError
+from scenario.limits import read_user_file
+from scenario.uploads import MAX_BYTES
 
 __all__ = ["add_eval_command"]
 
@@ -45,9 +47,7 @@ def add_eval_command(commands: argparse._SubParsersAction) -> None:  # type: ign
 def _cmd_eval(args: argparse.Namespace) -> int:
     path = Path(args.tasks)
     try:
-        if not path.is_file():
-            raise InputError(f"{path}: no such file")
-        tasks = parse_task_file(path.name, path.read_bytes())
+        tasks = parse_task_file(path.name, read_user_file(path, MAX_BYTES))
     except InputError as exc:
         print(f"crossover: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -62,7 +62,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     from scenario import Scenario
 
     configs = [BackendConfig(**b) for b in (args.backends or [{"kind": "local", "model": "", "base_url": ""}])]
-    backends = [build_backend(c, ResolvedKey(None, "not needed") if c.kind == "local" else resolve_key(c.kind)) for c in configs]
+    backends = [build_backend(c, ResolvedKey(None, "not needed") if c.kind == "local" else resolve_key(c.kind, base_url=c.base_url, caller_owns_environment=True)) for c in configs]
     by_label = dict(zip((b.label for b in backends), configs, strict=True))
     judge = next((b for b in backends if b.kind != "local"), backends[0]) if any(t.check == "judge" for t in tasks.tasks) else None
     scenario, assumptions = Scenario(), CostAssumptions()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
+from cli.capacity import add_capacity_command
 from cli.costs import add_costs_command
 from cli.eval import add_eval_command
 from cli.playground import add_playground_commands
@@ -29,6 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_recommend_command(commands)
     add_costs_command(commands)
+    add_capacity_command(commands)
     add_playground_commands(commands)
     add_route_command(commands)
     add_eval_command(commands)

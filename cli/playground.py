@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # the backends (llama.cpp, both SDKs) load only when a command runs
     from inference import BackendConfig, GenerationRequest, RunResult
 
-from cli.common import EXIT_BAD_INPUT
+from cli.common import EXIT_BAD_INPUT, positive_int
 
 __all__ = ["add_playground_commands"]
 
@@ -20,23 +20,13 @@ _BAD_INPUT = {"model_file", "no_key", "unknown_model", "context_overflow", "auth
 DEFAULT_PROMPT = "Explain in two sentences why a team might run a language model on its own hardware."
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} must be 1 or more")
-    return value
-
-
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--local-model", metavar="PATH", help="a GGUF file (default: the bundled SmolLM2-135M-Instruct)")
     parser.add_argument("--prompt", default=DEFAULT_PROMPT, help="the prompt to answer")
     parser.add_argument("--system", default="", help="a system prompt")
-    parser.add_argument("--max-tokens", type=_positive_int, default=128, metavar="N")
-    parser.add_argument("--runs", type=_positive_int, default=1, metavar="N", help="runs a side; figures are medians")
-    parser.add_argument("--threads", type=_positive_int, metavar="N", help="CPU threads for the local model (default: all cores)")
+    parser.add_argument("--max-tokens", type=positive_int, default=128, metavar="N")
+    parser.add_argument("--runs", type=positive_int, default=1, metavar="N", help="runs a side; figures are medians")
+    parser.add_argument("--threads", type=positive_int, metavar="N", help="CPU threads for the local model (default: all cores)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
 
 
@@ -78,7 +68,7 @@ def _side(results: list[RunResult], config: BackendConfig) -> dict[str, Any]:
 def _run(config: BackendConfig, request: GenerationRequest, runs: int) -> list[RunResult]:
     from inference import ResolvedKey, build_backend, measure, resolve_key
 
-    key = ResolvedKey(None, "not needed") if config.kind == "local" else resolve_key(config.kind)
+    key = ResolvedKey(None, "not needed") if config.kind == "local" else resolve_key(config.kind, base_url=config.base_url, caller_owns_environment=True)
     backend = build_backend(config, key)
     return [measure(backend, request) for _ in range(runs)]
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 
+from advisor.assess import assess
 from advisor.presets import list_presets
-from advisor.scoring import OPTIONS, Recommendation, recommend
+from advisor.scoring import OPTIONS, Recommendation
 from advisor.what_if import what_would_change
+from calculators.latency import latency_targets
 from cli.common import (
     add_source_arguments,
     fail,
@@ -19,7 +21,7 @@ from scenario import InputError, Scenario
 __all__ = ["add_presets_command", "add_recommend_command"]
 
 
-def _recommendation_json(result: Recommendation) -> dict[str, object]:
+def _recommendation_json(scenario: Scenario, result: Recommendation) -> dict[str, object]:
     return {
         "recommendation": result.recommendation,
         "runner_up": result.runner_up,
@@ -29,6 +31,25 @@ def _recommendation_json(result: Recommendation) -> dict[str, object]:
             for c in result.factors
         ],
         "excluded": [e.model_dump() for e in result.excluded],
+        # The same figures `crossover costs --json` prints for this scenario and the default assumptions.
+        "costs": result.costs.as_json() if result.costs else None,
+        "latency": _latency_json(scenario, result),
+        "notes": list(result.notes),
+    }
+
+
+def _latency_json(scenario: Scenario, result: Recommendation) -> dict[str, object] | None:
+    if result.latency is None:
+        return None
+    targets = latency_targets(scenario)
+    return {
+        option: None if (estimate := result.latency.get(option)) is None else {
+            "ttft_ms": round(estimate.ttft_ms, 1),
+            "answer_ms": round(estimate.answer_ms, 1),
+            "meets_target": targets.met_by(estimate),
+            "basis": estimate.basis,
+        }
+        for option in OPTIONS
     }
 
 
@@ -53,6 +74,9 @@ def _recommendation_text(scenario: Scenario, result: Recommendation) -> str:
     for factor, points in by_factor.items():
         figures = " / ".join(f"{points[o]:+5.1f}" for o in OPTIONS)
         lines.append(f"  {factor:<14}{figures}  {reasons[factor]}")
+    if result.notes:
+        lines.append("")
+        lines.extend(f"Note: {note}" for note in result.notes)
     flips = what_would_change(scenario)
     lines.append("")
     lines.append("What would change the answer:")
@@ -67,9 +91,9 @@ def _cmd_recommend(args: argparse.Namespace) -> int:
         scenario = scenario_from_source(args)
     except InputError as exc:
         return fail_invalid_scenario(exc) if args.scenario else fail(str(exc))
-    result = recommend(scenario)
+    result = assess(scenario)
     if args.json:
-        print(json.dumps(_recommendation_json(result), indent=2))
+        print(json.dumps(_recommendation_json(scenario, result), indent=2))
     else:
         print(_recommendation_text(scenario, result))
     return 0

@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from cli.common import EXIT_BAD_INPUT, add_source_arguments
+from cli.common import EXIT_BAD_INPUT, add_source_arguments, fail, fail_invalid_scenario
+from cli.output import write_file_safely
 
 __all__ = ["add_report_command"]
 
@@ -52,22 +53,14 @@ def _cmd_report(args: argparse.Namespace) -> int:
         print(f"crossover: {exc.args[0]}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except InputError as exc:
-        print("crossover: the scenario is not valid:\n  " + "\n  ".join(exc.problems), file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return fail_invalid_scenario(exc)
     report, costs = build_report(decision, title=title or "Where should this workload run?", owner=args.owner)
     text = {"html": lambda: render_html(report, costs), "markdown": lambda: render_markdown(report),
             "json": lambda: render_json(report)}[kind]()
-    if not out.parent.exists():
-        print(f"crossover: the folder {out.parent} does not exist; create it or write somewhere else", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    tmp = out.with_name(f".{out.name}.partial")
     try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(out)  # a half-written report never replaces a good one
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        print(f"crossover: cannot write {out} ({exc.strerror})", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        write_file_safely(out, text.encode("utf-8"))
+    except InputError as exc:
+        return fail(str(exc))
     print(f"Wrote {out} ({len(text.encode()):,} bytes, {kind}): {report.recommendation['winner_label']} recommended.")
     if report.cost_error:
         print(f"crossover: note: {report.cost_error}", file=sys.stderr)

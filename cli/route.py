@@ -12,6 +12,8 @@ from cli.common import fail, fail_invalid_scenario
 from routing.policy import POLICIES, PolicyError, load_policy
 from routing.prompt_files import parse_prompt_file
 from scenario import InputError, Scenario, load_scenario_file
+from scenario.limits import read_user_file
+from scenario.uploads import MAX_BYTES
 
 __all__ = ["add_route_command"]
 
@@ -51,6 +53,8 @@ def _as_json(simulation, facts) -> dict[str, Any]:  # noqa: ANN001
             "prompts": len(simulation.decisions),
             "local_share": round(simulation.local_share, 4),
             "sensitive_to_cloud": simulation.sensitive_to_cloud,
+            "labelled_sensitive_to_cloud": simulation.labelled_sensitive_to_cloud,
+            "average_input_tokens": round(simulation.average_input_tokens, 1),
             "leaked_by_type": simulation.leaked_by_type,
             "monthly_usd": round(simulation.monthly_usd, 2),
             "cloud_only_monthly_usd": round(simulation.cloud_only_monthly_usd, 2),
@@ -71,6 +75,8 @@ def _as_text(simulation, facts, policy_name: str) -> str:  # noqa: ANN001
     lines += ["", f"Blended monthly cost: ${simulation.monthly_usd:,.0f} (cloud only: ${simulation.cloud_only_monthly_usd:,.0f})",
               f"Sensitive prompts sent to the cloud: {simulation.sensitive_to_cloud}"
               + (f" ({', '.join(f'{n} {k}' for k, n in simulation.leaked_by_type.items())})" if simulation.leaked_by_type else "")]
+    if simulation.labelled_sensitive_to_cloud is not None:
+        lines.append(f"Prompts labelled sensitive sent to the cloud: {simulation.labelled_sensitive_to_cloud}")
     quality = simulation.detector
     if quality.labelled and quality.recall is not None:
         lines.append(f"Detector on {quality.labelled} labelled prompts: recall {quality.recall:.0%}, "
@@ -86,9 +92,7 @@ def _cmd_route(args: argparse.Namespace) -> int:
 
     path = Path(args.prompts)
     try:
-        if not path.is_file():
-            raise InputError(f"{path}: no such file")
-        prompts = parse_prompt_file(path.name, path.read_bytes())
+        prompts = parse_prompt_file(path.name, read_user_file(path, MAX_BYTES))
         policy = load_policy(args.policy)
     except (InputError, PolicyError) as exc:
         return fail(str(exc))
@@ -98,7 +102,8 @@ def _cmd_route(args: argparse.Namespace) -> int:
         return fail_invalid_scenario(exc)
     show_progress = len(prompts.prompts) >= 1000 and sys.stderr.isatty()
     facts = analyse_prompts(prompts, args.threshold, args.keyword,
-                            progress=(lambda done, total: print(f"\ranalysed {done:,}/{total:,}", end="", file=sys.stderr)) if show_progress else None)
+                            progress=(lambda done, total: print(f"\ranalysed {done:,}/{total:,}", end="", file=sys.stderr)) if show_progress else None,
+                            model_ref=CostAssumptions().cloud_models[0])
     if show_progress:
         print(file=sys.stderr)
     simulation = simulate(facts, policy, scenario, CostAssumptions())

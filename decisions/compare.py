@@ -6,9 +6,11 @@ from typing import Any
 
 import pandas as pd
 
-from advisor.labels import OPTION_LABELS
-from advisor.scoring import OPTIONS, recommend
+from advisor.assess import assess
+from advisor.labels import OPTION_LABELS, score_text
+from advisor.scoring import OPTIONS
 from calculators import CostInputError, UnknownCloudModel, cost_report
+from calculators.options import option_costs
 from decisions.document import Decision
 from decisions.report_render import scenario_rows
 
@@ -33,18 +35,18 @@ def compare_outcomes(named: list[tuple[str, Decision]]) -> pd.DataFrame:
     index = ["Recommendation", *[f"Score: {OPTION_LABELS[o]}" for o in OPTIONS], "Runner-up margin",
              "Monthly cost: cloud", "Monthly cost: local", "Monthly cost: hybrid", "Break-even (requests/month)", "Cheapest at this volume"]
     for name, decision in named:
-        result = recommend(decision.scenario, decision.weights)
+        result = assess(decision.scenario, decision.weights, assumptions=decision.costs)
         ruled_out = {e.option for e in result.excluded}
         values: list[str] = [OPTION_LABELS[result.recommendation]]
-        values += ["ruled out" if o in ruled_out else f"{result.scores[o]:.0f}" for o in OPTIONS]
+        values += ["ruled out" if o in ruled_out else score_text(result.scores[o]) for o in OPTIONS]
         values.append(f"{result.margin:.1f} points" if result.runner_up else "n/a")
         try:
             costs = cost_report(decision.scenario, decision.costs)
             cloud = costs.cloud[0]
             be = costs.breakeven[0].requests_per_month
-            monthly = {"cloud": cloud.monthly_usd, "local": costs.local.monthly_usd, "hybrid": costs.hybrid.monthly_usd}
+            cheapest = option_costs(costs).cheapest  # the same cheapest option the Recommendation cites
             values += [f"{_money(cloud.monthly_usd)} ({cloud.price.label})", _money(costs.local.monthly_usd), _money(costs.hybrid.monthly_usd),
-                       "never below 1T tokens" if be is None else f"{be:,.0f}", OPTION_LABELS[min(monthly, key=monthly.__getitem__)]]
+                       "never below 1T tokens" if be is None else f"{be:,.0f}", OPTION_LABELS[cheapest]]
         except (CostInputError, UnknownCloudModel, KeyError) as exc:
             values += [f"cost model: {exc.args[0] if exc.args else exc}"] + ["n/a"] * 4
         columns[_unique(name, columns)] = values

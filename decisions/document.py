@@ -15,10 +15,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from advisor.scoring import Weights
 from calculators import CostAssumptions, CostInputError, parse_assumptions
 from scenario import InputError, Scenario, parse_json, parse_scenario
+from scenario.limits import Limit, read_user_file
 
-__all__ = ["Decision", "InputError", "decode_decision", "load_decision_file", "parse_decision"]
+__all__ = ["MAX_DECISION_BYTES", "Decision", "InputError", "check_decision_size", "decode_decision", "load_decision_file", "parse_decision"]
 
 MAX_FILE_BYTES = 1_000_000
+# A decision is about 1.5 KB of JSON; the cap keeps one save (or one link) from storing megabytes.
+MAX_DECISION_BYTES = Limit("bytes of JSON", 64_000, "CROSSOVER_MAX_DECISION_BYTES")
 
 
 class Decision(BaseModel):
@@ -95,6 +98,17 @@ def parse_decision(data: Any) -> Decision:
     return Decision(**parts)
 
 
+def check_decision_size(decision: Decision, where: str = "the decision") -> str:
+    """The decision as the JSON a library row holds, refused over :data:`MAX_DECISION_BYTES`.
+
+    Raises:
+        InputError: naming the cap and the setting that raises it.
+    """
+    payload = decision.model_dump_json()
+    MAX_DECISION_BYTES.check(len(payload.encode()), where)
+    return payload
+
+
 def decode_decision(content: bytes, name: str = "the file") -> Decision:
     """Read an uploaded or downloaded decision/scenario JSON file's bytes.
 
@@ -112,9 +126,11 @@ def decode_decision(content: bytes, name: str = "the file") -> Decision:
     except ValueError as exc:
         raise InputError([str(exc)]) from None
     try:
-        return parse_decision(data)
+        decision = parse_decision(data)
     except InputError as exc:
         raise InputError([f"{name}: {p}" for p in exc.problems]) from None
+    check_decision_size(decision, name)
+    return decision
 
 
 def load_decision_file(path: str | Path) -> Decision:
@@ -124,11 +140,5 @@ def load_decision_file(path: str | Path) -> Decision:
         InputError: when the file is missing, unreadable, not JSON or holds invalid fields.
     """
     file = Path(path)
-    try:
-        content = file.read_bytes()
-    except FileNotFoundError:
-        raise InputError([f"{file}: no such file"]) from None
-    except OSError as exc:
-        raise InputError([f"{file}: cannot be read ({exc.strerror})"]) from None
-    return decode_decision(content, str(file))
+    return decode_decision(read_user_file(file, MAX_FILE_BYTES), str(file))
 

@@ -2,6 +2,8 @@
 
 Every save adds a version; nothing is overwritten. Opening an older version and restoring
 it saves it again as the newest, so history only grows. Each write is one transaction.
+Deleting moves a scenario, with all its versions, to a bin it can be restored from for
+``CROSSOVER_BIN_DAYS`` days (default 30); only then is it removed for good.
 Two sessions saving at the same moment both keep their work: SQLite writers queue
 (``BEGIN IMMEDIATE`` with a busy timeout), PostgreSQL writers lock the scenario's row,
 and a clash on a version number is retried.
@@ -13,7 +15,7 @@ import json
 import os
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +31,9 @@ from sqlalchemy import (
     delete,
     event,
     func,
+    inspect,
     select,
+    text,
 )
 from sqlalchemy.exc import (
     DatabaseError,
@@ -39,16 +43,24 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from decisions.document import Decision, parse_decision
+from decisions.document import Decision, check_decision_size, parse_decision
 from scenario import InputError
 
-__all__ = ["LibraryError", "SavedScenario", "ScenarioLibrary", "ScenarioVersion", "default_database_url"]
+__all__ = ["LibraryError", "SavedScenario", "ScenarioLibrary", "ScenarioVersion", "bin_days", "default_database_url"]
 
 NAME_MAX = 120
 OWNER_MAX = 80
 NOTES_MAX = 5_000
 SQLITE_WAIT_S = 15
 _RETRIES = 5
+BIN_DAYS_ENV = "CROSSOVER_BIN_DAYS"
+DEFAULT_BIN_DAYS = 30
+
+
+def bin_days() -> int:
+    """How many days a deleted scenario can be restored (``CROSSOVER_BIN_DAYS``, default 30)."""
+    given = os.environ.get(BIN_DAYS_ENV, "").strip()
+    return int(given) if given.isdigit() and int(given) >= 1 else DEFAULT_BIN_DAYS
 
 
 class _Base(DeclarativeBase):
@@ -65,6 +77,8 @@ class _ScenarioRow(_Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     latest_version: Mapped[int] = mapped_column(Integer, default=0)
+    # Set when the scenario was moved to the bin; None while it is in the library.
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, default=None)
 
 
 class _VersionRow(_Base):
@@ -92,6 +106,12 @@ class SavedScenario:
     version: int
     created_at: datetime
     updated_at: datetime
+    deleted_at: datetime | None = None
+
+    @property
+    def purge_at(self) -> datetime | None:
+        """When a scenario in the bin is removed for good."""
+        return None if self.deleted_at is None else self.deleted_at + timedelta(days=bin_days())
 
 
 @dataclass(frozen=True)
@@ -150,6 +170,14 @@ class ScenarioLibrary:
         url = self._engine.url
         self.where = url.database if url.get_backend_name() == "sqlite" and url.database else url.render_as_string(hide_password=True)
         self._guard(lambda: _Base.metadata.create_all(self._engine), "open")
+        self._guard(self._add_bin_column, "open")
+
+    def _add_bin_column(self) -> None:
+        # Libraries created before the bin existed lack its column; add it once (nullable: no rewrite).
+        if "deleted_at" not in {c["name"] for c in inspect(self._engine).get_columns("scenarios")}:
+            with self._engine.begin() as connection:
+                kind = "TIMESTAMP WITH TIME ZONE" if self._engine.url.get_backend_name() == "postgresql" else "DATETIME"
+                connection.execute(text(f"ALTER TABLE scenarios ADD COLUMN deleted_at {kind}"))
 
     # --- connecting ---------------------------------------------------------------------
 
@@ -229,10 +257,23 @@ class ScenarioLibrary:
     # --- reading ------------------------------------------------------------------------
 
     def list(self) -> list[SavedScenario]:
-        """Every saved scenario, most recently saved first."""
+        """Every saved scenario not in the bin, most recently saved first."""
         def read() -> list[SavedScenario]:
             with Session(self._engine) as session:
-                rows = session.scalars(select(_ScenarioRow).order_by(_ScenarioRow.updated_at.desc(), _ScenarioRow.name))
+                rows = session.scalars(select(_ScenarioRow).where(_ScenarioRow.deleted_at.is_(None))
+                                       .order_by(_ScenarioRow.updated_at.desc(), _ScenarioRow.name))
+                return [_summary(row) for row in rows]
+
+        return self._guard(read, "read")
+
+    def binned(self) -> list[SavedScenario]:
+        """The scenarios in the bin that can still be restored, most recently deleted first."""
+        self._purge()
+
+        def read() -> list[SavedScenario]:
+            with Session(self._engine) as session:
+                rows = session.scalars(select(_ScenarioRow).where(_ScenarioRow.deleted_at.is_not(None))
+                                       .order_by(_ScenarioRow.deleted_at.desc()))
                 return [_summary(row) for row in rows]
 
         return self._guard(read, "read")
@@ -278,7 +319,10 @@ class ScenarioLibrary:
         name = _clean(name, NAME_MAX, "name", required=True)
         owner = _clean(owner, OWNER_MAX, "owner label")
         notes = _clean(notes, NOTES_MAX, "notes")
-        payload = Decision.model_validate(decision.model_dump()).model_dump_json()
+        try:
+            payload = check_decision_size(Decision.model_validate(decision.model_dump()), f"'{name}'")
+        except InputError as exc:
+            raise LibraryError(str(exc)) from None
 
         def work(session: Session) -> SavedScenario:
             now = _now()
@@ -321,18 +365,53 @@ class ScenarioLibrary:
         notes = old.notes if "restored from version" in old.notes else f"{old.notes}\n(restored from version {version})".strip()
         return self.save(old.decision, old.name, old.owner, notes[:NOTES_MAX], scenario_id=scenario_id)
 
-    def delete(self, scenario_id: str) -> None:
-        """Remove a scenario and all its versions."""
+    def delete(self, scenario_id: str, confirm_name: str | None = None) -> SavedScenario:
+        """Move a scenario and all its versions to the bin (restorable for :func:`bin_days` days).
+
+        Args:
+            confirm_name: When given, the scenario's name as the person deleting typed it;
+                anything else refuses, so a click on the wrong row deletes nothing.
+        """
+        def work(session: Session) -> SavedScenario:
+            row = self._row(session, scenario_id, lock=True)
+            if confirm_name is not None and confirm_name.strip() != row.name:
+                raise LibraryError(f"Not deleted: type the scenario's name exactly ('{row.name}') to delete it.")
+            row.deleted_at = _now()
+            session.flush()
+            return _summary(row)
+
+        deleted = self._write(work, "delete from")
+        self._purge()
+        return deleted
+
+    def restore_deleted(self, scenario_id: str) -> SavedScenario:
+        """Take a scenario out of the bin, with every version it had."""
+        def work(session: Session) -> SavedScenario:
+            row = self._row(session, scenario_id, lock=True, binned=True)
+            row.deleted_at, row.updated_at = None, _now()
+            session.flush()
+            return _summary(row)
+
+        return self._write(work, "restore in")
+
+    def _purge(self) -> None:
+        """Remove for good what has been in the bin longer than the retention."""
+        cutoff = _now() - timedelta(days=bin_days())
+
         def work(session: Session) -> None:
-            self._row(session, scenario_id, lock=True)
-            session.execute(delete(_VersionRow).where(_VersionRow.scenario_id == scenario_id))
-            session.execute(delete(_ScenarioRow).where(_ScenarioRow.id == scenario_id))
+            old = list(session.scalars(select(_ScenarioRow.id).where(_ScenarioRow.deleted_at < cutoff)))
+            if old:
+                session.execute(delete(_VersionRow).where(_VersionRow.scenario_id.in_(old)))
+                session.execute(delete(_ScenarioRow).where(_ScenarioRow.id.in_(old)))
 
-        self._write(work, "delete from")
+        self._write(work, "clean the bin of")
 
-    def _row(self, session: Session, scenario_id: str, lock: bool = False) -> _ScenarioRow:
-        query = select(_ScenarioRow).where(_ScenarioRow.id == scenario_id)
+    def _row(self, session: Session, scenario_id: str, lock: bool = False, binned: bool = False) -> _ScenarioRow:
+        query = select(_ScenarioRow).where(_ScenarioRow.id == scenario_id,
+                                           _ScenarioRow.deleted_at.is_not(None) if binned else _ScenarioRow.deleted_at.is_(None))
         row = session.scalar(query.with_for_update() if lock else query)
+        if row is None and binned:
+            raise LibraryError(f"That scenario is no longer in the bin (it is kept for {bin_days()} days).")
         if row is None:
             raise LibraryError("That scenario is no longer in the library (someone may have deleted it). "
                                "Your current scenario is unchanged: save it as a new one.")
@@ -341,7 +420,8 @@ class ScenarioLibrary:
 
 def _summary(row: _ScenarioRow) -> SavedScenario:
     return SavedScenario(id=row.id, name=row.name, owner=row.owner, notes=row.notes, version=row.latest_version,
-                         created_at=_aware(row.created_at), updated_at=_aware(row.updated_at))
+                         created_at=_aware(row.created_at), updated_at=_aware(row.updated_at),
+                         deleted_at=_aware(row.deleted_at) if row.deleted_at else None)
 
 
 def _version(row: _VersionRow) -> ScenarioVersion:

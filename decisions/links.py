@@ -12,8 +12,9 @@ import json
 import zlib
 from typing import Any
 
-from decisions.document import Decision, parse_decision
+from decisions.document import MAX_DECISION_BYTES, Decision, parse_decision
 from scenario import InputError
+from scenario.limits import read_json
 
 __all__ = ["LINK_PARAM", "decode_link", "encode_link"]
 
@@ -55,11 +56,20 @@ def decode_link(token: str) -> Decision:
     version, _, packed = token.partition(".")
     if version != _VERSION or not packed:
         raise InputError(["the link's scenario is from another version of Crossover or was cut short; ask for a new link"])
+    limit = MAX_DECISION_BYTES.value
     try:
-        raw = zlib.decompress(base64.urlsafe_b64decode(packed + "=" * (-len(packed) % 4)), bufsize=65_536)
-        data = json.loads(raw)
+        inflater = zlib.decompressobj()
+        # At most one byte past the limit: 8 KB of deflate can otherwise unpack to gigabytes.
+        raw = inflater.decompress(base64.urlsafe_b64decode(packed + "=" * (-len(packed) % 4)), limit + 1)
     except (binascii.Error, zlib.error, ValueError):
         raise InputError(["the link's scenario is damaged (was it cut short when pasted?); ask for a new link"]) from None
+    if len(raw) > limit:
+        raise InputError([f"the link's scenario unpacks to more than {limit:,} bytes, more than any decision holds "
+                          f"({MAX_DECISION_BYTES.setting}); ask for a new link"])
+    try:
+        data = read_json(raw, "the link's scenario", max_bytes=limit)
+    except InputError as exc:
+        raise InputError([f"{exc.problems[0]} Ask for a new link."]) from None
     if not isinstance(data, dict):
         raise InputError(["the link's scenario is damaged; ask for a new link"])
     return parse_decision({"scenario": data.get("scenario", {}), "weights": data.get("weights", {}), "costs": data.get("costs", {})})

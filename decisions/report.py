@@ -13,15 +13,16 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from advisor.labels import FACTOR_LABELS, OPTION_LABELS
+from advisor.assess import assess
+from advisor.labels import FACTOR_LABELS, OPTION_LABELS, lead_text, score_text
 from advisor.providers import (
     FACT_FIELDS,
     compatibility,
-    compatible_offerings,
     offerings_for_model,
+    privacy_verdict,
     providers_note,
 )
-from advisor.scoring import OPTIONS, QualityEvidence, Recommendation, recommend
+from advisor.scoring import OPTIONS, QualityEvidence, Recommendation
 from advisor.what_if import what_would_change
 from calculators import CostInputError, CostReport, UnknownCloudModel, cost_report
 from decisions.document import Decision
@@ -53,6 +54,8 @@ class DecisionReport(BaseModel):
     resolved_assumptions: dict[str, Any] = Field(default_factory=dict)
     evidence: QualityEvidence | None = None
     extra_tables: list[ReportTable] = Field(default_factory=list)
+    # The scored result itself, so the report's charts draw exactly what its text says.
+    result: Recommendation | None = Field(default=None, exclude=True)
 
     def as_json(self) -> dict[str, Any]:
         """The report as JSON values (the ``.json`` export)."""
@@ -73,17 +76,26 @@ def _recommendation(scenario: Scenario, result: Recommendation, decision: Decisi
         "winner_label": OPTION_LABELS[result.recommendation],
         "runner_up": OPTION_LABELS[result.runner_up] if result.runner_up else None,
         "margin": round(result.margin, 1) if result.runner_up else None,
+        "margin_text": f"{result.margin:.1f}" if result.runner_up else None,
         "scores": {OPTION_LABELS[o]: round(result.scores[o], 1) for o in OPTIONS},
+        # Printed from the unrounded scores, as the app and the charts print them.
+        "score_text": {OPTION_LABELS[o]: score_text(result.scores[o]) for o in OPTIONS},
         "excluded": [{"option": OPTION_LABELS[e.option], "reason": e.reason} for e in result.excluded],
+        "notes": list(result.notes),
         "deciding": [
-            {"factor": FACTOR_LABELS[c.factor], "winner_points": round(c.points, 1), "lead": round(lead, 1), "reason": c.reason}
+            {"factor": FACTOR_LABELS[c.factor], "winner_points": round(c.points, 1), "runner_up_points": round(c.points - lead, 1),
+             "lead": round(lead, 1), "reason": c.reason,
+             "text": lead_text(result.recommendation, c.points, result.runner_up, c.points - lead)}
             for c, lead in deciding
         ],
         "factors": [
             {"factor": FACTOR_LABELS[c.factor], "option": OPTION_LABELS[c.option], "points": round(c.points, 2), "reason": c.reason}
             for c in result.factors
         ],
-        "what_would_change": [flip.sentence for flip in what_would_change(scenario, decision.weights, evidence)],
+        "what_would_change": [flip.sentence for flip in what_would_change(scenario, decision.weights, evidence, decision.costs)],
+        "costs": result.costs.as_json() if result.costs else None,
+        "latency": {o: None if (e := (result.latency or {}).get(o)) is None else
+                    {"ttft_ms": round(e.ttft_ms, 1), "answer_ms": round(e.answer_ms, 1), "basis": e.basis} for o in OPTIONS},
     }
 
 
@@ -120,8 +132,9 @@ def _privacy_facts(decision: Decision) -> list[ReportTable]:
     offerings = {o.id: o for ref in decision.costs.cloud_models for o in offerings_for_model(ref)}
     if not regulations and not offerings:
         return []
-    # With rules, every offering's verdict; without, the facts of the offerings behind the chosen models.
-    verdicts = compatible_offerings(regulations) if regulations else [compatibility(o, regulations) for o in offerings.values()]
+    # With rules, the one privacy verdict every page shows; without, the facts of the offerings behind the chosen models.
+    verdict = privacy_verdict(decision.scenario)
+    verdicts = verdict.verdicts if regulations else [compatibility(o, regulations) for o in offerings.values()]
     rows = []
     for v in verdicts:
         o = v.offering
@@ -132,7 +145,7 @@ def _privacy_facts(decision: Decision) -> list[ReportTable]:
                                                                     "hipaa_baa", "eu_residency")},
         })
     rules = ", ".join(regulations) or "no regulation"
-    return [ReportTable(title="Provider privacy facts used", intro=f"Rules: {rules}. {providers_note()}", rows=rows)]
+    return [ReportTable(title="Provider privacy facts used", intro=f"Rules: {rules}. {verdict.reason} {providers_note()}", rows=rows)]
 
 
 def build_report(
@@ -146,7 +159,7 @@ def build_report(
 ) -> tuple[DecisionReport, CostReport | None]:
     """Assemble the report; also returns the cost model's result for the charts."""
     scenario = decision.scenario
-    result = recommend(scenario, decision.weights, evidence)
+    result = assess(scenario, decision.weights, evidence, decision.costs)
     costs: CostReport | None
     cost_error = None
     resolved: dict[str, Any] = {}
@@ -168,5 +181,6 @@ def build_report(
         resolved_assumptions=resolved,
         evidence=evidence,
         extra_tables=[*(t for t in (extra_tables or []) if t.rows), *_privacy_facts(decision)],
+        result=result,
     )
     return report, costs

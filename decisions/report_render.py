@@ -12,15 +12,16 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from advisor.assess import assess
 from advisor.labels import REGULATION_LABELS
-from advisor.scoring import recommend
 from calculators import CostReport, cost_curves, tco_curves
 from charts.costs import cost_curves_figure, tco_figure
 from charts.recommendation import factor_contributions, option_scores
 from decisions.report import DecisionReport
 from scenario import Scenario
+from scenario.text import plain
 
-__all__ = ["render_html", "render_json", "render_markdown", "scenario_rows"]
+__all__ = ["headline", "render_html", "render_json", "render_markdown", "scenario_rows"]
 
 _SCENARIO_LABELS = {
     "requests_per_month": "Requests a month",
@@ -28,7 +29,9 @@ _SCENARIO_LABELS = {
     "output_tokens_per_request": "Output tokens a request",
     "sensitive_share": "Share of requests with sensitive data",
     "regulations": "Regulations",
-    "latency_p95_ms": "Latency target (p95, ms)",
+    "latency_p95_ms": "Whole answer within (p95, ms)",
+    "ttft_ms": "First token within (ms)",
+    "answer_p95_ms": "Whole answer within, replacing the above (p95, ms)",
     "team": "Team's operations capacity",
     "horizon_months": "Time horizon (months)",
     "needs_fine_tuning": "Needs fine-tuning",
@@ -43,7 +46,7 @@ def _value(value: Any) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
-        return f"{value:,.4g}"
+        return _number(value)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value) or "none"
     if isinstance(value, dict):
@@ -51,17 +54,28 @@ def _value(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _number(value: float) -> str:
+    """A figure for people: grouped digits, never an exponent (8.345e+04 reads as noise)."""
+    if value != value:  # NaN
+        return "n/a"
+    if abs(value) >= 100 or value == int(value):
+        return f"{value:,.0f}" if value == int(value) or abs(value) >= 1000 else f"{value:,.1f}"
+    if abs(value) >= 1:
+        return f"{value:,.2f}"
+    return f"{value:.6f}".rstrip("0").rstrip(".") or "0"
+
+
 def scenario_rows(scenario: Scenario) -> list[dict[str, str]]:
     """The scenario's inputs as labelled rows (also used by the compare view)."""
     data = scenario.model_dump()
     data["regulations"] = [REGULATION_LABELS.get(r, r) for r in scenario.regulations]
     data["sensitive_share"] = f"{scenario.sensitive_share:.0%}"
-    return [{"input": _SCENARIO_LABELS[k], "value": _value(v)} for k, v in data.items()]
+    return [{"input": _SCENARIO_LABELS[k], "value": "none" if v is None else _value(v)} for k, v in data.items()]
 
 
 def _figures(report: DecisionReport, costs: CostReport | None) -> list[tuple[str, go.Figure]]:
     decision = report.decision
-    result = recommend(decision.scenario, decision.weights, report.evidence)
+    result = report.result or assess(decision.scenario, decision.weights, report.evidence, decision.costs)
     figures = [("Scores", option_scores(result)), ("How each factor pushed", factor_contributions(result))]
     if costs is not None:
         figures.append(("Monthly cost by volume", cost_curves_figure(cost_curves(decision.scenario, costs), costs)))
@@ -104,6 +118,14 @@ def _money(value: float) -> str:
     return f"${value:,.2f}"
 
 
+def headline(rec: dict[str, Any]) -> str:
+    """The answer in one line, worded and rounded as the Recommendation page words it."""
+    line = f"Recommendation: {rec['winner_label']} ({rec['score_text'][rec['winner_label']]}/100)"
+    if rec["runner_up"]:
+        line += f"; runner-up {rec['runner_up']} at {rec['score_text'][rec['runner_up']]}, {rec['margin_text']} points behind"
+    return line
+
+
 def _cost_rows(c: dict[str, Any]) -> list[dict[str, str]]:
     return [
         *[{"option": f"Cloud: {m['model']}" + (" (your prices)" if m["your_prices"] else ""), "monthly": _money(m["monthly_usd"]),
@@ -135,15 +157,14 @@ def render_html(report: DecisionReport, costs: CostReport | None) -> str:
     parts.append(f"<p class='meta'>{' · '.join(meta)}</p>")
     if report.notes:
         parts.append(f"<p>{esc(report.notes)}</p>")
-    answer = f"Recommendation: <strong>{esc(rec['winner_label'])}</strong> ({rec['scores'][rec['winner_label']]:.0f}/100)"
-    if rec["runner_up"]:
-        answer += f"; runner-up {esc(rec['runner_up'])}, {rec['margin']:.1f} points behind"
-    parts.append(f"<div class='answer'>{answer}</div>")
+    parts.append(f"<div class='answer'>{esc(headline(rec))}</div>")
     for excluded in rec["excluded"]:
         parts.append(f"<div class='warn'><strong>{esc(excluded['option'])} is ruled out.</strong> {esc(excluded['reason'])}</div>")
+    for note in rec.get("notes", []):
+        parts.append(f"<div class='warn'>{esc(note)}</div>")
     if rec["deciding"]:
         parts.append("<h2>Why</h2><ul>" + "".join(
-            f"<li><strong>{esc(d['factor'])}</strong> ({d['lead']:+.1f} points for the winner): {esc(d['reason'])}</li>"
+            f"<li><strong>{esc(d['factor'])}</strong>: {esc(d['text'])}. {esc(d['reason'])}</li>"
             for d in rec["deciding"]) + "</ul>")
     parts.append("<h2>What would change the answer</h2><ul>" + "".join(
         f"<li>{esc(s)}</li>" for s in rec["what_would_change"]) + "</ul>" if rec["what_would_change"]
@@ -191,7 +212,8 @@ def render_html(report: DecisionReport, costs: CostReport | None) -> str:
 # --- Markdown ----------------------------------------------------------------------------
 
 def _md_cell(value: Any) -> str:
-    return _value(value).replace("|", "\\|").replace("\n", " ")
+    # Cells hold names, model references, prompts and answers: text, never Markdown.
+    return plain(_value(value))
 
 
 def _md_table(rows: list[dict[str, Any]]) -> str:
@@ -206,18 +228,16 @@ def _md_table(rows: list[dict[str, Any]]) -> str:
 def render_markdown(report: DecisionReport) -> str:
     """The report as Markdown, for wikis and pull requests (no charts)."""
     rec = report.recommendation
-    out = [f"# {report.title}", "", f"_Decision report from Crossover {report.crossover_version}, {report.generated_at}"
-           + (f", owner: {report.owner}" if report.owner else "") + "_", ""]
+    out = [f"# {plain(report.title)}", "", f"_Decision report from Crossover {report.crossover_version}, {report.generated_at}"
+           + (f", owner: {plain(report.owner)}" if report.owner else "") + "_", ""]
     if report.notes:
-        out += [report.notes, ""]
-    line = f"**Recommendation: {rec['winner_label']}** ({rec['scores'][rec['winner_label']]:.0f}/100)"
-    if rec["runner_up"]:
-        line += f"; runner-up {rec['runner_up']}, {rec['margin']:.1f} points behind"
-    out += [line, ""]
-    out += [f"> **{e['option']} is ruled out.** {e['reason']}" for e in rec["excluded"]]
-    out += ["", "## Scores", "", _md_table([{"option": k, "score": v} for k, v in rec["scores"].items()])]
+        out += [plain(report.notes, multiline=True), ""]
+    out += [f"**{headline(rec)}**", ""]
+    out += [f"> **{e['option']} is ruled out.** {plain(e['reason'])}" for e in rec["excluded"]]
+    out += [f"> {plain(note)}" for note in rec.get("notes", [])]
+    out += ["", "## Scores", "", _md_table([{"option": k, "score": v} for k, v in rec["score_text"].items()])]
     if rec["deciding"]:
-        out += ["## Why", ""] + [f"- **{d['factor']}** ({d['lead']:+.1f} points for the winner): {d['reason']}" for d in rec["deciding"]] + [""]
+        out += ["## Why", ""] + [f"- **{d['factor']}**: {d['text']}. {d['reason']}" for d in rec["deciding"]] + [""]
     out += ["## What would change the answer", ""] + ([f"- {s}" for s in rec["what_would_change"]] or ["- No single change of one input flips it."]) + [""]
     if report.costs:
         c = report.costs
@@ -228,13 +248,13 @@ def render_markdown(report: DecisionReport) -> str:
         out += ["### Cloud prices and their sources", "", _md_table(_price_rows(c))]
         out += [f"- Note: {n}" for n in c["notes"]] + [""]
     else:
-        out += ["## Monthly cost", "", report.cost_error or "No cost model.", ""]
+        out += ["## Monthly cost", "", plain(report.cost_error) if report.cost_error else "No cost model.", ""]
     if report.evidence:
         e = report.evidence
-        out += ["## Measured quality", "", f"{e.local_backend} {e.local_accuracy:.0%} vs {e.cloud_backend} {e.cloud_accuracy:.0%} "
-                f"on {e.task_set} ({e.tasks} tasks, {e.measured_on}).", ""]
+        out += ["## Measured quality", "", f"{plain(e.local_backend)} {e.local_accuracy:.0%} vs {plain(e.cloud_backend)} {e.cloud_accuracy:.0%} "
+                f"on {plain(e.task_set)} ({e.tasks} tasks, {e.measured_on}).", ""]
     for table in report.extra_tables:
-        out += [f"## {table.title}", ""] + ([table.intro, ""] if table.intro else []) + [_md_table(table.rows)]
+        out += [f"## {plain(table.title)}", ""] + ([plain(table.intro), ""] if table.intro else []) + [_md_table(table.rows)]
     out += ["## Every assumption", "", "### The workload", "", _md_table(scenario_rows(report.decision.scenario))]
     out += ["### How much each factor counts", "", _md_table(_weight_rows(report))]
     if report.resolved_assumptions:

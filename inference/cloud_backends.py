@@ -16,11 +16,14 @@ from pydantic import SecretStr
 
 from inference.backend import Backend
 from inference.cloud_errors import connect_failure, failure_from_sdk_error, no_key_failure
+from inference.outbound import OFFICIAL_BASE_URLS, OutboundPolicy, is_official, outbound_policy
 from inference.types import BackendFailure, GenerationRequest, StreamEvent
 
 __all__ = ["AnthropicBackend", "OpenAIBackend"]
 
-OPENAI_DEFAULT_URL = "https://api.openai.com/v1"
+OPENAI_DEFAULT_URL = OFFICIAL_BASE_URLS["openai"][0]
+
+
 class _AttemptCounter:
     def __init__(self) -> None:
         self.attempts = 0
@@ -37,32 +40,48 @@ class _CloudBackend(Backend):
     """What the cloud backends share: a model name, a key, where to reach it, how patiently."""
 
     def __init__(self, model: str, api_key: SecretStr | None, base_url: str | None = None,
-                 timeout_s: float = 60.0, max_retries: int = 2):
+                 timeout_s: float = 60.0, max_retries: int = 2, outbound: OutboundPolicy | None = None):
         self._model = model
         self._key = api_key
         self._base_url = (base_url or "").rstrip("/") or None
         self._timeout_s = timeout_s
         self._max_retries = max_retries
+        self._outbound = outbound or outbound_policy()
 
     @property
     def model(self) -> str:
         return self._model
 
+    @property
+    def custom_server(self) -> bool:
+        """A base URL other than the provider's own: its error text is not trusted, and is not shown raw."""
+        return not is_official(self.kind, self._base_url or "")
+
+    def _http(self, counter: _AttemptCounter) -> httpx2.Client:
+        """The HTTP client for one run: counts attempts and never follows a redirect (an allowed
+        server must not be able to bounce the request to an address the policy refuses)."""
+        self._outbound.check(self.kind, self._base_url or "")
+        return httpx2.Client(event_hooks={"request": [counter]}, timeout=self._timeout_s, follow_redirects=False)
+
     def _missing_key(self) -> BackendFailure | None:
         return None
 
     def preflight(self) -> BackendFailure | None:
-        return self._missing_key() or (connect_failure(self._base_url) if self._base_url else None)
+        if missing := self._missing_key():
+            return missing
+        if not self._base_url or is_official(self.kind, self._base_url):
+            return None
+        try:
+            self._outbound.check(self.kind, self._base_url)  # a refused address is never connected to
+        except BackendFailure as refused:
+            return refused
+        return connect_failure(self._base_url)
 
 
 class OpenAIBackend(_CloudBackend):
     """OpenAI's chat completions API, or any server that speaks it (vLLM, llama.cpp, Ollama...)."""
 
     kind = "openai"
-
-    @property
-    def custom_server(self) -> bool:
-        return self._base_url is not None and self._base_url != OPENAI_DEFAULT_URL
 
     @property
     def label(self) -> str:
@@ -75,7 +94,7 @@ class OpenAIBackend(_CloudBackend):
         if missing := self._missing_key():
             raise missing
         counter = _AttemptCounter()
-        with httpx2.Client(event_hooks={"request": [counter]}, timeout=self._timeout_s) as http:
+        with self._http(counter) as http:
             client = openai.OpenAI(
                 # A self-hosted server often needs no key, but the SDK insists on one.
                 api_key=self._key.get_secret_value() if self._key else "no-key",
@@ -111,7 +130,8 @@ class OpenAIBackend(_CloudBackend):
             except openai.APIError as exc:
                 raise failure_from_sdk_error(exc, provider="OpenAI" if not self.custom_server else "The server",
                                              model=self._model, where=self._base_url or OPENAI_DEFAULT_URL,
-                                             timeout_s=self._timeout_s, retries=counter.retries) from None
+                                             timeout_s=self._timeout_s, retries=counter.retries,
+                                             untrusted_body=self.custom_server) from None
 
 
     def _count_with_server_tokenizer(self, http: httpx2.Client, request: GenerationRequest, answer: str) -> StreamEvent:
@@ -154,7 +174,7 @@ class AnthropicBackend(_CloudBackend):
         if missing := self._missing_key():
             raise missing
         counter = _AttemptCounter()
-        with httpx2.Client(event_hooks={"request": [counter]}, timeout=self._timeout_s) as http:
+        with self._http(counter) as http:
             client = anthropic.Anthropic(api_key=self._key.get_secret_value(), base_url=self._base_url,
                                          timeout=self._timeout_s, max_retries=self._max_retries, http_client=http)
             extra = {"system": request.system} if request.system.strip() else {}
@@ -176,6 +196,7 @@ class AnthropicBackend(_CloudBackend):
                         # Anthropic's count here is cumulative: the last one is the total.
                         yield StreamEvent(output_tokens=event.usage.output_tokens, token_source="the provider's usage report")
             except anthropic.APIError as exc:
-                raise failure_from_sdk_error(exc, provider="Anthropic", model=self._model,
+                raise failure_from_sdk_error(exc, provider="Anthropic" if not self.custom_server else "The server", model=self._model,
                                              where=self._base_url or "api.anthropic.com",
-                                             timeout_s=self._timeout_s, retries=counter.retries) from None
+                                             timeout_s=self._timeout_s, retries=counter.retries,
+                                             untrusted_body=self.custom_server) from None

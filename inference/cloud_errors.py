@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,13 +23,30 @@ def _retry_after(exc: Any) -> float | None:
         return None
 
 
-def _server_message(exc: Any) -> str:
+# In an error from a server a participant typed: "name=value" pairs whose name says secret,
+# and long opaque tokens. What is left is cut short: the page is not a window into that server.
+_SECRET_PAIR = re.compile(r"(?i)([\w.-]*(?:pass|pwd|secret|token|key|auth|cred|session|cookie)[\w.-]*)\s*([=:])\s*[^\s,;&]+")
+_OPAQUE = re.compile(r"[A-Za-z0-9+/_=-]{24,}")
+UNTRUSTED_MESSAGE_CHARS = 100
+
+
+def sanitised(text: str, limit: int = UNTRUSTED_MESSAGE_CHARS) -> str:
+    """A short, single-line version of text from an untrusted server, secrets-looking parts hidden."""
+    line = " ".join("".join(c if c.isprintable() else " " for c in text).split())
+    line = _OPAQUE.sub("[hidden]", _SECRET_PAIR.sub(r"\1\2[hidden]", line))
+    return line if len(line) <= limit else line[:limit].rstrip() + "…"
+
+
+def _server_message(exc: Any, untrusted: bool = False) -> str:
     body = getattr(exc, "body", None)
     if isinstance(body, dict):
         error = body.get("error", body)
         if isinstance(error, dict) and error.get("message"):
-            return str(error["message"])
-    return str(getattr(exc, "message", "") or exc)
+            return sanitised(str(error["message"])) if untrusted else str(error["message"])[:500]
+    if untrusted:
+        # Not the providers' error format (an HTML page, a stack trace, a config dump): not shown at all.
+        return "its error text is not shown, as it comes from a server typed on this page"
+    return str(getattr(exc, "message", "") or exc)[:500]
 
 
 def no_key_failure(provider: str, env_name: str) -> BackendFailure:
@@ -39,8 +57,13 @@ def no_key_failure(provider: str, env_name: str) -> BackendFailure:
     )
 
 
-def failure_from_sdk_error(exc: Exception, *, provider: str, model: str, where: str, timeout_s: float, retries: int) -> BackendFailure:
-    """Map an SDK exception (``openai`` or ``anthropic``, same class names) to a :class:`BackendFailure`."""
+def failure_from_sdk_error(exc: Exception, *, provider: str, model: str, where: str, timeout_s: float, retries: int,
+                           untrusted_body: bool = False) -> BackendFailure:
+    """Map an SDK exception (``openai`` or ``anthropic``, same class names) to a :class:`BackendFailure`.
+
+    ``untrusted_body``: the server is not the provider's own, so its error text is shown only
+    short and sanitised (an internal service's error page can hold passwords).
+    """
     kind = type(exc).__name__
     status = getattr(exc, "status_code", None)
     tried = f" after {retries} retr{'y' if retries == 1 else 'ies'}" if retries else ""
@@ -50,14 +73,14 @@ def failure_from_sdk_error(exc: Exception, *, provider: str, model: str, where: 
         return BackendFailure("connection", f"Cannot connect to {where}{tried}. Is the server running and the URL right?", retries=retries)
     if status in (401, 403):
         what = "rejected the API key" if status == 401 else f"does not allow this key to use {model}"
-        return BackendFailure("auth", f"{provider} {what} ({status}): {_server_message(exc)}. Check the key.", retries=retries)
+        return BackendFailure("auth", f"{provider} {what} ({status}): {_server_message(exc, untrusted_body)}. Check the key.", retries=retries)
     if status == 404:
         return BackendFailure("unknown_model", f"{provider} does not know the model '{model}' (404). Check the name; an OpenAI-compatible server lists its models at /v1/models.", retries=retries)
     if status == 429:
         wait = _retry_after(exc)
         hint = f" The server asks to wait {wait:g} s." if wait is not None else ""
         return BackendFailure("rate_limited", f"{provider} is rate limiting this key (429){tried}.{hint}", retry_after_s=wait, retries=retries)
-    message = _server_message(exc)
+    message = _server_message(exc, untrusted_body)
     if status in (400, 413, 422) and any(word in message.lower() for word in _CONTEXT_WORDS):
         return BackendFailure("context_overflow", f"The prompt does not fit {model}'s context window: {message}", retries=retries)
     if status is not None and status >= 500:

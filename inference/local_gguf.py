@@ -1,8 +1,11 @@
 """The local model: a GGUF file run in process by llama-cpp-python.
 
-A model is loaded once per process and shared; a llama.cpp context must not run two
-completions at once, so runs take turns in a first-come, first-served line, and a run
-that has to wait keeps saying how many runs are ahead of it.
+A model file is loaded at most once per process and shared; a llama.cpp context must not
+run two completions at once, so runs take turns in a first-come, first-served line, and a
+run that has to wait keeps saying how many runs are ahead of it. A run with other settings
+(context, threads) replaces the loaded copy when its turn comes, so memory holds one copy
+of each model, whatever participants choose; context and threads are capped (see
+:func:`model_limits`).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from llama_cpp import Llama
@@ -22,10 +26,14 @@ from inference.bundled_model import bundled_model_path
 from inference.fair_queue import FairQueue, in_turn
 from inference.types import BackendFailure, GenerationRequest, StreamEvent
 
-__all__ = ["LocalGGUFBackend", "LocalModel", "default_threads", "load_local_model"]
+__all__ = ["LocalGGUFBackend", "LocalModel", "ModelLimits", "default_threads", "load_local_model", "loaded_models", "model_limits"]
 
 
 THREADS_ENV = "CROSSOVER_LOCAL_THREADS"
+KV_BUDGET_ENV = "CROSSOVER_LOCAL_KV_BUDGET_MB"
+MODEL_DIRS_ENV = "CROSSOVER_MODEL_DIRS"
+# The KV cache one context holds; 1 GiB is 45,000 tokens of the bundled model's cache.
+DEFAULT_KV_BUDGET_MB = 1024
 
 
 def default_threads() -> int:
@@ -38,6 +46,96 @@ def default_threads() -> int:
     if given.isdigit() and int(given) >= 1:
         return int(given)
     return max(1, os.cpu_count() or 1)
+
+
+def _cores() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class ModelLimits:
+    """The context and threads a model actually gets, and why they differ from what was asked."""
+
+    n_ctx: int
+    n_threads: int
+    notes: tuple[str, ...]
+
+
+@cache
+def _gguf_facts(file: str, _stamp: tuple[int, int]) -> tuple[int | None, int | None]:
+    """The model's trained context and its KV-cache bytes per token, from the GGUF's metadata
+    (read with the vocabulary only, not the weights). ``_stamp`` (size, mtime) renews the cache
+    when the file changes."""
+    try:
+        vocab = Llama(model_path=file, vocab_only=True, verbose=False)
+        meta = dict(vocab.metadata)
+        vocab.close()
+    except (ValueError, RuntimeError, OSError) as exc:
+        raise BackendFailure("model_file", f"{Path(file).name} is not a GGUF model llama.cpp can load ({exc}). "
+                                           "Check the file is complete and a .gguf model.") from None
+    arch = meta.get("general.architecture", "")
+
+    def number(key: str) -> int | None:
+        value = meta.get(f"{arch}.{key}")
+        return int(value) if value is not None and str(value).isdigit() else None
+
+    trained, layers, width, heads = number("context_length"), number("block_count"), number("embedding_length"), number("attention.head_count")
+    kv_heads = number("attention.head_count_kv") or heads
+    if not (layers and width and heads and kv_heads):
+        return trained, None
+    key_width = number("attention.key_length") or width // heads
+    value_width = number("attention.value_length") or width // heads
+    return trained, layers * kv_heads * (key_width + value_width) * 2  # K and V, 16-bit each
+
+
+def model_limits(file: Path, n_ctx: int, n_threads: int | None) -> ModelLimits:
+    """Cap the asked context at the model's trained context and at the KV-cache memory budget
+    (``CROSSOVER_LOCAL_KV_BUDGET_MB``), and the threads at this machine's cores.
+
+    Each copy's KV cache is allocated in full for the whole context when it loads: the
+    bundled model asked for 131,072 tokens of context took 3 GB, though it was trained on 8,192.
+    """
+    notes = []
+    threads = n_threads or default_threads()
+    if threads > _cores():
+        notes.append(f"threads capped at this machine's {_cores()} cores (more only slow everyone down)")
+        threads = _cores()
+    info = file.stat()
+    trained, per_token = _gguf_facts(str(file), (info.st_size, int(info.st_mtime)))
+    context = n_ctx
+    if trained and context > trained:
+        notes.append(f"context capped at {trained:,} tokens, what the model was trained on")
+        context = trained
+    budget_text = os.environ.get(KV_BUDGET_ENV, "").strip()
+    budget_mb = int(budget_text) if budget_text.isdigit() and int(budget_text) > 0 else DEFAULT_KV_BUDGET_MB
+    if per_token:
+        fits = max(256, (budget_mb * 1024 * 1024 // per_token) // 256 * 256)
+        if context > fits:
+            notes.append(f"context capped at {fits:,} tokens, what fits this server's memory budget for it "
+                         f"({budget_mb:,} MB, {KV_BUDGET_ENV})")
+            context = fits
+    return ModelLimits(context, threads, tuple(notes))
+
+
+def _model_file(path: str | Path | None, any_path: bool) -> Path:
+    """The model file a run may load: the bundled one, or (on a server shared with others) one
+    in a folder the operator lists. The refusal reads the same whether the file exists or not,
+    so the field does not tell anyone which files are on the server."""
+    if not path or not str(path).strip():
+        return bundled_model_path()
+    file = Path(path).expanduser()
+    if not any_path:
+        allowed = [Path(d).expanduser().resolve() for d in os.environ.get(MODEL_DIRS_ENV, "").replace(",", os.pathsep).split(os.pathsep) if d.strip()]
+        resolved = file.resolve()
+        if file.suffix.lower() != ".gguf" or not any(resolved.is_relative_to(folder) for folder in allowed):
+            raise BackendFailure("model_file", "On this shared server a run can use the bundled model, or a .gguf file in a "
+                                               f"folder its operator lists in {MODEL_DIRS_ENV}"
+                                               + (f" ({', '.join(str(a) for a in allowed)})" if allowed else " (none listed)")
+                                               + ". Leave the field empty for the bundled model.")
+        file = resolved
+    if not file.is_file():
+        raise BackendFailure("model_file", f"No GGUF file at {file}. Give the path of an existing .gguf file, or leave it empty for the bundled model.")
+    return file.resolve()
 
 
 @dataclass
@@ -78,8 +176,16 @@ class LocalModel:
         return shared
 
 
-_LOADED: dict[tuple[str, int, int], LocalModel] = {}
-_LOADING = threading.Lock()
+@dataclass
+class _Slot:
+    """One model file's place in this process: its line of runs and the one copy loaded now."""
+
+    queue: FairQueue = field(default_factory=FairQueue)
+    model: LocalModel | None = None
+
+
+_SLOTS: dict[str, _Slot] = {}
+_SLOTS_GUARD = threading.Lock()
 
 
 def _formatter(llm: Llama) -> Jinja2ChatFormatter | None:
@@ -95,8 +201,42 @@ def _formatter(llm: Llama) -> Jinja2ChatFormatter | None:
     )
 
 
+def _slot(file: Path) -> _Slot:
+    with _SLOTS_GUARD:
+        return _SLOTS.setdefault(str(file), _Slot())
+
+
+def loaded_models() -> list[LocalModel]:
+    """The models loaded in this process now: at most one per file."""
+    with _SLOTS_GUARD:
+        return [slot.model for slot in _SLOTS.values() if slot.model is not None]
+
+
+def _load_into(slot: _Slot, file: Path, n_ctx: int, threads: int) -> tuple[LocalModel, bool]:
+    """The slot's model with these settings, loading it (and closing the copy with other
+    settings) if needed. Only called by the run holding the slot's turn, so nothing is
+    answering on the copy being closed."""
+    current = slot.model
+    if current is not None and (current.n_ctx, current.n_threads) == (n_ctx, threads):
+        return current, False
+    if current is not None:
+        slot.model = None
+        current.llm.close()  # frees its weights and KV cache now, not whenever the collector runs
+    start = time.perf_counter()
+    try:
+        llm = Llama(model_path=str(file), n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads, verbose=False)
+    except (ValueError, RuntimeError, OSError) as exc:
+        raise BackendFailure("model_file", f"{file.name} is not a GGUF model llama.cpp can load ({exc}). Check the file is complete and a .gguf model.") from None
+    slot.model = LocalModel(path=file, n_ctx=n_ctx, n_threads=threads, llm=llm, formatter=_formatter(llm),
+                            load_ms=(time.perf_counter() - start) * 1000, queue=slot.queue)
+    return slot.model, True
+
+
 def load_local_model(path: str | Path | None = None, n_ctx: int = 2048, n_threads: int | None = None) -> tuple[LocalModel, bool]:
-    """Load a GGUF model once per process (the bundled one when ``path`` is empty).
+    """The one loaded copy of a GGUF model (the bundled one when ``path`` is empty), with these settings.
+
+    Settings other than the loaded copy's replace it once the runs ahead in its line have
+    finished. Context and threads are capped as :func:`model_limits` says.
 
     Returns:
         The model and whether this call loaded it (a cold start).
@@ -104,38 +244,36 @@ def load_local_model(path: str | Path | None = None, n_ctx: int = 2048, n_thread
     Raises:
         BackendFailure: ``model_file`` when the file is missing or llama.cpp cannot load it.
     """
-    file = Path(path).expanduser() if path else bundled_model_path()
-    threads = n_threads or default_threads()
-    key = (str(file.resolve()) if file.exists() else str(file), n_ctx, threads)
-    with _LOADING:
-        if key in _LOADED:
-            return _LOADED[key], False
-        if not file.is_file():
-            raise _no_file(file)
-        start = time.perf_counter()
-        try:
-            llm = Llama(model_path=str(file), n_ctx=n_ctx, n_threads=threads, n_threads_batch=threads, verbose=False)
-        except (ValueError, RuntimeError, OSError) as exc:
-            raise BackendFailure("model_file", f"{file.name} is not a GGUF model llama.cpp can load ({exc}). Check the file is complete and a .gguf model.") from None
-        model = LocalModel(path=file, n_ctx=n_ctx, n_threads=threads, llm=llm, formatter=_formatter(llm),
-                           load_ms=(time.perf_counter() - start) * 1000)
-        _LOADED[key] = model
-        return model, True
-
-
-def _no_file(file: Path) -> BackendFailure:
-    return BackendFailure("model_file", f"No GGUF file at {file}. Give the path of an existing .gguf file, or leave it empty for the bundled model.")
+    file = _model_file(path, any_path=True)
+    limits = model_limits(file, n_ctx, n_threads)
+    slot = _slot(file)
+    current = slot.model
+    if current is not None and (current.n_ctx, current.n_threads) == (limits.n_ctx, limits.n_threads):
+        return current, False
+    ticket = slot.queue.join()
+    try:
+        while slot.queue.wait(ticket, 1.0):
+            pass
+        return _load_into(slot, file, limits.n_ctx, limits.n_threads)
+    finally:
+        slot.queue.leave(ticket)
 
 
 class LocalGGUFBackend(Backend):
-    """A GGUF model in this process. Settings: file, context size, threads."""
+    """A GGUF model in this process. Settings: file, context size, threads.
+
+    ``any_path`` lets a run name any model file on the server (the app served to this
+    machine only, and the CLI); otherwise only the bundled model and the folders the
+    operator lists.
+    """
 
     kind = "local"
 
-    def __init__(self, path: str | Path | None = None, n_ctx: int = 2048, n_threads: int | None = None):
+    def __init__(self, path: str | Path | None = None, n_ctx: int = 2048, n_threads: int | None = None, any_path: bool = True):
         self._path = Path(path).expanduser() if path else None
         self._n_ctx = n_ctx
         self._n_threads = n_threads
+        self._any_path = any_path
 
     @property
     def label(self) -> str:
@@ -146,13 +284,25 @@ class LocalGGUFBackend(Backend):
         return str(self._path or bundled_model_path())
 
     def preflight(self) -> BackendFailure | None:
-        return _no_file(self._path) if self._path is not None and not self._path.is_file() else None
+        try:
+            _model_file(self._path, self._any_path)
+        except BackendFailure as failure:
+            return failure
+        return None
 
     def events(self, request: GenerationRequest) -> Iterator[StreamEvent]:
-        model, loaded_now = load_local_model(self._path, self._n_ctx, self._n_threads)
+        file = _model_file(self._path, self._any_path)
+        limits = model_limits(file, self._n_ctx, self._n_threads)
+        if limits.notes:
+            yield StreamEvent(status="Settings adjusted: " + "; ".join(limits.notes) + ".")
+        slot = _slot(file)
+        yield from in_turn(slot.queue, lambda: self._run(slot, file, limits, request))
+
+    def _run(self, slot: _Slot, file: Path, limits: ModelLimits, request: GenerationRequest) -> Iterator[StreamEvent]:
+        model, loaded_now = _load_into(slot, file, limits.n_ctx, limits.n_threads)
         if loaded_now:
             yield StreamEvent(load_ms=model.load_ms)
-        yield from in_turn(model.queue, lambda: self._complete(model, request))
+        yield from self._complete(model, request)
 
     def _complete(self, model: LocalModel, request: GenerationRequest) -> Iterator[StreamEvent]:
         tokens, stop = model.prompt_tokens(request)

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from inference.compare import run_sides, with_fallback
 from inference.jobs import BackgroundJob
 from inference.keys import ResolvedKey
+from inference.outbound import OutboundPolicy
 from inference.registry import BackendConfig, build_backend
 from inference.shared_server import MisconfiguredBackend
 from inference.types import GenerationRequest, RunResult
@@ -72,12 +73,13 @@ class PlaygroundRun:
 
 def start_playground_run(number: int, configs: list[BackendConfig], keys: list[ResolvedKey], request: GenerationRequest, *,
                          repeat: int, parallel: bool, blind: bool, fallback: bool, order: list[int], cost: CostOf,
-                         tab_closed: Callable[[], bool]) -> PlaygroundRun:
+                         tab_closed: Callable[[], bool], outbound: OutboundPolicy | None = None) -> PlaygroundRun:
     """Start answering ``request`` on both sides ``repeat`` times; returns at once.
 
-    ``number`` counts the session's runs, so the page can say which run its results are from.
+    ``number`` counts the session's runs, so the page can say which run its results are from;
+    ``outbound`` is where the server lets requests go (see ``inference.outbound``).
     """
-    backends = [build_backend(c, k) for c, k in zip(configs, keys, strict=True)]
+    backends = [build_backend(c, k, outbound) for c, k in zip(configs, keys, strict=True)]
     labels = [("Answer A" if order[0] == i else "Answer B") if blind else backends[i].label for i in range(2)]
     run = PlaygroundRun(number=number, labels=labels, order=order, repeat=repeat, parallel=parallel)
 
@@ -108,7 +110,7 @@ def start_playground_run(number: int, configs: list[BackendConfig], keys: list[R
                     config = configs[index]
                     if fallback and not result.ok and result.error_kind != "cancelled" and config.kind != "local":
                         config = BackendConfig(kind="local")
-                        result = with_fallback(result, build_backend(config, ResolvedKey(None, "not needed")), request)
+                        result = with_fallback(result, build_backend(config, ResolvedKey(None, "not needed"), outbound), request)
                     result.cost_usd, result.cost_basis = cost(result, config)
                     runs[index].append(result)
                 run.finished_runs += 1

@@ -27,11 +27,11 @@ import httpx2
 from inference.backend import Backend
 from inference.cloud_backends import OpenAIBackend
 from inference.fair_queue import FairQueue, in_turn
+from inference.outbound import LOCAL_SERVER_ENV, OutboundPolicy
 from inference.types import BackendFailure, GenerationRequest, StreamEvent
 
 __all__ = ["LOCAL_SERVER_ENV", "MisconfiguredBackend", "local_model_note", "shared_local_server_set", "SharedServer", "SharedServerBackend", "shared_local_server"]
 
-LOCAL_SERVER_ENV = "CROSSOVER_LOCAL_SERVER"
 LOCAL_SERVER_MODEL_ENV = "CROSSOVER_LOCAL_SERVER_MODEL"
 LOCAL_SERVER_SLOTS_ENV = "CROSSOVER_LOCAL_SERVER_SLOTS"
 
@@ -120,7 +120,9 @@ class SharedServerBackend(OpenAIBackend):
     kind = "local"
 
     def __init__(self, server: SharedServer, timeout_s: float = 60.0, max_retries: int = 2):
-        super().__init__(server.model, None, server.base_url, timeout_s, max_retries)
+        # The operator set this address, so participants' outbound limits do not apply to it.
+        super().__init__(server.model, None, server.base_url, timeout_s, max_retries,
+                         outbound=OutboundPolicy("private", f"{LOCAL_SERVER_ENV}, set by the operator"))
         self.server = server
         # The served model's name, for the label; asked once per process, then remembered.
         # A server that does not answer yet is asked again by the run, which says what is wrong.

@@ -11,7 +11,7 @@ __all__ = ["BackendFailure", "ErrorKind", "GenerationRequest", "RunResult", "Str
 
 ErrorKind = Literal[
     "no_key", "auth", "rate_limited", "timeout", "connection", "unknown_model",
-    "context_overflow", "model_file", "server", "bad_request", "cancelled",
+    "context_overflow", "model_file", "server", "bad_request", "cancelled", "blocked",
 ]
 
 

@@ -3,10 +3,17 @@
 Local runs take turns on the model's lock (the same as the playground); cloud calls run a
 few at a time and the SDKs retry with backoff. A failed call is an *error*, kept apart
 from a *fail* (a wrong answer). A stop switch ends the run and keeps what finished.
+
+One participant's run must not turn the server into a load generator against someone
+else's server: a backend whose calls fail several times in a row (or fail in a way no
+retry fixes: refused, no key, a blocked address) is stopped and its remaining tasks are
+not sent; and a run sends at most ``CROSSOVER_MAX_REQUESTS_PER_RUN`` requests to servers
+other than the local model.
 """
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -24,6 +31,7 @@ from inference.types import GenerationRequest, RunResult
 from quality.checks import check_answer, parse_judge_reply
 from quality.stats import newcombe_difference, wilson_interval
 from quality.tasks import Task, TaskSet, judge_prompt
+from scenario.limits import Limit
 
 __all__ = [
     "BackendSummary",
@@ -31,6 +39,8 @@ __all__ = [
     "EvalRun",
     "TaskResult",
     "answers_table",
+    "MIN_TASKS_PER_SIDE",
+    "Gap",
     "compare_sides",
     "run_eval",
     "start_eval_run",
@@ -38,6 +48,14 @@ __all__ = [
 ]
 
 CLOUD_CONCURRENCY = 3
+# Fewer answered tasks a side than this and a gap is not called real, nor offered to the
+# decision, whatever its interval: a stopped run of 1 against 3 answers once was.
+MIN_TASKS_PER_SIDE = 30
+# Failures in a row after which a backend is given up on for the rest of the run.
+FAILURES_IN_A_ROW = 3
+# Failures that the next task would only repeat.
+_HOPELESS = {"no_key", "auth", "blocked", "unknown_model", "model_file", "connection"}
+REQUEST_BUDGET = Limit("requests to servers other than the local model", 1000, "CROSSOVER_MAX_REQUESTS_PER_RUN")
 
 
 class TaskResult(BaseModel):
@@ -81,14 +99,52 @@ class BackendSummary(BaseModel):
     cost_per_1k_usd: float | None
 
 
-def _grade(task: Task, answer: RunResult, judge: Backend | None, max_tokens: int) -> tuple[bool, str]:
+class _Guard:
+    """Stops a backend after repeated failures and the run at its request budget (thread-safe)."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.sent = 0
+        self._in_a_row: dict[str, int] = {}
+        self.stopped: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def may_send(self, backend: Backend) -> str | None:
+        """None when a call may go (its first request is counted now, so calls running side by
+        side cannot overshoot the budget); else why not."""
+        with self._lock:
+            if backend.label in self.stopped:
+                return self.stopped[backend.label]
+            if backend.kind != "local":
+                if self.sent >= self.budget:
+                    return (f"Not sent: this run reached its limit of {self.budget:,} requests to other servers "
+                            f"({REQUEST_BUDGET.setting}).")
+                self.sent += 1
+            return None
+
+    def record(self, backend: Backend, result: RunResult) -> None:
+        with self._lock:
+            if backend.kind != "local":
+                self.sent += result.retries
+            if result.ok or result.error_kind == "cancelled":
+                self._in_a_row[backend.label] = 0
+                return
+            count = self._in_a_row.get(backend.label, 0) + 1
+            self._in_a_row[backend.label] = count
+            if backend.label not in self.stopped and (result.error_kind in _HOPELESS or count >= FAILURES_IN_A_ROW):
+                why = "its call failed in a way retrying does not fix" if result.error_kind in _HOPELESS else f"{count} calls in a row failed"
+                self.stopped[backend.label] = f"Not sent: this backend was stopped because {why} (last: {result.error})"
+
+
+def _grade(task: Task, answer: RunResult, judge: Backend | None, max_tokens: int,
+           should_stop: Callable[[], bool]) -> tuple[bool | None, str]:
     if task.check != "judge":
         outcome = check_answer(task, answer.text)
         return outcome.passed, outcome.detail
     if judge is None:
         return False, "no judge model chosen for a judge check"
     system, user = judge_prompt(task, answer.text)
-    verdict = measure(judge, GenerationRequest(prompt=user, system=system, max_tokens=max_tokens, temperature=0))
+    verdict = measure(judge, GenerationRequest(prompt=user, system=system, max_tokens=max_tokens, temperature=0), should_stop=should_stop)
     if not verdict.ok:
         return False, f"the judge failed: {verdict.error}"
     outcome = parse_judge_reply(verdict.text)
@@ -118,17 +174,32 @@ def run_eval(
     lock = threading.Lock()
     started = time.perf_counter()
     model_time = [0.0]
+    guard = _Guard(REQUEST_BUDGET.value)
 
     def one(backend: Backend, index: int) -> None:
         if stop.is_set():
             return
         task = tasks.tasks[index]
         call_start = time.perf_counter()
-        answer = measure(backend, GenerationRequest(prompt=task.prompt, max_tokens=max_tokens, temperature=0))
-        passed, detail = (None, answer.error or "") if not answer.ok else _grade(task, answer, judge, max_tokens)
+        if refused := guard.may_send(backend):
+            answer = RunResult(backend=backend.label, model=backend.model, error_kind="cancelled", error=refused)
+        else:
+            # Stop is asked after every streamed event, so it ends a long answer mid-way.
+            answer = measure(backend, GenerationRequest(prompt=task.prompt, max_tokens=max_tokens, temperature=0), should_stop=stop.is_set)
+            guard.record(backend, answer)
+        if answer.error_kind == "cancelled" and stop.is_set():
+            return  # stopped mid-answer: not a result
+        no_answer = None
+        if answer.ok and _non_answer(answer.text):
+            no_answer = "no answer: the reply was empty" if not answer.text.strip() else f"no answer: the reply was only {answer.text.strip()[:20]!r}"
+        if no_answer:
+            passed, detail = None, no_answer  # an error, not a wrong answer
+        else:
+            passed, detail = (None, answer.error or "") if not answer.ok else _grade(task, answer, judge, max_tokens, stop.is_set)
         spent = time.perf_counter() - call_start
         result = TaskResult(
-            task_index=index, backend=backend.label, answer=answer.text, passed=passed, detail=detail, error=answer.error,
+            task_index=index, backend=backend.label, answer=answer.text, passed=passed, detail=detail,
+            error=answer.error if not answer.ok else (detail if passed is None else None),
             e2e_ms=answer.e2e_ms, input_tokens=answer.input_tokens, output_tokens=answer.output_tokens,
             cost_usd=cost(backend, answer) if cost and answer.ok else None,
         )
@@ -170,12 +241,49 @@ def summarise_eval(results: Sequence[TaskResult], backend: str) -> BackendSummar
     )
 
 
-def compare_sides(first: BackendSummary, second: BackendSummary) -> tuple[float, float, float, bool] | None:
-    """Accuracy difference first - second, its 95% interval, and whether it is larger than the noise."""
+class Gap(BaseModel):
+    """The accuracy difference between two backends, its 95% interval, and whether it can be trusted."""
+
+    difference: float
+    low: float
+    high: float
+    first_n: int
+    second_n: int
+
+    @property
+    def enough_tasks(self) -> bool:
+        return min(self.first_n, self.second_n) >= MIN_TASKS_PER_SIDE
+
+    @property
+    def excludes_zero(self) -> bool:
+        return not (self.low <= 0 <= self.high)
+
+    @property
+    def larger_than_noise(self) -> bool:
+        """Enough answered tasks on each side and an interval that leaves out zero."""
+        return self.enough_tasks and self.excludes_zero
+
+    def verdict(self) -> str:
+        """In words, with the numbers that decide it."""
+        if not self.enough_tasks:
+            return (f"not enough answered tasks to tell ({self.first_n} and {self.second_n}; at least "
+                    f"{MIN_TASKS_PER_SIDE} a side are needed)")
+        if not self.excludes_zero:
+            return "within the noise: this task set cannot tell them apart"
+        return f"larger than the noise ({self.first_n} and {self.second_n} answered tasks, the interval leaves out zero)"
+
+
+def compare_sides(first: BackendSummary, second: BackendSummary) -> Gap | None:
+    """Accuracy difference first - second with its 95% interval (Newcombe); None when a side answered nothing."""
     if not first.n or not second.n:
         return None
     d, low, high = newcombe_difference(first.passed, first.n, second.passed, second.n)
-    return d, low, high, not (low <= 0 <= high)
+    return Gap(difference=d, low=low, high=high, first_n=first.n, second_n=second.n)
+
+
+def _non_answer(text: str) -> bool:
+    """Nothing but spaces and punctuation: the model gave no answer, which is not a wrong one."""
+    return not re.sub(r"[\W_]+", "", text)
 
 
 @dataclass
@@ -192,7 +300,9 @@ class EvalRun:
 
     @property
     def running(self) -> bool:
-        return self.job.running
+        # Stopped counts as ended at once: a call still waiting on a silent server finishes (or
+        # times out) in the background and is dropped, instead of holding the page.
+        return self.job.running and not self.job.stop.is_set()
 
     @property
     def timing(self) -> dict[str, float] | None:
@@ -209,6 +319,8 @@ def start_eval_run(tasks: TaskSet, backends: Sequence[Backend], *, max_tokens: i
     run: EvalRun
 
     def record(result: TaskResult, progress: EvalProgress) -> None:
+        if run.job.stop.is_set():
+            return  # the page already shows what had finished when Stop was pressed
         run.results.append(result)
         run.progress = progress
         run.job.progress.done, run.job.progress.total = progress.done, progress.total

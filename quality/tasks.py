@@ -1,17 +1,20 @@
 """A team's own task set: prompts with expected answers and the check to apply to each.
 
-A task is checked by ``exact``, ``contains``, ``regex``, ``json_field:NAME`` or ``judge``
-(a model grades it with a fixed rubric); see ``quality.checks``.
+A task is checked by ``exact``, ``contains``, ``contains_word``, ``regex``, ``json_field:NAME``
+or ``judge`` (a model grades it with a fixed rubric); see ``quality.checks`` and the README
+for what each accepts.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
+import regex
 from pydantic import BaseModel
 
 from scenario import InputError
+from scenario.limits import Limit
+from scenario.text import excerpt
 from scenario.uploads import decode_upload, read_csv_rows, read_jsonl_rows
 
 __all__ = [
@@ -19,21 +22,35 @@ __all__ = [
     "JUDGE_RUBRIC",
     "MAX_TASKS",
     "Task",
+    "compile_pattern",
     "TaskSet",
     "judge_prompt",
     "load_example_tasks",
     "parse_task_file",
 ]
 
-MAX_TASKS = 2000
+# Every task is a model call per backend: the cap keeps one participant's run from holding
+# the shared model (and a cloud budget) for hours.
+MAX_TASKS = Limit("tasks", 2000, "CROSSOVER_MAX_TASKS")
+MAX_PATTERN_CHARS = 500
 EXAMPLE_TASKS = Path(__file__).resolve().parents[1] / "assets" / "eval_tasks.jsonl"
-_SIMPLE_CHECKS = ("exact", "contains", "regex", "judge")
+_SIMPLE_CHECKS = ("exact", "contains", "contains_word", "regex", "judge")
 JUDGE_RUBRIC = (
     "You grade an answer against the expected answer.\n"
     "PASS if the answer gives the same fact or label as the expected answer, even in other words.\n"
     "FAIL if it contradicts it, leaves it out, or adds wrong facts.\n"
     "Reply with PASS or FAIL on the first line, then one sentence saying why."
 )
+
+
+def compile_pattern(pattern: str) -> regex.Pattern[str]:
+    """A task's pattern on the ``regex`` engine (Python's ``re`` syntax), which can stop a match
+    after a time limit and lets other threads run meanwhile (see ``quality.checks``).
+
+    Raises:
+        regex.error: when the pattern is not valid.
+    """
+    return regex.compile(pattern)
 
 
 class Task(BaseModel):
@@ -57,12 +74,14 @@ def _valid_check(check: str, where: str, expected: str | None) -> str:
         if not check.removeprefix("json_field:").strip():
             raise InputError(f"{where}: json_field needs a field name, e.g. json_field:city")
     elif check not in _SIMPLE_CHECKS:
-        raise InputError(f"{where}: unknown check {check!r}; use exact, contains, regex, json_field:NAME or judge")
+        raise InputError(f"{where}: unknown check {check!r}; use exact, contains, contains_word, regex, json_field:NAME or judge")
     if check == "regex":
+        if len(expected or "") > MAX_PATTERN_CHARS:
+            raise InputError(f"{where}: the regex is {len(expected or ''):,} characters; keep it to {MAX_PATTERN_CHARS}.")
         try:
-            re.compile(expected or "")
-        except re.error as exc:
-            raise InputError(f"{where}: the regex {expected!r} is not valid ({exc})") from None
+            compile_pattern(expected or "")
+        except regex.error as exc:
+            raise InputError(f"{where}: the regex {excerpt(expected, 80)} is not valid ({exc})") from None
     if expected is None or not str(expected).strip():
         raise InputError(f"{where}: the {check} check needs an expected answer")
     return check
@@ -83,6 +102,7 @@ def parse_task_file(name: str, data: bytes) -> TaskSet:
         rows = read_jsonl_rows(name, text)
     else:
         raise InputError(f"{name}: use a .csv or .jsonl task file.")
+    MAX_TASKS.check(len(rows), name)
     tasks = []
     for where, row in rows:
         prompt = str(row.get("prompt") or "").strip()
@@ -92,8 +112,6 @@ def parse_task_file(name: str, data: bytes) -> TaskSet:
         tasks.append(Task(prompt=prompt, expected=expected, check=_valid_check(str(row.get("check") or "contains"), where, expected)))
     if not tasks:
         raise InputError(f"{name} has no tasks.")
-    if len(tasks) > MAX_TASKS:
-        raise InputError(f"{name} has {len(tasks):,} tasks; the limit is {MAX_TASKS:,}. Split it into smaller sets.")
     return TaskSet(source=name, tasks=tasks)
 
 

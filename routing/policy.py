@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from routing.complexity import Complexity
 from routing.findings import ENTITY_LABELS, Finding
 from scenario.errors import InputError
+from scenario.limits import Limit, read_json, read_user_file, read_yaml
 
 __all__ = [
     "POLICIES",
@@ -43,14 +44,20 @@ __all__ = [
     "dump_policy",
     "load_policy",
     "parse_policy",
+    "parse_policy_file",
 ]
+
+# The articles' policies have two rules; every prompt is tried against each rule in turn.
+MAX_RULES = Limit("rules", 50, "CROSSOVER_MAX_POLICY_RULES")
+MAX_POLICY_BYTES = 256_000
+_TEXT = Annotated[str, Field(max_length=2_000)]
 
 Route = Literal["local", "cloud"]
 
 
 class _Rule(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
-    rationale: str = ""
+    rationale: _TEXT = ""
 
 
 class PrivacySplit(_Rule):
@@ -90,8 +97,8 @@ class Policy(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str = "custom"
-    rationale: str = ""
+    name: Annotated[str, Field(max_length=120)] = "custom"
+    rationale: _TEXT = ""
     rules: list[Rule] = Field(default_factory=list)
     default_route: Route = "cloud"
 
@@ -197,17 +204,39 @@ POLICIES: dict[str, Policy] = {
 }
 
 
-def parse_policy(data: object) -> Policy:
+def parse_policy(data: object, where: str = "the policy") -> Policy:
     """Validate decoded JSON/YAML into a :class:`Policy`.
 
     Raises:
-        PolicyError: naming each field that is wrong.
+        PolicyError: naming each field that is wrong, or the rule cap it is over.
     """
+    if isinstance(data, dict) and isinstance(data.get("rules"), list):
+        try:
+            MAX_RULES.check(len(data["rules"]), where)
+        except InputError as exc:
+            raise PolicyError(exc.problems) from None
     try:
         return Policy.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'policy'}: {e['msg']}" for e in exc.errors())
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'policy'}: {e['msg']}" for e in exc.errors()[:10])
         raise PolicyError(f"the policy is not valid: {problems}") from None
+
+
+def parse_policy_file(name: str, content: bytes) -> Policy:
+    """A policy from an uploaded or named file's bytes: JSON for ``.json``, YAML otherwise.
+
+    Raises:
+        PolicyError: too large, nested too deeply, not UTF-8 JSON/YAML, or not a valid policy.
+    """
+    try:
+        text = content.decode("utf-8-sig")
+        reader = read_json if name.lower().endswith(".json") else read_yaml
+        data = reader(text, name, max_bytes=MAX_POLICY_BYTES)
+    except UnicodeDecodeError:
+        raise PolicyError(f"{name}: not UTF-8 text; save it as UTF-8") from None
+    except InputError as exc:
+        raise PolicyError(exc.problems) from None
+    return parse_policy(data, name)
 
 
 def load_policy(source: str | Path) -> Policy:
@@ -216,14 +245,13 @@ def load_policy(source: str | Path) -> Policy:
     if name in POLICIES:
         return POLICIES[name]
     path = Path(source)
-    if not path.is_file():
+    if not path.exists():
         raise PolicyError(f"{name}: no such file, and not a policy name ({', '.join(POLICIES)})")
     try:
-        text = path.read_text(encoding="utf-8")
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise PolicyError(f"{path}: not valid {'JSON' if path.suffix.lower() == '.json' else 'YAML'} ({exc})") from None
-    return parse_policy(data)
+        content = read_user_file(path, MAX_POLICY_BYTES)
+    except InputError as exc:
+        raise PolicyError(exc.problems) from None
+    return parse_policy_file(str(path), content)
 
 
 def dump_policy(policy: Policy, fmt: Literal["json", "yaml"] = "json") -> str:

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 
 from calculators import CostAssumptions, cost_report
 from calculators.report import cloud_per_request, prepare
+from calculators.tokens import count_tokens
 from routing.complexity import complexity
 from routing.policy import Policy, PromptFacts, RouteDecision, Tiered, decide
 from routing.prompt_files import PromptSet
@@ -28,32 +29,28 @@ __all__ = [
     "LatencyAssumptions",
     "Simulation",
     "analyse_prompts",
-    "estimate_tokens",
     "simulate",
     "threshold_sweep",
 ]
 
 
-def estimate_tokens(text: str) -> int:
-    """About four characters a token for English text: an estimate, labelled as one."""
-    return max(1, math.ceil(len(text) / 4))
-
-
 def analyse_prompts(
     prompts: PromptSet, threshold: float = 0.4, keywords: Sequence[str] = (),
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None, model_ref: str | None = None,
 ) -> list[PromptFacts]:
-    """Detect sensitive data and score complexity for every prompt.
+    """Detect sensitive data, score complexity and count tokens for every prompt.
 
     Args:
         progress: Called with (done, total) every 100 prompts and at the end.
+        model_ref: The cloud model whose tokenizer counts (``calculators.tokens``: the same
+            counter the Costs page and the Playground use; a stand-in where none ships).
     """
     detector_ready()
     facts = []
     total = len(prompts.prompts)
     for index, (prompt, label) in enumerate(zip(prompts.prompts, prompts.labels, strict=True)):
         facts.append(PromptFacts(index=index, prompt=prompt, findings=detect(prompt, threshold, keywords),
-                                 complexity=complexity(prompt), input_tokens=estimate_tokens(prompt), label=label))
+                                 complexity=complexity(prompt), input_tokens=max(1, count_tokens(prompt, model_ref)), label=label))
         if progress and (index % 100 == 99 or index == total - 1):
             progress(index + 1, total)
     return facts
@@ -94,6 +91,9 @@ class Simulation(BaseModel):
     table: list[dict]
     local_share: float
     sensitive_to_cloud: int
+    # Prompts labelled sensitive (by the file, not the detector) that the policy sent to the
+    # cloud: the detector's misses show here. None when the prompts carry no labels.
+    labelled_sensitive_to_cloud: int | None = None
     leaked_by_type: dict[str, int]
     leaked_per_month: float
     monthly_usd: float
@@ -171,11 +171,13 @@ def simulate(facts: Sequence[PromptFacts], policy: Policy, scenario: Scenario, a
         table.append({
             "#": f.index + 1, "prompt": f.prompt, "route": d.route, "rule": d.rule, "why": d.reason,
             "entities": ", ".join(ENTITY_LABELS.get(x.entity_type, x.entity_type) for x in f.findings),
-            "complexity": f.complexity.score, "est. input tokens": f.input_tokens, "cost (USD)": cost,
+            "complexity": f.complexity.score, "input tokens": f.input_tokens, "cost (USD)": cost,
             "labelled sensitive": f.label,
         })
+    labelled = [(f, d) for f, d in zip(facts, decisions, strict=True) if f.label is not None]
     return Simulation(
         decisions=decisions, table=table, local_share=local_share, sensitive_to_cloud=sensitive_to_cloud,
+        labelled_sensitive_to_cloud=sum(bool(f.label) and d.route == "cloud" for f, d in labelled) if labelled else None,
         leaked_by_type=dict(leaked.most_common()),
         leaked_per_month=sum(leaked.values()) * scenario.requests_per_month / n,
         monthly_usd=monthly, cloud_only_monthly_usd=cloud_only, local_only_monthly_usd=local_only,

@@ -15,7 +15,6 @@ from scenario.contract import (
     load_scenario_file,
     parse_json,
     parse_scenario,
-    reject_json_constant,
 )
 from scenario.errors import InputError
 
@@ -30,5 +29,4 @@ __all__ = [
     "load_scenario_file",
     "parse_json",
     "parse_scenario",
-    "reject_json_constant",
 ]

@@ -6,7 +6,6 @@ The JSON field names here are a public contract: shared links, saved scenarios a
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args
@@ -15,6 +14,8 @@ import annotated_types
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from scenario.errors import InputError
+from scenario.limits import read_json, read_user_file
+from scenario.text import excerpt
 
 __all__ = [
     "LoadPattern",
@@ -26,8 +27,10 @@ __all__ = [
     "load_scenario_file",
     "parse_scenario",
     "parse_json",
-    "reject_json_constant",
 ]
+
+# A scenario or decision file is a few kilobytes; a megabyte is room for any real one.
+MAX_FILE_BYTES = 1_000_000
 
 Regulation = Literal["hipaa", "gdpr", "pci", "finance", "government", "air_gapped", "trade_secrets"]
 TeamCapacity = Literal["none", "some", "dedicated"]
@@ -52,7 +55,11 @@ class Scenario(BaseModel):
     output_tokens_per_request: Annotated[int, Field(ge=0, le=10_000_000)] = 300
     sensitive_share: Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)] = 0.0
     regulations: list[Regulation] = Field(default_factory=list)
+    # The whole answer's p95 (the field's meaning since the first release). ``answer_p95_ms``,
+    # when set, takes its place; ``ttft_ms`` adds a target for the first token of a streamed answer.
     latency_p95_ms: Annotated[int, Field(gt=0, le=600_000)] = 2_000
+    ttft_ms: int | None = Field(default=None, gt=0, le=600_000)
+    answer_p95_ms: int | None = Field(default=None, gt=0, le=600_000)
     team: TeamCapacity = "some"
     horizon_months: Annotated[int, Field(ge=1, le=240)] = 12
     needs_fine_tuning: bool = False
@@ -63,6 +70,12 @@ class Scenario(BaseModel):
     def tokens_per_month(self) -> int:
         """Input plus output tokens across the month's requests."""
         return self.requests_per_month * (self.input_tokens_per_request + self.output_tokens_per_request)
+
+    @property
+    def first_token_target_ms(self) -> int:
+        """The first-token target the capacity model sizes replicas for: ``ttft_ms`` when set,
+        else the p95 (which the capacity model has read as a first-token target)."""
+        return self.ttft_ms if self.ttft_ms is not None else self.latency_p95_ms
 
     @property
     def regulated(self) -> bool:
@@ -81,6 +94,10 @@ def allowed_values(field_name: str) -> str:
     """
     info = Scenario.model_fields[field_name]
     annotation = info.annotation
+    optional = ""
+    if type(None) in get_args(annotation):  # ``int | None``: describe the int, then say null is fine
+        annotation = next(a for a in get_args(annotation) if a is not type(None))
+        optional = " (or null for none)"
     if annotation is bool:
         return "true or false"
     literal_args = get_args(annotation)
@@ -99,8 +116,8 @@ def allowed_values(field_name: str) -> str:
             high = _number(constraint.le)
     kind = "a whole number" if annotation is int else "a number"
     if low and low.startswith("more than"):
-        return f"{kind} {low}, up to {high}"
-    return f"{kind} from {low} to {high}"
+        return f"{kind} {low}, up to {high}{optional}"
+    return f"{kind} from {low} to {high}{optional}"
 
 
 def _number(value: float) -> str:
@@ -116,7 +133,7 @@ def _describe(error: dict[str, Any]) -> str:
         return f"{location}: unknown field; the fields are {known}"
     if error["type"] == "missing":
         return f"{location}: required"
-    shown = "NaN" if isinstance(given, float) and math.isnan(given) else json.dumps(given, default=str)
+    shown = "NaN" if isinstance(given, float) and math.isnan(given) else excerpt(given)
     allowed = allowed_values(field) if field in Scenario.model_fields else ""
     return f"{location}: {shown} is not allowed; use {allowed}" if allowed else f"{location}: {error['msg']}"
 
@@ -148,36 +165,16 @@ def load_scenario_file(path: str | Path) -> Scenario:
         InputError: when the file is missing, is not JSON, or holds invalid fields.
     """
     file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError([f"{file}: no such file"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([f"{file}: cannot be read ({exc})"]) from None
-    try:
-        data = parse_json(text, str(file))
-    except ValueError as exc:
-        raise InputError([str(exc)]) from None
+    data = parse_json(read_user_file(file, MAX_FILE_BYTES), str(file))
     if isinstance(data, dict) and isinstance(data.get("scenario"), dict):
         data = data["scenario"]
     return parse_scenario(data)
 
 
-def reject_json_constant(name: str) -> float:
-    """``json.loads(parse_constant=...)``: refuse NaN and Infinity with a message."""
-    # JSON has no NaN or Infinity; Python's json module accepts them unless told not to.
-    raise ValueError(f"{name} is not a number JSON allows; write a finite number")
-
-
-def parse_json(text: str, where: str) -> Any:
-    """Strict JSON from a file's text (no NaN or Infinity).
+def parse_json(text: str | bytes, where: str, max_bytes: int = MAX_FILE_BYTES) -> Any:
+    """Strict JSON from a file's text (no NaN or Infinity), within a size and nesting limit.
 
     Raises:
-        ValueError: the message names ``where`` and what is wrong, e.g. the line and column.
+        InputError: (a ``ValueError``) naming ``where`` and what is wrong, e.g. the line and column.
     """
-    try:
-        return json.loads(text, parse_constant=reject_json_constant)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"{where}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
-    except ValueError as exc:
-        raise ValueError(f"{where}: {exc}") from None
+    return read_json(text, where, max_bytes=max_bytes)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 __all__ = ["InputError"]
 
+MAX_PROBLEM_CHARS = 400
+MAX_PROBLEMS = 20
+
 
 class InputError(ValueError):
     """Input that cannot be used; ``problems`` holds one readable line per issue.
@@ -13,5 +16,9 @@ class InputError(ValueError):
     """
 
     def __init__(self, problems: list[str] | str):
-        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        given = [problems] if isinstance(problems, str) else list(problems)
+        # A message never repeats a whole hostile input back (a 6 MB link value shown in every page).
+        self.problems = [p if len(p) <= MAX_PROBLEM_CHARS else p[:MAX_PROBLEM_CHARS] + "…" for p in given[:MAX_PROBLEMS]]
+        if len(given) > MAX_PROBLEMS:
+            self.problems.append(f"… and {len(given) - MAX_PROBLEMS:,} more problems")
         super().__init__("; ".join(self.problems))

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 
 from scenario.errors import InputError
+from scenario.limits import read_json
 
 __all__ = ["MAX_BYTES", "decode_upload", "read_csv_rows", "read_jsonl_rows"]
 
@@ -53,9 +53,9 @@ def read_jsonl_rows(name: str, text: str) -> list[tuple[str, dict]]:
         if not line.strip():
             continue
         try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{name} line {number} is not valid JSON ({exc.msg}). Each line must be one JSON object.") from None
+            row = read_json(line, f"{name} line {number}", max_bytes=MAX_BYTES)
+        except InputError as exc:
+            raise InputError(f"{exc.problems[0]}. Each line must be one JSON object.") from None
         if not isinstance(row, dict):
             raise InputError(f"{name} line {number} is not a JSON object.")
         rows.append((f"{name} line {number}", row))

@@ -143,3 +143,105 @@ class StatusServer(_Server):
                 self.wfile.write(payload)
 
         self.handler = Handler
+
+
+class ChatServer(_Server):
+    """A minimal OpenAI-compatible chat server on loopback that records every request's headers.
+
+    It streams ``answer`` in a few chunks with a usage report; ``drip_s`` > 0 streams one
+    chunk every ``drip_s`` seconds for ever instead (a server that never finishes).
+    """
+
+    def __init__(self, answer: str = "Paris", drip_s: float = 0.0):
+        text, drip = answer, drip_s
+        self.streaming = threading.Event()  # set once an answer has started: a test can press Stop then
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            server_state: ChatServer
+
+            def do_POST(self):  # noqa: N802
+                state = self.server_state
+                state.requests += 1
+                state.headers_seen.append(dict(self.headers))
+                self.rfile.read(int(self.headers.get("content-length", 0)))
+                self.send_response(200)
+                self.send_header("content-type", "text/event-stream")
+                self.end_headers()
+                try:
+                    state.streaming.set()
+                    if drip:
+                        while True:
+                            self._chunk({"choices": [{"index": 0, "delta": {"content": "a"}}]})
+                            time.sleep(drip)
+                    for start in range(0, len(text), max(1, len(text) // 3)):
+                        self._chunk({"choices": [{"index": 0, "delta": {"content": text[start:start + max(1, len(text) // 3)]}}]})
+                    self._chunk({"choices": [], "usage": {"prompt_tokens": 5, "completion_tokens": 3, "total_tokens": 8}})
+                    self.wfile.write(b"data: [DONE]\n\n")
+                    self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client stopped reading: that is what a Stop does
+                self.close_connection = True
+
+            def _chunk(self, data: dict) -> None:
+                payload = {"id": "c1", "object": "chat.completion.chunk", "created": 0, "model": "m", **data}
+                self.wfile.write(f"data: {json.dumps(payload)}\n\n".encode())
+                self.wfile.flush()
+
+        self.handler = Handler
+
+    def keys_seen(self) -> list[str]:
+        """The bearer tokens the requests carried ("" for none)."""
+        return [next((v for k, v in h.items() if k.lower() == "authorization"), "").removeprefix("Bearer ") for h in self.headers_seen]
+
+
+class InternalService(_Server):
+    """Stands for a service inside the operator's network: every request gets a 500 whose body
+    holds a secret, as JSON in the providers' error shape or as an HTML page."""
+
+    SECRET = "hunter2-db-0123456789abcdef0123456789"
+
+    def __init__(self, html: bool = False):
+        as_html = html
+        secret = self.SECRET
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            server_state: InternalService
+
+            def _answer(self):
+                self.server_state.requests += 1
+                self.server_state.headers_seen.append(dict(self.headers))
+                self.rfile.read(int(self.headers.get("content-length", 0) or 0))
+                if as_html:
+                    payload, kind = f"<html><body>config: db_password={secret}</body></html>".encode(), "text/html"
+                else:
+                    payload = json.dumps({"error": {"message": f"connect failed db_password={secret} host=10.0.0.7"}}).encode()
+                    kind = "application/json"
+                self.send_response(500)
+                self.send_header("content-type", kind)
+                self.send_header("content-length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_POST = _answer  # noqa: N815
+
+        self.handler = Handler
+
+
+class PixelServer(_Server):
+    """Records every GET: a remote image (a tracking pixel) or a clicked link would show up here."""
+
+    def __init__(self):
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            server_state: PixelServer
+
+            def do_GET(self):  # noqa: N802
+                self.server_state.requests += 1
+                self.server_state.headers_seen.append({"path": self.path})
+                self.send_response(204)
+                self.send_header("content-length", "0")
+                self.end_headers()
+
+        self.handler = Handler

@@ -5,11 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from advisor.labels import REGULATION_LABELS
 from advisor.providers import (
     FACT_FIELDS,
-    compatible_offerings,
     load_offerings,
+    privacy_verdict,
     providers_note,
 )
 from scenario import Scenario
@@ -17,20 +16,19 @@ from scenario import Scenario
 
 def provider_compatibility(scenario: Scenario) -> None:
     """A verdict per offering for the scenario's regulations, and every fact with its source on demand."""
-    verdicts = compatible_offerings(scenario.regulations)
-    rules = ", ".join(REGULATION_LABELS[r].split(" (")[0] for r in scenario.regulations)
+    # The one privacy verdict: the Recommendation, the Costs page and the report show the same.
+    verdict = privacy_verdict(scenario)
+    verdicts = verdict.verdicts
     with st.container(border=True, key="provider-compatibility"):
         st.markdown("**Cloud offerings and your rules**")
         if not scenario.regulations:
             st.caption("No regulation selected: every offering below is allowed. Pick the rules above to see which remain.")
         else:
-            good = [v.offering.name for v in verdicts if v.compatible]
-            if good:
-                st.markdown(f"Compatible with {rules}: **{', '.join(good)}**.")
+            if not verdict.cloud_allowed:
+                st.error(verdict.reason + (" Cloud-only is ruled out." if verdict.hybrid_allowed else " Cloud and hybrid are ruled out."),
+                         icon=":material/block:")
             else:
-                st.error(f"No cloud offering in the table is compatible with {rules}. "
-                         + ("Cloud and hybrid are ruled out." if "air_gapped" in scenario.regulations else
-                            "Regulated requests have to stay on your own hardware."), icon=":material/block:")
+                st.markdown(verdict.reason)
             st.dataframe(pd.DataFrame([{
                 "Offering": v.offering.name, "Compatible": "yes" if v.compatible else "no",
                 "Why not": "; ".join(v.reasons),

@@ -21,6 +21,11 @@ def _median(values: list[float | None]) -> float | None:
     return round(statistics.median(present), 1) if present else None
 
 
+def _seconds(ms: float | None) -> float | None:
+    # Times in the report read in seconds, as the Playground shows end-to-end time.
+    return None if ms is None else round(ms / 1000, 2)
+
+
 def _playground_runs() -> ReportTable | None:
     last: PlaygroundRecord | None = st.session_state.get(PLAYGROUND_LAST)
     if last is None:
@@ -31,9 +36,9 @@ def _playground_runs() -> ReportTable | None:
         costs = [r.cost_usd for r in ok]
         rows.append({
             "backend": label, "runs": len(runs), "errors": len(runs) - len(ok),
-            "time to first token (ms, median)": _median([r.ttft_ms for r in ok]),
+            "time to first token (s, median)": _seconds(_median([r.ttft_ms for r in ok])),
             "tokens/s (median)": _median([r.decode_tokens_per_s for r in ok]),
-            "end to end (ms, median)": _median([r.e2e_ms for r in ok]),
+            "end to end (s, median)": _seconds(_median([r.e2e_ms for r in ok])),
             "cost a request (USD, median)": None if not any(c is not None for c in costs) else round(statistics.median([c for c in costs if c is not None]), 6),
         })
     prompt = last.request.prompt
@@ -64,7 +69,7 @@ def _evaluation() -> ReportTable | None:
         rows.append({"backend": s.backend, "answered": s.n, "passed": s.passed, "errors": s.errors,
                      "accuracy": None if s.accuracy is None else f"{s.accuracy:.0%}",
                      "95% interval": f"{s.ci95[0]:.0%} – {s.ci95[1]:.0%}" if s.ci95 else "n/a",
-                     "p50 (ms)": s.p50_ms, "cost per 1,000 tasks (USD)": s.cost_per_1k_usd})
+                     "p50 (s)": _seconds(s.p50_ms), "cost per 1,000 tasks (USD)": s.cost_per_1k_usd})
     return ReportTable(title=f"Quality check on {job.tasks.source}", intro=f"{len(job.tasks.tasks)} tasks.", rows=rows)
 
 

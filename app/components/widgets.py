@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from advisor import OPTIONS, Recommendation, list_presets
-from advisor.labels import OPTION_LABELS, REGULATION_LABELS, TEAM_LABELS
+from advisor.labels import OPTION_LABELS, REGULATION_LABELS, TEAM_LABELS, score_text
 from app import state
 from scenario import Scenario
+from scenario.text import plain
 
 
 def live_scores(result: Recommendation) -> None:
@@ -17,7 +18,7 @@ def live_scores(result: Recommendation) -> None:
         st.markdown("**Live scores**")
         for option in OPTIONS:
             leader = option == result.recommendation
-            value = "ruled out" if option in ruled_out else f"{result.scores[option]:.0f} / 100"
+            value = "ruled out" if option in ruled_out else f"{score_text(result.scores[option])} / 100"
             name = f"**{OPTION_LABELS[option]}** ★" if leader else OPTION_LABELS[option]
             st.markdown(f"{name}: {value}")
         st.caption("★ leads with the answers so far.")
@@ -51,7 +52,8 @@ def scenario_summary(scenario: Scenario, preset_name: str | None) -> str:
     parts = [
         f"{scenario.requests_per_month:,} requests/month",
         f"{scenario.sensitive_share:.0%} sensitive ({rules})",
-        f"p95 {scenario.latency_p95_ms:,} ms",
+        f"answer p95 {scenario.answer_p95_ms or scenario.latency_p95_ms:,} ms"
+        + (f", first token {scenario.ttft_ms:,} ms" if scenario.ttft_ms is not None else ""),
         f"team: {TEAM_LABELS[scenario.team].split(':')[0]}",
         f"{scenario.horizon_months} months",
         f"{scenario.quality_need} quality",
@@ -59,5 +61,6 @@ def scenario_summary(scenario: Scenario, preset_name: str | None) -> str:
     ]
     if scenario.needs_fine_tuning:
         parts.append("fine-tuning")
-    prefix = f"Scenario {preset_name}: " if preset_name else "Scenario: "
+    # Where it came from can be a saved scenario's name or a file name: text, not Markdown.
+    prefix = f"Scenario {plain(preset_name)}: " if preset_name else "Scenario: "
     return prefix + " · ".join(parts)

@@ -7,7 +7,7 @@ from functools import partial
 
 import streamlit as st
 
-from advisor import CHECKLIST, OPTIONS, ChecklistStep, Factor, Recommendation, recommend
+from advisor import CHECKLIST, OPTIONS, ChecklistStep, Factor, Recommendation
 from advisor.labels import (
     LOAD_LABELS,
     OPTION_LABELS,
@@ -16,9 +16,11 @@ from advisor.labels import (
     TEAM_LABELS,
 )
 from app import state
+from app.components.decision import current_recommendation
 from app.components.inputs import bound_input
 from app.components.provider_facts import provider_compatibility
 from app.components.widgets import live_scores, preset_picker
+from scenario.text import plain
 
 scenario_input = partial(bound_input, page="checklist")
 STEP_KEY = "checklist.step"
@@ -63,11 +65,22 @@ def _privacy_inputs() -> None:
 
 
 def _latency_inputs() -> None:
-    scenario_input(
-        st.number_input, "latency_p95_ms", "Response-time target, 95th percentile (ms)",
-        min_value=1, max_value=600_000, step=50,
-        help="95 of 100 responses must arrive within this time.",
-    )
+    left, right = st.columns(2)
+    with left:
+        scenario_input(
+            st.number_input, "latency_p95_ms", "Whole answer within, 95th percentile (ms)",
+            min_value=1, max_value=600_000, step=50,
+            help="95 of 100 answers must be complete within this time, all their output tokens included.",
+        )
+    with right:
+        scenario_input(
+            st.number_input, "ttft_ms", "First token within (ms, optional)",
+            min_value=1, max_value=600_000, step=50, placeholder="no target: answers are not streamed",
+            help="For streamed answers: how soon the first words must appear. Leave empty when the whole answer is what counts.",
+        )
+    s = state.scenario()
+    st.caption(f"Answers are **{s.output_tokens_per_request:,} tokens** long (the Volume step): the check below says what "
+               "each option delivers for that length, from published cloud figures and the cost model's local operating point.")
 
 
 def _team_inputs() -> None:
@@ -140,7 +153,8 @@ def _render_review() -> None:
     rows = {
         "Volume": f"{s.requests_per_month:,} requests a month, {s.input_tokens_per_request:,} in / {s.output_tokens_per_request:,} out tokens each",
         "Privacy & regulation": f"{s.sensitive_share:.0%} sensitive; rules: {regulations}",
-        "Latency": f"p95 within {s.latency_p95_ms:,} ms",
+        "Latency": f"whole answer within {s.latency_p95_ms:,} ms (p95)"
+                   + (f", first token within {s.ttft_ms:,} ms" if s.ttft_ms is not None else ""),
         "Team": TEAM_LABELS[s.team],
         "Horizon": f"{s.horizon_months} months",
         "Customization": "fine-tuning needed" if s.needs_fine_tuning else "no fine-tuning",
@@ -159,7 +173,7 @@ def checklist_page() -> None:
     """Walk the selection checklist step by step."""
     st.title("Selection checklist")
     if name := state.loaded_preset_name():
-        st.caption(f"Scenario {name}; change any answer.")
+        st.caption(f"Scenario {plain(name)}; change any answer.")
     with st.expander("Start from a preset", expanded=False):
         preset_picker("checklist.presets")
 
@@ -176,7 +190,7 @@ def checklist_page() -> None:
     )
     step = st.session_state[STEP_KEY]
     # Input callbacks run before the script, so the scenario is already up to date here.
-    result = recommend(state.scenario(), state.weights())
+    result = current_recommendation()
     st.progress((step + 1) / (REVIEW + 1), text=f"Step {step + 1} of {REVIEW + 1}")
 
     if step < REVIEW:

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from advisor.providers import model_compatibility
+from advisor.providers import privacy_verdict
 from app import state
 from app.components.inputs import bound_input, starting_value
 from app.components.widgets import scenario_summary
@@ -26,15 +26,18 @@ from calculators import (
     get_gpu,
     get_open_model,
     gpus,
-    gpus_needed_to_fit,
-    memory_needed_gb,
     open_models,
     tco_curves,
     tornado,
 )
+from calculators.assumptions import serving_targets
 from calculators.catalog import quantisation_label
+from calculators.report import local_serving_point
+from calculators.tokens import count_tokens, token_counter
+from charts.capacity import throughput_latency_figure
 from charts.costs import compact, cost_curves_figure, tco_figure, tornado_figure
 from scenario import Scenario
+from scenario.text import plain
 
 scenario_input = partial(bound_input, page="costs")
 CHANGE_KEY = "costs.sensitivity_change"
@@ -74,7 +77,7 @@ def _money(value: float) -> str:
 def _headline(report: CostReport) -> None:
     cloud, local, hybrid, be = report.cloud[0], report.local, report.hybrid, report.breakeven[0]
     columns = st.columns(4)
-    columns[0].metric(f"Cloud: {cloud.price.label}", f"{_money(cloud.monthly_usd)}/mo",
+    columns[0].metric(f"Cloud: {plain(cloud.price.label)}", f"{_money(cloud.monthly_usd)}/mo",
                       help=f"{_money(cloud.per_request_usd) if cloud.per_request_usd >= 0.01 else f'${cloud.per_request_usd:.5f}'} a request")
     columns[1].metric(f"Local: {local.gpus} GPU{'s' if local.gpus != 1 else ''}, {local.servers} server{'s' if local.servers != 1 else ''}",
                       f"{_money(local.monthly_usd)}/mo")
@@ -84,13 +87,20 @@ def _headline(report: CostReport) -> None:
         compact(be.requests_per_month) if be.requests_per_month is not None else "never",
         help=be.sentence,
     )
+    # Sentences that name models, and a model's name can come from a link: shown as text.
     for b in report.breakeven:
-        st.markdown(f"- {b.sentence}")
+        st.markdown(f"- {plain(b.sentence)}")
     for note in report.notes:
-        st.info(note, icon=":material/info:")
+        st.info(plain(note), icon=":material/info:")
 
 
-def _volume_inputs() -> None:
+def _use_counted(input_tokens: int, output_tokens: int) -> None:
+    state.update_scenario("input_tokens_per_request", input_tokens)
+    state.update_scenario("output_tokens_per_request", output_tokens)
+    state.redraw(state.INPUT_PREFIX, *(f"costs.{f}" for f in ("input_tokens_per_request", "output_tokens_per_request")))
+
+
+def _volume_inputs(a: CostAssumptions) -> None:
     with st.expander("Volume", expanded=True):
         scenario_input(st.number_input, "requests_per_month", "Requests per month", min_value=0, max_value=10**12, step=10_000)
         left, right = st.columns(2)
@@ -98,13 +108,24 @@ def _volume_inputs() -> None:
             scenario_input(st.number_input, "input_tokens_per_request", "Input tokens each", min_value=0, max_value=10_000_000, step=100)
         with right:
             scenario_input(st.number_input, "output_tokens_per_request", "Output tokens each", min_value=0, max_value=10_000_000, step=50)
+        with st.popover("Count the tokens of a typical request", width="stretch"):
+            counter = token_counter(a.cloud_models[0])
+            st.caption(f"Counted by {counter.label}: the same count Hybrid routing uses.")
+            prompt = st.text_area("A typical prompt (instructions and context included)", key="costs.override.count_prompt", height=100,
+                                  **state.KEEP)
+            answer = st.text_area("A typical answer", key="costs.override.count_answer", height=80, **state.KEEP)
+            counted_in, counted_out = count_tokens(prompt, a.cloud_models[0]), count_tokens(answer, a.cloud_models[0])
+            st.text(f"{counted_in:,} input tokens, {counted_out:,} output tokens")
+            st.button("Use these counts", key="costs.action.use_counts", disabled=not (prompt.strip() and answer.strip()),
+                      on_click=_use_counted, args=(counted_in, counted_out))
 
 
 def _cloud_inputs(a: CostAssumptions) -> None:
     with st.expander("Cloud models", expanded=True):
-        regulations = state.scenario().regulations
-        verdicts = {ref: model_compatibility(ref, regulations) for ref in dict.fromkeys([*a.cloud_models, *SUGGESTED_MODELS, *cloud_model_choices()])}
-        hide = bool(regulations) and st.toggle("Hide models from offerings not compatible with your rules", key="costs.override.hide_incompatible",
+        # The one privacy verdict, the same the Checklist, the Recommendation and the report use.
+        verdict = privacy_verdict(state.scenario())
+        verdicts = {ref: verdict.model_note(ref) for ref in dict.fromkeys([*a.cloud_models, *SUGGESTED_MODELS, *cloud_model_choices()])}
+        hide = verdict.regulated_traffic and st.toggle("Hide models from offerings not compatible with your rules", key="costs.override.hide_incompatible",
                                                help="From the provider facts on the Checklist's privacy step.", **state.KEEP)
         choices = [ref for ref, (ok, _) in verdicts.items() if ref in a.cloud_models or not (hide and ok is False)]
         _cost_input(st.multiselect, "cloud_models", "Models to compare (the first is used for hybrid and break-even)",
@@ -113,7 +134,7 @@ def _cloud_inputs(a: CostAssumptions) -> None:
         for ref in a.cloud_models:
             ok, why = verdicts.get(ref, (None, ""))
             if ok is False:
-                st.warning(f"**{ref}** is not compatible with your rules. {why}", icon=":material/gpp_bad:")
+                st.warning(f"**{plain(ref)}** is not compatible with your rules. {why}", icon=":material/gpp_bad:")
         _cost_input(st.slider, "cached_input_share", "Share of input tokens served from the provider's cache",
                     a.cached_input_share, min_value=0.0, max_value=1.0, step=0.05,
                     help="Providers that discount cached input bill it at their cached rate.")
@@ -140,24 +161,29 @@ def _local_inputs(a: CostAssumptions, scenario: Scenario) -> None:
         model_ids = [m.id for m in open_models()]
         _cost_input(st.selectbox, "open_model_id", "Open model", a.open_model_id, options=model_ids,
                     format_func=lambda i: get_open_model(i).name)
-        _cost_input(st.radio, "quantisation", "Quantisation", a.quantisation, options=["fp16", "q8", "q4"],
-                    format_func=quantisation_label, horizontal=False)
+        _cost_input(st.selectbox, "quantisation", "Precision of the weights", a.quantisation,
+                    options=["fp16", "fp8", "int8", "int4", "q8", "q4"], format_func=quantisation_label)
+        _cost_input(st.radio, "kv_precision", "KV cache precision", a.kv_precision, options=["fp16", "fp8"], horizontal=True)
         gpu_ids = [g.id for g in gpus()]
         _cost_input(st.selectbox, "gpu_id", "GPU", a.gpu_id, options=gpu_ids, format_func=lambda i: get_gpu(i).name)
-        model, gpu = get_open_model(a.open_model_id), get_gpu(a.gpu_id)
-        context = max(scenario.input_tokens_per_request + scenario.output_tokens_per_request, 1)
-        memory = memory_needed_gb(model, a.quantisation, context, a.concurrent_sequences)
-        fit = gpus_needed_to_fit(model, a.quantisation, gpu, context, a.concurrent_sequences)
-        st.caption(
-            f"{model.name} at {a.quantisation} with {a.concurrent_sequences} sequences of {context:,} tokens needs "
-            f"**{memory:,.0f} GB**: fits on **{fit} x {gpu.name}** ({gpu.memory_gb:g} GB each)."
-        )
         _cost_input(st.radio, "payment", "Pay for it by", a.payment, options=["rent", "own"],
                     format_func={"rent": "Renting GPUs by the hour", "own": "Buying the hardware"}.__getitem__, horizontal=True)
         _cost_input(st.radio, "schedule", "Running", a.schedule, options=["always_on", "business_hours"],
                     format_func={"always_on": "Always on (730 h a month)", "business_hours": "Business hours only (220 h)"}.__getitem__,
                     horizontal=True)
         if a.payment == "rent":
+            gpu = get_gpu(a.gpu_id)
+            quotes = {f"{q.provider}: ${q.usd_per_hour:,.2f}/h ({q.as_of})": q.usd_per_hour for q in gpu.rent_prices}
+            if quotes:
+                chosen = next((label for label, usd in quotes.items() if usd == a.gpu_hourly_usd), None)
+                # A view of the price in force: its key names that price, so a typed price or
+                # a reset draws it again with the matching quote (or none).
+                quote_key = state.widget_key(state.COST_PREFIX, f"rent_quote.{gpu.id}.{a.gpu_hourly_usd}")
+                st.selectbox("Rent quote", list(quotes), index=list(quotes).index(chosen) if chosen else None,
+                             key=quote_key, placeholder="your own price (below)",
+                             on_change=lambda: state.update_cost_assumption(
+                                 "gpu_hourly_usd", quotes.get(st.session_state[quote_key]), from_widget=False),
+                             help="Published on-demand prices per GPU; each source is in assets/gpus.json.")
             _cost_input(st.number_input, "gpu_hourly_usd", "Rent per GPU per hour (USD)", float(a.gpu_hourly_usd or 0),
                         min_value=0.0, max_value=1000.0, step=0.1,
                         help=f"Catalog: ${gpu.rent_usd_per_hour}/h, {gpu.sources['rent']} ({gpu.as_of}).")
@@ -175,20 +201,51 @@ def _local_inputs(a: CostAssumptions, scenario: Scenario) -> None:
             _cost_input(st.number_input, "gpus_fixed", "GPUs", int(a.gpus_fixed), min_value=1, max_value=100_000, step=1)
 
 
-def _capacity_inputs(a: CostAssumptions) -> None:
-    with st.expander("Local: capacity"):
+def _capacity_inputs(a: CostAssumptions, report: CostReport, scenario: Scenario) -> None:
+    with st.expander("Local: capacity", expanded=True):
+        cap = report.capacity
+        st.markdown(f"**{cap.gpus_per_replica} GPU{'s' if cap.gpus_per_replica != 1 else ''} a replica** at concurrency "
+                    f"**{cap.concurrency:,}** (memory holds {cap.max_concurrency:,}; limited by {cap.limited_by.replace('_', ' ')}): "
+                    f"first token {cap.ttft_ms:,.0f} ms, {cap.tpot_ms:,.1f} ms a token.")
+        sentence = cap.sentence()
+        st.text(sentence[:1].upper() + sentence[1:])
+        if cap.nearest_published is not None:
+            st.caption(f"[Source of the published figure]({cap.nearest_published.source}) ({cap.nearest_published.date}). "
+                       "Estimates: the step model, calibrated against published measurements (docs/capacity-calibration.md).")
+        _cost_input(st.number_input, "ttft_target_ms", "Time to first token target (ms)", a.ttft_target_ms,
+                    min_value=1.0, max_value=600_000.0, step=50.0, placeholder=f"{scenario.latency_p95_ms:,} (the checklist's p95 latency)",
+                    help="Empty: the checklist's p95 latency, read as how fast a response must start.")
+        _cost_input(st.number_input, "tpot_target_ms", "Time per output token target (ms)", a.tpot_target_ms,
+                    min_value=1.0, max_value=60_000.0, step=5.0, placeholder="no target",
+                    help="Empty: none. 30-50 ms a token (20-33 tokens/s) streams faster than people read.")
+        _cost_input(st.number_input, "concurrent_sequences", "Requests in flight per replica", a.concurrent_sequences,
+                    min_value=1, max_value=4096, step=1, placeholder="the largest the targets and memory allow",
+                    help="Empty: the largest concurrency whose latency meets the targets (throughput at the target).")
         _cost_input(st.number_input, "throughput_tokens_per_s", "Generated tokens/s per replica (all sequences)",
                     float(a.throughput_tokens_per_s or 1), min_value=0.01, max_value=1e7, step=50.0,
                     help=st.session_state.get(state.THROUGHPUT_LABEL_KEY)
-                    or "Prefilled with an estimate from memory bandwidth and model size; replace it with a measured figure.")
+                    or "Prefilled with the step model's estimate at your request shape; replace it with a measured figure.")
         if label := st.session_state.get(state.THROUGHPUT_LABEL_KEY):
             st.caption(f"Throughput {label}.")
-        _cost_input(st.number_input, "concurrent_sequences", "Concurrent sequences per replica", a.concurrent_sequences,
-                    min_value=1, max_value=1024, step=1)
         _cost_input(st.number_input, "peak_to_average", "Peak-to-average load", a.peak_to_average, min_value=1.0, max_value=50.0, step=0.5)
         _cost_input(st.slider, "utilisation_target", "Utilisation target", a.utilisation_target, min_value=0.05, max_value=1.0, step=0.05)
-        _cost_input(st.slider, "input_token_weight", "Cost of an input token relative to a generated one", a.input_token_weight,
-                    min_value=0.0, max_value=1.0, step=0.05, help="Prompts are processed in parallel, so an input token costs a fraction of a generated one.")
+
+
+def _throughput_latency(scenario: Scenario, report: CostReport) -> None:
+    ttft, tpot = serving_targets(report.assumptions, scenario.latency_p95_ms)
+    point = local_serving_point(scenario, report.assumptions)
+    st.plotly_chart(throughput_latency_figure(point.curve, report.capacity, ttft * 1000, None if tpot is None else tpot * 1000),
+                    width="stretch", key="costs.throughput_latency")
+    cap = report.capacity
+    per_mtok = report.local.monthly_usd / max(report.requests_per_month * scenario.output_tokens_per_request, 1) * 1e6
+    st.caption(
+        f"One replica of {get_open_model(report.assumptions.open_model_id).name} on {cap.gpus_per_replica} x "
+        f"{get_gpu(report.assumptions.gpu_id).name}, {scenario.input_tokens_per_request:,} prompt and "
+        f"{scenario.output_tokens_per_request:,} generated tokens a request; each point is one concurrency (the engine keeps "
+        f"that many requests in flight, as vLLM's bench serve --max-concurrency measures). Grey points miss the first-token "
+        f"target of {ttft * 1000:,.0f} ms{' or the time-per-token target' if tpot is not None else ''}. "
+        f"Local costs {_money(per_mtok)} per million generated tokens at this volume, staff and infrastructure included."
+    )
 
 
 def _owning_and_people_inputs(a: CostAssumptions) -> None:
@@ -279,34 +336,41 @@ def costs_page() -> None:
     st.session_state.setdefault(CHANGE_KEY, 0.2)
     change = float(st.session_state[CHANGE_KEY])
     if error := state.cost_input_error():
-        st.error(f"That value was not kept: {error}")
+        st.error(f"That value was not kept: {plain(error)}")
     try:
         report, curves, tco, tornado_table, band = _compute(
             scenario.model_dump_json(), state.cost_assumptions().model_dump_json(), change
         )
     except (CostInputError, UnknownCloudModel) as exc:
-        st.error(f"The costs cannot be computed: {exc}. Change the input named, or reset the cost assumptions.")
+        st.error(f"The costs cannot be computed: {plain(exc)}. Change the input named, or reset the cost assumptions.")
         st.button("Reset cost assumptions", key="costs.reset_after_error", on_click=state.reset_cost_assumptions)
         return
+    if (label := st.session_state.get(state.THROUGHPUT_LABEL_KEY)) and "TREATED AS" in label:
+        st.warning(f"Throughput per replica is {report.assumptions.throughput_tokens_per_s:,.1f} tokens/s, {label}. "
+                   "Every local figure below rests on it.", icon=":material/warning:")
     _headline(report)
 
     inputs, results = st.columns([2, 3], gap="medium")
     with inputs:
-        _volume_inputs()
+        _volume_inputs(report.assumptions)
         _cloud_inputs(report.assumptions)
         _local_inputs(report.assumptions, scenario)
-        _capacity_inputs(report.assumptions)
+        _capacity_inputs(report.assumptions, report, scenario)
         _owning_and_people_inputs(report.assumptions)
         _hybrid_inputs(report.assumptions)
     with results:
         # Only the open tab is drawn: the hidden ones' charts cost every participant's rerun
         # (server and browser) for nothing (measured with bench/workshop_load.py).
-        curves_tab, breakdown_tab, tco_tab, sensitivity_tab = st.tabs(
-            ["Cost curves", "Breakdown", "Total cost over time", "Sensitivity"], key="costs.tab", on_change="rerun")
+        curves_tab, capacity_tab, breakdown_tab, tco_tab, sensitivity_tab = st.tabs(
+            ["Cost curves", "Capacity", "Breakdown", "Total cost over time", "Sensitivity"], key="costs.tab",
+            on_change="rerun")
         if curves_tab.open:
             with curves_tab:
                 st.plotly_chart(cost_curves_figure(curves, report), width="stretch", key="costs.curves")
                 st.caption("Local and hybrid rise in steps: each step is one more replica of the model. Diamonds mark break-even.")
+        if capacity_tab.open:
+            with capacity_tab:
+                _throughput_latency(scenario, report)
         if breakdown_tab.open:
             with breakdown_tab:
                 _breakdown(report)

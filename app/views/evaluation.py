@@ -12,9 +12,11 @@ import streamlit as st
 from advisor import QualityEvidence
 from app import state
 from app.components.local_model import local_model_choice
+from app.components.safety import backend, key_for, outbound
 from app.components.tab_watch import tab_closed_check
+from app.components.text import spreadsheet_frame
 from calculators import request_cost
-from inference import BUNDLED_MODEL, BackendConfig, ResolvedKey, build_backend
+from inference import BUNDLED_MODEL, BackendConfig, ResolvedKey
 from quality.runner import (
     EvalRun,
     answers_table,
@@ -22,8 +24,9 @@ from quality.runner import (
     start_eval_run,
     summarise_eval,
 )
-from quality.tasks import JUDGE_RUBRIC, TaskSet, load_example_tasks, parse_task_file
+from quality.tasks import JUDGE_RUBRIC, MAX_TASKS, TaskSet, load_example_tasks, parse_task_file
 from scenario import InputError
+from scenario.text import plain
 
 TASKS_KEY = "ev.task_set"
 ERROR_KEY = "ev.input_error"
@@ -54,11 +57,11 @@ def _backend_choices() -> list[tuple[str, BackendConfig, ResolvedKey]]:
     # Offered only once someone has set up the playground's right side as a cloud.
     right = state.playground_side("right")
     if right.set_up and right.config.kind != "local":
-        choices.append((f"Playground right side: {right.label}", right.config, right.key))
+        choices.append((f"Playground right side: {right.label}", right.config, key_for(right.config.kind, right.config.base_url)))
     url = st.session_state.get("ev.extra_url", "").strip()
     if url:
         config = BackendConfig(kind="openai", base_url=url, model=st.session_state.get("ev.extra_model", "").strip() or "model")
-        choices.append((f"OpenAI-compatible server {url}", config, state.api_key("openai")))
+        choices.append((f"OpenAI-compatible server {url}", config, key_for("openai", url)))
     return choices
 
 
@@ -71,7 +74,7 @@ def _select_extra_server() -> None:
 
 
 def _start(tasks: TaskSet, chosen: list[tuple[str, BackendConfig, ResolvedKey]], judge_index: int | None, max_tokens: int) -> None:
-    backends = [build_backend(config, key) for _, config, key in chosen]
+    backends = [backend(config, key) for _, config, key in chosen]
     by_label = {b.label: config for b, (_, config, _) in zip(backends, chosen, strict=True)}
     scenario, assumptions = state.scenario(), state.cost_assumptions()
     st.session_state[JOB_KEY] = start_eval_run(
@@ -90,6 +93,10 @@ def _progress() -> None:
         done = job.progress.done if job.progress else 0
         total = len(job.tasks.tasks) * len(job.labels)
         left = job.progress.remaining_s if job.progress else None
+        if job.job.stop.is_set():
+            # The answer in progress ends at its next token; nothing new starts.
+            st.progress(done / total, text=f"Stopping… {done} of {total} answers kept")
+            return
         st.progress(done / total, text=f"{done} of {total} answers" + (f" · about {left:,.0f} s left" if left is not None else ""))
         st.button("Stop (keep what finished)", key="ev.action.stop", on_click=job.job.stop.set)
     elif not job.shown:
@@ -126,25 +133,31 @@ def _results(job: EvalRun) -> None:
                        "p50 (ms)": st.column_config.NumberColumn(format="%.0f"), "p90 (ms)": st.column_config.NumberColumn(format="%.0f"),
                        "Cost per 1,000 tasks": st.column_config.NumberColumn(format="$%.4f")})
     if any(s.errors for s in summaries):
-        st.warning("Errors are calls that failed (no key, a timeout, a refused connection): they are not counted as wrong answers.")
+        st.warning("Errors are calls that failed (no key, a timeout, a refused connection) or gave no answer (empty, or only "
+                   "punctuation): they are not counted as wrong answers, and accuracy is over the answered tasks only.")
+    for row, s in enumerate(summaries, start=1):
+        if s.n == 0 and s.errors:
+            # The backend's name (a typed URL) stays in the table: user text is never Markdown.
+            st.error(f"The backend in row {row} of the table answered none of its {s.errors} tasks: no accuracy can be measured for it.")
     if len(summaries) >= 2:
-        comparison = compare_sides(summaries[0], summaries[1])
-        if comparison:
-            d, low, high, real = comparison
-            verdict = "larger than the noise" if real else "within the noise: this task set cannot tell them apart"
-            st.markdown(f"**{summaries[0].backend}** minus **{summaries[1].backend}**: {d * 100:+.0f} points "
-                        f"(95% interval {low * 100:+.0f} to {high * 100:+.0f}), {verdict}.")
+        gap = compare_sides(summaries[0], summaries[1])
+        if gap:
+            st.text(f"{summaries[0].backend} minus {summaries[1].backend}: {gap.difference * 100:+.0f} points "
+                    f"(95% interval {gap.low * 100:+.0f} to {gap.high * 100:+.0f}), {gap.verdict()}.")
     st.plotly_chart(_accuracy_chart(summaries), width="stretch", key="ev.chart")
     rows = answers_table(job.tasks, job.labels, job.results)
     table = pd.DataFrame(rows)
     st.dataframe(table, hide_index=True, width="stretch", height=360)
     left, right, use = st.columns(3)
-    left.download_button("Download results (CSV)", table.to_csv(index=False), "crossover-eval.csv", "text/csv", key="ev.action.csv")
+    left.download_button("Download results (CSV)", spreadsheet_frame(table).to_csv(index=False), "crossover-eval.csv", "text/csv", key="ev.action.csv")
     right.download_button("Download results (JSON)", json.dumps({"task_set": job.tasks.source, "summaries": [s.model_dump() for s in summaries],
                           "results": [r.model_dump() for r in job.results]}, indent=2), "crossover-eval.json", "application/json", key="ev.action.json")
     local = next((s for s, k in zip(summaries, job.kinds, strict=True) if k == "local" and s.accuracy is not None), None)
     cloud = next((s for s, k in zip(summaries, job.kinds, strict=True) if k != "local" and s.accuracy is not None), None)
-    if local and cloud:
+    gap = compare_sides(local, cloud) if local and cloud else None
+    if local and cloud and gap and not gap.larger_than_noise:
+        use.caption(f"Not offered to the decision: the local-cloud gap is {gap.verdict()}.")
+    elif local and cloud:
         evidence = QualityEvidence(local_accuracy=local.accuracy, cloud_accuracy=cloud.accuracy, local_backend=local.backend,
                                    cloud_backend=cloud.backend, task_set=job.tasks.source, measured_on=date.today().isoformat(),
                                    tasks=min(local.n, cloud.n))
@@ -168,18 +181,20 @@ def evaluation_page() -> None:
         st.button("Use the example set", key="ev.action.example",
                   on_click=lambda: st.session_state.__setitem__(TASKS_KEY, load_example_tasks()))
     with upload:
-        st.file_uploader("CSV or JSONL: prompt, expected, check (exact, contains, regex, json_field:NAME or judge). Up to 2,000 tasks.",
+        st.file_uploader(f"CSV or JSONL: prompt, expected, check (exact, contains, regex, json_field:NAME or judge). Up to {MAX_TASKS.value:,} tasks.",
                          type=["csv", "jsonl", "ndjson"], key="ev.action.upload", on_change=_on_upload)
     if error := st.session_state.get(ERROR_KEY):
-        st.error(f"{error} Nothing ran; the task set already loaded is kept.")
+        st.error(f"{plain(error)} Nothing ran; the task set already loaded is kept.")
     tasks = _tasks()
-    st.caption(f"**{len(tasks.tasks)} tasks** from {tasks.source}.")
+    st.caption(f"**{len(tasks.tasks)} tasks** from {plain(tasks.source)}.")
 
     with st.container(border=True):
         st.markdown("**Backends**")
         st.text_input("Another OpenAI-compatible server (optional)", key="ev.extra_url", **state.KEEP, placeholder="http://127.0.0.1:8000/v1",
                       on_change=_select_extra_server)
         st.text_input("Its model name", key="ev.extra_model", **state.KEEP)
+        if st.session_state.get("ev.extra_url", "").strip():
+            st.caption(outbound().describe())
         choices = _backend_choices()
         labels = [label for label, _, _ in choices]
         st.session_state.setdefault("ev.backends", labels[:2])

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import streamlit as st
 
-from advisor import Preset, list_presets, recommend
+from advisor import Preset, assess, list_presets
 from advisor.labels import OPTION_LABELS
 from app import state
 
 
+@st.cache_data(show_spinner=False)
+def _answer(preset_id: str):  # noqa: ANN202 - a Recommendation
+    # The default answer, as the Recommendation page gives it with the default cost assumptions.
+    from advisor import get_preset
+
+    return assess(get_preset(preset_id).scenario)
+
+
 def _preset_card(preset: Preset) -> None:
-    result = recommend(preset.scenario)
+    result = _answer(preset.id)
     with st.container(border=True, key=f"preset-card-{preset.id}"):
         st.markdown(f"**{preset.name}**")
         st.caption(preset.summary)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from app import state
@@ -9,21 +11,23 @@ from app.components.library_access import scenario_library
 from app.components.widgets import scenario_summary
 from app.share import share_url
 from decisions import decode_decision
-from decisions.library import LibraryError, SavedScenario, ScenarioLibrary
+from decisions.library import LibraryError, SavedScenario, ScenarioLibrary, bin_days
 from scenario import InputError
+from scenario.text import plain
 
 FLASH_KEY = "crossover.library.flash"
 IMPORT_KEY = "lib.action.import"
 
 
 def _flash(kind: str, text: str) -> None:
+    """A message for the next run. It names scenarios, owners and files, so all of it is shown as text."""
     st.session_state[FLASH_KEY] = (kind, text)
 
 
 def _show_flash() -> None:
     if flash := st.session_state.pop(FLASH_KEY, None):
         kind, text = flash
-        {"success": st.success, "error": st.error, "info": st.info}[kind](text)
+        {"success": st.success, "error": st.error, "info": st.info}[kind](plain(text))
 
 
 NAME_KEY, OWNER_KEY, NOTES_KEY = "lib.name", state.LIBRARY_OWNER_KEY, "lib.notes"
@@ -95,27 +99,38 @@ def _rename(library: ScenarioLibrary, scenario_id: str) -> None:
     _flash("success", f"Renamed to '{saved.name}'.")
 
 
-def _duplicate(library: ScenarioLibrary, scenario_id: str) -> None:
+def _attempt(action: Callable[[], SavedScenario]) -> SavedScenario | None:
+    """Run a library action; on failure say why (the next run shows it) and return None."""
     try:
-        copy = library.duplicate(scenario_id)
+        return action()
     except LibraryError as exc:
         _flash("error", str(exc))
+        return None
+
+
+def _duplicate(library: ScenarioLibrary, scenario_id: str) -> None:
+    if (copy := _attempt(lambda: library.duplicate(scenario_id))) is None:
         return
     st.session_state["lib.pick"] = copy.id
     _flash("success", f"Duplicated as '{copy.name}'.")
 
 
 def _delete(library: ScenarioLibrary, scenario_id: str, name: str) -> None:
-    try:
-        library.delete(scenario_id)
-    except LibraryError as exc:
-        _flash("error", str(exc))
+    deleted = _attempt(lambda: library.delete(scenario_id, confirm_name=st.session_state.get("lib.confirm_delete", "")))
+    if deleted is None:
         return
     current = state.open_scenario()
     if current and current["id"] == scenario_id:
         st.session_state.pop(state.OPEN_SCENARIO_KEY, None)
-    st.session_state["lib.confirm_delete"] = False  # the next scenario's delete asks again
-    _flash("info", f"Deleted '{name}'. The scenario you are working on is unchanged; save it again to keep it.")
+    st.session_state["lib.confirm_delete"] = ""  # the next scenario's delete asks again
+    _flash("info", f"Moved '{name}' to the bin with its {deleted.version} version(s); restore it from there until "
+                   f"{deleted.purge_at:%Y-%m-%d}. The scenario you are working on is unchanged.")
+
+
+def _undelete(library: ScenarioLibrary, scenario_id: str) -> None:
+    if (restored := _attempt(lambda: library.restore_deleted(scenario_id))) is None:
+        return
+    _flash("success", f"Restored '{restored.name}' from the bin with its {restored.version} version(s).")
 
 
 def _restore(library: ScenarioLibrary, scenario_id: str, version: int) -> None:
@@ -148,10 +163,10 @@ def _save_state(current: dict | None) -> None:
         return
     changed = (["inputs"] if state.has_unsaved_changes() else []) + _unsaved_fields(current)
     if changed:
-        st.warning(f"**Unsaved changes** ({', '.join(changed)}) since version {current['version']} of '{current['name']}'. "
+        st.warning(f"**Unsaved changes** ({', '.join(changed)}) since version {current['version']} of '{plain(current['name'])}'. "
                    f"Save them as version {current['version'] + 1}, or as a new scenario.", icon=":material/edit_note:")
     else:
-        st.success(f"Saved: version {current['version']} of '{current['name']}', nothing changed since.", icon=":material/check:")
+        st.success(f"Saved: version {current['version']} of '{plain(current['name'])}', nothing changed since.", icon=":material/check:")
 
 
 def _save_section(library: ScenarioLibrary | None) -> None:
@@ -166,7 +181,7 @@ def _save_section(library: ScenarioLibrary | None) -> None:
     disabled = library is None
     buttons = st.columns([2, 2, 3])
     if current:
-        buttons[0].button(f"Save as version {current['version'] + 1} of '{current['name']}'", key="lib.action.save_version",
+        buttons[0].button(f"Save as version {current['version'] + 1} of '{plain(current['name'])}'", key="lib.action.save_version",
                           type="primary", on_click=_save, args=(library, False), disabled=disabled, width="stretch")
         with buttons[1].popover("Save as a new scenario", width="stretch", disabled=disabled):
             st.text_input("New scenario's name", key=NEW_NAME_KEY, max_chars=120, placeholder=f"e.g. {current['name']}, variant B",
@@ -196,7 +211,7 @@ def _browse(library: ScenarioLibrary) -> None:
     try:
         saved = library.list()
     except LibraryError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
         return
     if not saved:
         st.info("Nothing saved yet. Save the current scenario above, or import a JSON file below.")
@@ -221,14 +236,17 @@ def _browse(library: ScenarioLibrary) -> None:
         st.text_input("New name", key="lib.rename", **state.KEEP, placeholder=chosen.name)
         st.button("Rename", key="lib.action.rename", on_click=_rename, args=(library, chosen.id))
         st.divider()
-        confirm = st.checkbox(f"Yes, delete '{chosen.name}' and its {chosen.version} version(s)", key="lib.confirm_delete", **state.KEEP)
-        st.button("Delete", key="lib.action.delete", disabled=not confirm, on_click=_delete, args=(library, chosen.id, chosen.name))
+        # Typing the name (not ticking a box) makes deleting someone else's work a deliberate act.
+        typed = st.text_input(f"To delete it, type its name: {plain(chosen.name)}", key="lib.confirm_delete", **state.KEEP,
+                              help="It goes to the bin with its versions, and can be restored from there for a while.")
+        st.button("Move to the bin", key="lib.action.delete", disabled=typed.strip() != chosen.name,
+                  on_click=_delete, args=(library, chosen.id, chosen.name))
 
-    with st.expander(f"Versions of '{chosen.name}' ({chosen.version})", expanded=False):
+    with st.expander(f"Versions of '{plain(chosen.name)}' ({chosen.version})", expanded=False):
         try:
             versions = library.versions(chosen.id)
         except LibraryError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
             return
         st.dataframe(
             [{"version": v.version, "saved": v.saved_at.strftime("%Y-%m-%d %H:%M:%S UTC"), "name": v.name, "owner": v.owner,
@@ -244,6 +262,23 @@ def _browse(library: ScenarioLibrary) -> None:
                      args=(library, chosen.id, version), disabled=version == numbers[0], width="stretch")
 
 
+def _bin(library: ScenarioLibrary) -> None:
+    try:
+        deleted = library.binned()
+    except LibraryError as exc:
+        st.error(plain(exc))
+        return
+    if not deleted:
+        return
+    with st.expander(f"Bin ({len(deleted)}): deleted scenarios, kept for {bin_days()} days", icon=":material/delete:"):
+        by_id = {s.id: s for s in deleted}
+        pick = st.selectbox("Deleted scenario", options=list(by_id), key="lib.bin_pick", **state.KEEP,
+                            format_func=lambda i: f"{by_id[i].name}, v{by_id[i].version}, deleted {by_id[i].deleted_at:%Y-%m-%d %H:%M} UTC")
+        if pick in by_id:
+            st.caption(f"Removed for good after {by_id[pick].purge_at:%Y-%m-%d %H:%M} UTC.")
+            st.button("Restore", key="lib.action.undelete", on_click=_undelete, args=(library, pick), icon=":material/restore_from_trash:")
+
+
 def library_page() -> None:
     """Everything about keeping and sharing decisions, on one page."""
     st.title("Scenario library")
@@ -251,12 +286,13 @@ def library_page() -> None:
     if problem:
         st.error(problem, icon=":material/database:")
     else:
-        st.caption(f"Saved in {library.where}. Every save keeps a version; nothing is overwritten.")
+        st.caption(f"Saved in {plain(library.where)}. Every save keeps a version; a deleted scenario waits in the bin for {bin_days()} days.")
     _show_flash()
     _save_section(library)
     st.divider()
     if library is not None:
         _browse(library)
+        _bin(library)
         st.divider()
     st.subheader("Import")
     st.file_uploader("Import a scenario or decision JSON file", type=["json"], key=IMPORT_KEY, on_change=_import,

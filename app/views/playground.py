@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import platform
 import random
 from datetime import UTC, datetime
 
 import streamlit as st
 
-from advisor.providers import model_compatibility
+from advisor.providers import privacy_verdict
 from app import state
 from app.components.local_model import local_model_choice
 from app.components.run_views import (
@@ -18,8 +19,13 @@ from app.components.run_views import (
     run_figures,
     tally_frame,
 )
+from app.components.safety import key_for, outbound
 from app.components.tab_watch import tab_closed_check
-from calculators import request_cost
+from app.components.text import spreadsheet_frame
+from calculators import CostAssumptions, get_gpu, get_open_model, request_cost
+from calculators.measured import MeasuredSpeed, mismatches
+from calculators.report import prepare
+from calculators.tokens import count_tokens, token_counter
 from inference import (
     BUNDLED_MODEL,
     BackendConfig,
@@ -35,6 +41,7 @@ from inference.playground_run import (
     start_playground_run,
 )
 from inference.shared_server import local_model_note, shared_local_server_set
+from scenario.text import plain
 
 SIDES = state.PLAYGROUND_SIDES
 KIND_LABELS = {
@@ -60,13 +67,19 @@ def _local_settings(side: str) -> None:
     if note := local_model_note():
         st.caption(note)
         return
-    st.session_state.setdefault(state.playground_key(side, "threads"), default_threads())
+    threads_key = state.playground_key(side, "threads")
+    st.session_state.setdefault(threads_key, default_threads())
     path = st.text_input("GGUF file", key=state.playground_key(side, "gguf"), placeholder=f"empty: the bundled {BUNDLED_MODEL} (Q4_1)",
                          **state.KEEP)
     if not path.strip():
         st.info(bundled_model_note(), icon=":material/science:")
     left, right = st.columns(2)
-    left.number_input("Threads", min_value=1, max_value=256, step=1, key=state.playground_key(side, "threads"), **state.KEEP)
+    cores = max(1, os.cpu_count() or 1)
+    if st.session_state[threads_key] > cores:
+        st.session_state[threads_key] = cores
+    # More threads than cores only slows every participant down (128 made the shared model 50x slower).
+    left.number_input("Threads", min_value=1, max_value=cores, step=1, key=threads_key, help=f"Up to this machine's {cores} cores.",
+                      **state.KEEP)
     st.session_state.setdefault(state.playground_key(side, "ctx"), 2048)
     right.number_input("Context size", min_value=256, max_value=131_072, step=256, key=state.playground_key(side, "ctx"), **state.KEEP)
 
@@ -74,7 +87,7 @@ def _local_settings(side: str) -> None:
 def _cloud_settings(side: str, kind: str) -> None:
     """A cloud side: model, server, where its key comes from, and whether the scenario's rules allow it.
 
-    Both sides of one provider share its key: the field is drawn on the left side only.
+    Both sides of one provider share its typed key: the field is drawn once, on the left side.
     """
     model_key = state.playground_key(side, f"model.{kind}")
     st.session_state.setdefault(model_key, state.PLAYGROUND_DEFAULT_MODEL[kind])
@@ -83,10 +96,12 @@ def _cloud_settings(side: str, kind: str) -> None:
     if kind == "openai":
         base_url = st.text_input("Base URL", key=state.playground_key(side, "base_url"), **state.KEEP,
                                  placeholder="empty: OpenAI; or e.g. http://127.0.0.1:8000/v1 for vLLM, llama.cpp, Ollama")
+        if base_url.strip():
+            st.caption(outbound().describe())
     else:
         st.caption("Anthropic's current API chooses its own sampling: the temperature setting does not apply.")
-    resolved = state.api_key(kind)
-    if resolved.source not in ("nowhere", "the key typed in this session"):
+    resolved = key_for(kind, base_url.strip())
+    if resolved.owner == "operator":
         st.caption(f"Using the API key from {resolved.source}.")
     elif side == "right" and st.session_state.get(state.playground_key("left", "kind")) == kind:
         st.caption("Uses the key typed on the left side." if resolved.value else "Type the API key on the left side.")
@@ -94,17 +109,16 @@ def _cloud_settings(side: str, kind: str) -> None:
         st.text_input(
             f"{'OpenAI' if kind == 'openai' else 'Anthropic'} API key", type="password", key=state.api_key_widget(kind), **state.KEEP,
             help="Kept in this browser session's memory only: never saved, logged, or put in a link or export. "
-                 "A self-hosted OpenAI-compatible server usually needs none.",
+                 "A self-hosted OpenAI-compatible server usually needs none. The server's own key never goes to a URL typed here.",
         )
-    regulations = state.scenario().regulations
-    if regulations and not base_url.strip():
-        ok, why = model_compatibility(f"{kind}:{model.strip()}", regulations)
+    if not base_url.strip():
+        ok, why = privacy_verdict(state.scenario()).model_note(f"{kind}:{model.strip()}")
         if ok is False:
             st.warning(f"Not compatible with the scenario's rules: {why}. Do not send regulated data here.", icon=":material/gpp_bad:")
 
 
-def _side_settings(side: str) -> state.PlaygroundSide:
-    """The widgets for one side; returns what they set (the key found is never shown)."""
+def _side_settings(side: str) -> tuple[BackendConfig, ResolvedKey]:
+    """The widgets for one side; returns its config and the key found for it (never shown)."""
     kind_key = state.playground_key(side, "kind")
     st.session_state.setdefault(kind_key, state.PLAYGROUND_DEFAULT_KIND[side])
     kind = st.selectbox("Backend", options=list(KIND_LABELS), format_func=_kind_label, key=kind_key, **state.KEEP)
@@ -112,12 +126,11 @@ def _side_settings(side: str) -> state.PlaygroundSide:
         _local_settings(side)
     else:
         _cloud_settings(side, kind)
-    chosen = state.playground_side(side)
-    if chosen.config.kind == "local":
-        threads = int(st.session_state[state.playground_key(side, "threads")]) if not local_model_note() else None
-        n_ctx = int(st.session_state.get(state.playground_key(side, "ctx"), 2048))
-        chosen = state.PlaygroundSide(chosen.config.model_copy(update={"n_threads": threads, "n_ctx": n_ctx}), chosen.key, chosen.set_up)
-    return chosen
+    config = state.playground_side(side).config
+    if config.kind == "local" and not local_model_note():
+        config = config.model_copy(update={"n_threads": int(st.session_state[state.playground_key(side, "threads")]),
+                                           "n_ctx": int(st.session_state[state.playground_key(side, "ctx")])})
+    return config, key_for(config.kind, config.base_url)
 
 
 def _start(configs: list[BackendConfig], keys: list[ResolvedKey], request: GenerationRequest,
@@ -134,6 +147,7 @@ def _start(configs: list[BackendConfig], keys: list[ResolvedKey], request: Gener
     st.session_state[JOB_KEY] = start_playground_run(
         number, configs, keys, request, repeat=repeat, parallel=parallel, blind=blind, fallback=fallback, order=order,
         cost=lambda result, config: request_cost(result, config, scenario, assumptions), tab_closed=tab_closed_check(),
+        outbound=outbound(),
     )
     st.rerun()  # draw the page again with Run disabled and the live answers
 
@@ -166,7 +180,7 @@ def _draw_live(should_wait: bool) -> None:
     columns = st.columns(2)
     for position, side_index in enumerate(job.order):
         with columns[position]:
-            st.markdown(f"**{job.labels[side_index]}**")
+            st.markdown(f"**{plain(job.labels[side_index])}**")
             if job.errors[side_index]:  # shown at once, while the other side goes on
                 st.error(job.errors[side_index], icon=":material/error:")
                 continue
@@ -199,11 +213,45 @@ def _vote(choice: str) -> None:
     last.revealed = True
 
 
-def _use_throughput(result: RunResult) -> None:
-    machine = f"{platform.node() or 'this machine'} ({default_threads()} CPU threads, {platform.machine()})"
-    label = f"measured in the playground on {machine}, {result.backend}, {datetime.now():%Y-%m-%d %H:%M}"
-    state.update_cost_assumption("throughput_tokens_per_s", round(float(result.decode_tokens_per_s or 0), 1), from_widget=False)
+def _measured(result: RunResult) -> MeasuredSpeed:
+    """The run's decode speed with what it ran on: this app's CPU, or a shared server whose hardware is not known."""
+    in_process = not shared_local_server_set()
+    hardware = (f"{platform.node() or 'this machine'}'s CPU ({default_threads()} threads, {platform.machine()})" if in_process
+                else "the shared inference server")
+    return MeasuredSpeed(tokens_per_s=round(float(result.decode_tokens_per_s or 0), 1), model=result.model, hardware=hardware,
+                         on_cpu=True if in_process else None, server=result.backend, measured_at=f"{datetime.now():%Y-%m-%d %H:%M}")
+
+
+def _use_throughput(measured: MeasuredSpeed, treated_as: str | None) -> None:
+    label = f"measured in the Playground: {measured.provenance()}"
+    if treated_as:
+        label += f"; TREATED AS {treated_as} (chosen on the Playground, not measured there)"
+    state.update_cost_assumption("throughput_tokens_per_s", measured.tokens_per_s, from_widget=False)
     st.session_state[state.THROUGHPUT_LABEL_KEY] = label
+
+
+def _throughput_offer(index: int, result: RunResult) -> None:
+    """Offer the measured speed to the cost model only where it describes what is priced, or when told to treat it so."""
+    measured = _measured(result)
+    assumptions = cost_report_assumptions()
+    problems = mismatches(measured, assumptions)
+    figure = f"{measured.tokens_per_s:,.1f} tokens/s"
+    if not problems:
+        st.button(f"Use {figure} in the cost model", key=f"pg.action.use_throughput.{index}", on_click=_use_throughput, args=(measured, None),
+                  help=f"Sets the Costs page's throughput per replica, labelled: {measured.provenance()}. "
+                       "It is one sequence: a server batching many requests does more.")
+        return
+    target = f"{get_open_model(assumptions.open_model_id).name} on {get_gpu(assumptions.gpu_id).name}"
+    st.caption(f"{figure} is not used in the cost model as it stands: {'; '.join(problems)}.")
+    treat = st.checkbox(f"Treat {figure} as the throughput of {target} anyway", key=f"pg.treat_as.{index}",
+                        help="The Costs page then says, next to the figure, that it is a treated-as figure and what it was measured on.")
+    st.button(f"Use {figure} as {target}", key=f"pg.action.use_throughput.{index}", disabled=not treat,
+              on_click=_use_throughput, args=(measured, target))
+
+
+def cost_report_assumptions() -> CostAssumptions:
+    """The cost assumptions as the Costs page resolves them (catalog model and GPU filled in)."""
+    return prepare(state.scenario(), state.cost_assumptions())[0]
 
 
 def _results() -> None:
@@ -230,21 +278,23 @@ def _results() -> None:
         return
     if last.blind:
         vote = st.session_state.get(TALLY_KEY, [{}])[-1]
-        st.success(f"You voted: {vote.get('vote')}. A was **{vote.get('A')}**, B was **{vote.get('B')}**.")
+        st.success(f"You voted: {vote.get('vote')}. A was **{plain(vote.get('A'))}**, B was **{plain(vote.get('B'))}**.")
     columns = st.columns(2)
     for index, column in enumerate(columns):
         with column:
             result = runs[index][-1]
-            st.markdown(f"#### {last.labels[index]}")
+            st.markdown(f"#### {plain(last.labels[index])}")
             st.markdown(result.text or "_(no answer)_")
             run_figures(result)
             if len(runs[index]) > 1:
                 repeat_summary(runs[index])
             if configs[index].kind == "local" and result.ok and result.decode_tokens_per_s:
-                st.button(f"Use {result.decode_tokens_per_s:,.1f} tokens/s in the cost model", key=f"pg.action.use_throughput.{index}",
-                          on_click=_use_throughput, args=(result,),
-                          help="Sets the Costs page's throughput per replica, labelled with this machine. "
-                               "It is one sequence on this CPU: a GPU server batching many requests does far more.")
+                _throughput_offer(index, result)
+    counter = token_counter(state.cost_assumptions().cloud_models[0])
+    prompt_tokens = count_tokens(last.request.system + "\n" + last.request.prompt if last.request.system else last.request.prompt,
+                                 state.cost_assumptions().cloud_models[0])
+    st.caption(f"Token counts above are each backend's own (its usage report or its tokenizer). The prompt is {prompt_tokens:,} tokens "
+               f"by {counter.label}: the count Hybrid routing and the Costs page use.")
     if any(len(side) > 1 for side in runs):
         st.plotly_chart(distribution_chart([(last.labels[i], runs[i]) for i in range(2)]), width="stretch",
                         key="pg.distribution")
@@ -258,7 +308,7 @@ def _tally() -> None:
     frame = tally_frame(votes)
     st.dataframe(frame.groupby("winner").size().rename("votes").reset_index(), hide_index=True)
     left, right = st.columns(2)
-    left.download_button("Download votes (CSV)", frame.to_csv(index=False), "crossover-votes.csv", "text/csv", key="pg.action.tally_csv")
+    left.download_button("Download votes (CSV)", spreadsheet_frame(frame).to_csv(index=False), "crossover-votes.csv", "text/csv", key="pg.action.tally_csv")
     right.download_button("Download votes (JSON)", json.dumps(votes, indent=2), "crossover-votes.json", "application/json",
                           key="pg.action.tally_json")
 
@@ -272,9 +322,9 @@ def playground_page() -> None:
     for side, column in zip(SIDES, settings, strict=True):
         with column, st.container(border=True):
             st.markdown(f"**{'Left' if side == 'left' else 'Right'} side**")
-            chosen = _side_settings(side)
-            configs.append(chosen.config)
-            keys.append(chosen.key)
+            config, key = _side_settings(side)
+            configs.append(config)
+            keys.append(key)
 
     st.text_input("System prompt", key="pg.system", **state.KEEP, placeholder="optional, e.g. Answer in one sentence.")
     st.text_area("Prompt", key="pg.prompt", **state.KEEP, height=110, placeholder="Type the prompt both sides answer.")

@@ -9,7 +9,8 @@ import streamlit as st
 from app import state
 from app.components.report_extras import session_tables
 from decisions.report import build_report
-from decisions.report_render import render_html, render_json, render_markdown
+from decisions.report_render import headline, render_html, render_json, render_markdown
+from scenario.text import plain
 
 DEFAULT_TITLE = "Where should this workload run?"
 
@@ -41,11 +42,12 @@ def report_page() -> None:
     if tables or evidence:
         st.markdown("**Measured in this session, included:**")
         for table in tables:
-            if st.checkbox(table.title, value=True, key=f"rep.include.{table.title.split(':')[0].split(' (')[0]}.{len(table.rows)}", **state.KEEP):
+            if st.checkbox(plain(table.title), value=True, key=f"rep.include.{table.title.split(':')[0].split(' (')[0]}.{len(table.rows)}",
+                           **state.KEEP):
                 included.append(table)
         if evidence:
-            st.markdown(f"- Quality gap used in the decision: {evidence.local_backend} {evidence.local_accuracy:.0%} vs "
-                        f"{evidence.cloud_backend} {evidence.cloud_accuracy:.0%}")
+            st.markdown(f"- Quality gap used in the decision: {plain(evidence.local_backend)} {evidence.local_accuracy:.0%} vs "
+                        f"{plain(evidence.cloud_backend)} {evidence.cloud_accuracy:.0%}")
     else:
         st.caption("Run the Playground or the Quality check first to add measured speed, cost, votes and accuracy to the report.")
 
@@ -54,15 +56,14 @@ def report_page() -> None:
                                  notes=st.session_state.get("rep.notes", ""), evidence=evidence, extra_tables=included)
     rec = report.recommendation
     with st.container(border=True):
-        st.markdown(f"### {report.title}")
-        st.markdown(f"**{rec['winner_label']}** recommended ({rec['scores'][rec['winner_label']]:.0f}/100)"
-                    + (f"; runner-up {rec['runner_up']}, {rec['margin']:.1f} points behind." if rec["runner_up"] else "."))
+        st.markdown(f"### {plain(report.title)}")
+        st.text(headline(rec))
         if report.costs:
             c = report.costs
-            st.markdown(f"Monthly at {c['requests_per_month']:,} requests: cloud ({c['cloud'][0]['model']}) "
+            st.markdown(f"Monthly at {c['requests_per_month']:,} requests: cloud ({plain(c['cloud'][0]['model'])}) "
                         f"${c['cloud'][0]['monthly_usd']:,.0f} · local ${c['local']['monthly_usd']:,.0f} · hybrid ${c['hybrid']['monthly_usd']:,.0f}")
         elif report.cost_error:
-            st.warning(report.cost_error)
+            st.warning(plain(report.cost_error))
         st.caption(f"Prices: {report.costs['price_data_version'] if report.costs else 'n/a'} · {len(included)} measurement table(s)")
 
     stem = _file_stem(title)

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import threading
 from collections import OrderedDict
 
 import pandas as pd
 import streamlit as st
-import yaml
 
 from app import state
+from app.components.safety import backend
 from app.components.widgets import scenario_summary
-from calculators import CostInputError, UnknownCloudModel, request_cost
+from calculators import CostInputError, UnknownCloudModel, cost_report, request_cost
+from calculators.tokens import token_counter
 from charts.routing import frontier_figure, leaked_figure
-from inference import BackendConfig, ResolvedKey, build_backend, measure
+from inference import BackendConfig, measure
 from inference.types import GenerationRequest
 from routing.policy import (
     POLICIES,
@@ -26,7 +26,7 @@ from routing.policy import (
     PrivacySplit,
     Tiered,
     dump_policy,
-    parse_policy,
+    parse_policy_file,
 )
 from routing.prompt_files import (
     PromptSet,
@@ -42,10 +42,25 @@ from routing.simulate import (
     threshold_sweep,
 )
 from scenario import InputError
+from scenario.text import plain
 
 PROMPTS_KEY = "rt.prompt_set"
 ERROR_KEY = "rt.input_error"
+FACTS_KEY = "rt.facts_key"  # what this session's prompts were analysed with
 ANALYSED_KEPT = 8  # prompt sets analysed and kept for every session
+MEMO_KEY = "rt.memo"
+
+
+def _memo(name: str, inputs: tuple, compute):  # noqa: ANN001, ANN202 - any zero-argument computation
+    """The last result of ``compute`` for these inputs, kept in the session: with 5,000 prompts the
+    threshold sweep takes seconds, and any widget on the page reruns it otherwise."""
+    memo = st.session_state.setdefault(MEMO_KEY, {})
+    key = (name, hashlib.sha256(repr(inputs).encode()).hexdigest())
+    if key not in memo:
+        for old in [k for k in memo if k[0] == name]:
+            del memo[old]
+        memo[key] = compute()
+    return memo[key]
 
 
 def _prompt_set() -> PromptSet:
@@ -84,9 +99,9 @@ def _inputs() -> None:
         st.button("Use these prompts", key="rt.action.paste",
                   on_click=lambda: _take(lambda: parse_pasted(st.session_state.get("rt.paste", ""))))
     if error := st.session_state.get(ERROR_KEY):
-        st.error(f"{error} The prompts already loaded are kept.")
+        st.error(f"{plain(error)} The prompts already loaded are kept.")
     prompts = _prompt_set()
-    st.caption(f"Routing **{len(prompts.prompts):,} prompts** from {prompts.source}"
+    st.caption(f"Routing **{len(prompts.prompts):,} prompts** from {plain(prompts.source)}"
                + (f" ({prompts.labelled:,} labelled)" if prompts.labelled else " (unlabelled)") + ".")
 
 
@@ -128,13 +143,17 @@ def _policy_editor() -> Policy:
     uploaded = st.file_uploader("Or load a policy file (JSON or YAML)", type=["json", "yaml", "yml"], key="rt.action.policy_upload")
     if uploaded is not None:
         try:
-            text = uploaded.getvalue().decode("utf-8")
-            data = json.loads(text) if uploaded.name.endswith(".json") else yaml.safe_load(text)
-            policy = parse_policy(data)
-            st.success(f"Using {uploaded.name}: {', '.join(r.kind for r in policy.rules) or 'no rules'}, default {policy.default_route}.")
-        except (UnicodeDecodeError, ValueError, PolicyError, yaml.YAMLError) as exc:
-            st.error(f"{uploaded.name} cannot be used: {exc}. The policy above stays in force.")
+            policy = _uploaded_policy(uploaded.name, uploaded.getvalue())
+            st.success(f"Using {plain(uploaded.name)}: {', '.join(r.kind for r in policy.rules) or 'no rules'}, default {policy.default_route}.")
+        except PolicyError as exc:
+            st.error(f"{plain(uploaded.name)} cannot be used: {plain(exc)}. The policy above stays in force.")
     return policy
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _uploaded_policy(name: str, content: bytes) -> Policy:
+    # Read once per file, not on every rerun while it stays uploaded (a large one took 24 s a rerun).
+    return parse_policy_file(name, content)
 
 
 def _latency_settings() -> LatencyAssumptions:
@@ -157,32 +176,44 @@ def _analysed() -> tuple[threading.Lock, OrderedDict]:
     return threading.Lock(), OrderedDict()
 
 
-def _facts(prompts: PromptSet, threshold: float, keywords: tuple[str, ...]):  # noqa: ANN202
+def _facts(prompts: PromptSet, threshold: float, keywords: tuple[str, ...], model_ref: str):  # noqa: ANN202
     digest = hashlib.sha256("\x1f".join(prompts.prompts).encode()).hexdigest()
-    key = (digest, tuple(prompts.labels), threshold, keywords)
+    key = (digest, tuple(prompts.labels), threshold, keywords, model_ref)
+    st.session_state[FACTS_KEY] = key
     lock, store = _analysed()
     with lock:
         if key in store:
             store.move_to_end(key)
             return store[key]
     bar = st.progress(0.0, text="Looking for sensitive data…")
-    facts = analyse_prompts(prompts, threshold, keywords,
+    facts = analyse_prompts(prompts, threshold, keywords, model_ref=model_ref,
                             progress=lambda done, total: bar.progress(done / total, text=f"Analysed {done:,} of {total:,} prompts"))
     bar.empty()
     with lock:
         store[key] = facts  # read only from here on: every session shares it
         while len(store) > ANALYSED_KEPT:
-            store.popitem(last=False)  # an uploaded set can be 10,000 prompts
+            store.popitem(last=False)  # an uploaded set can be thousands of prompts
     return facts
+
+
+def _facts_key() -> tuple:
+    """What the analysed prompts in this session were computed from."""
+    return st.session_state.get(FACTS_KEY, ())
 
 
 def _results(simulation, facts, policy: Policy) -> None:  # noqa: ANN001
     cloud_only = simulation.cloud_only_monthly_usd
+    labelled_out = simulation.labelled_sensitive_to_cloud
+    if labelled_out is not None:
+        # The labels, not the detector, are the truth: what the detector missed is counted here, first.
+        st.metric("Labelled sensitive that went to the cloud", f"{labelled_out:,}",
+                  help="Prompts your file labels sensitive that this policy sends to the cloud, whether or not the detector found anything.")
     columns = st.columns(4)
     columns[0].metric("Kept local", f"{simulation.local_share:.0%}", help="Share of prompts the policy runs on the local model.")
-    columns[1].metric("Sensitive to cloud", f"{simulation.sensitive_to_cloud:,}",
-                      help=f"About {simulation.leaked_per_month:,.0f} sensitive items a month at the scenario's volume.")
-    columns[2].metric("Blended cost a month", f"${simulation.monthly_usd:,.0f}",
+    columns[1].metric("Detected to cloud", f"{simulation.sensitive_to_cloud:,}",
+                      help=f"Prompts the detector flagged that went to the cloud: about {simulation.leaked_per_month:,.0f} "
+                           "sensitive items a month at the scenario's volume.")
+    columns[2].metric("Blended a month", f"${simulation.monthly_usd:,.0f}",
                       delta=f"{simulation.monthly_usd - cloud_only:+,.0f} vs cloud only", delta_color="inverse")
     quality = simulation.detector
     if quality.labelled and quality.recall is not None:
@@ -195,23 +226,31 @@ def _results(simulation, facts, policy: Policy) -> None:  # noqa: ANN001
                       if quality.false_negatives else "It missed none of the labelled ones."))
     else:
         columns[3].metric("Detector recall", "n/a", help="Add a 'sensitive' column to measure it.")
+    if labelled_out:
+        st.error(f"{labelled_out:,} prompt{'s' if labelled_out != 1 else ''} labelled sensitive go{'es' if labelled_out == 1 else ''} to the cloud "
+                 "under this policy: see the rows marked in the table below (the detector missed them or the policy sends them anyway).",
+                 icon=":material/gpp_bad:")
     if simulation.leaked_by_type:
         st.markdown("**Data that would leave the building**")
         st.plotly_chart(leaked_figure(simulation.leaked_by_type), width="stretch", key="rt.leaked")
-    else:
-        st.success("No detected sensitive item goes to the cloud under this policy.")
+    elif labelled_out is None:
+        st.info("No detected sensitive item goes to the cloud under this policy. The prompts carry no labels, so what the "
+                "detector cannot find (names, free-text health details) is not counted: label them to measure it.")
+    elif labelled_out == 0:
+        st.success("No detected sensitive item, and no prompt labelled sensitive, goes to the cloud under this policy.")
     latency = pd.DataFrame([{"route": k, "p50 (ms)": v["p50"], "p95 (ms)": v["p95"]} for k, v in simulation.latency_ms.items()])
     left, right = st.columns([1, 2])
     with left:
         st.markdown("**Latency estimate**")
         st.dataframe(latency, hide_index=True, width="stretch",
                      column_config={c: st.column_config.NumberColumn(format="%.0f") for c in ("p50 (ms)", "p95 (ms)")})
-        st.caption(f"Cost at {state.scenario().requests_per_month:,} requests a month with {simulation.average_input_tokens:,.0f} "
-                   "estimated input tokens a prompt (characters ÷ 4) and the cost model's assumptions.")
+        _cost_agreement(simulation)
     with right:
         tiered = policy.rule_of("tiered")
         st.markdown("**Complexity threshold sweep**" + ("" if tiered else " (adding tiered routing to this policy)"))
-        sweep = threshold_sweep(facts, policy, state.scenario(), state.cost_assumptions())
+        sweep = _memo("sweep", (_facts_key(), policy.model_dump_json(), state.scenario().model_dump_json(),
+                                state.cost_assumptions().model_dump_json()),
+                      lambda: threshold_sweep(facts, policy, state.scenario(), state.cost_assumptions()))
         st.plotly_chart(frontier_figure(sweep, tiered.threshold if tiered else None), width="stretch", key="rt.frontier")
         st.caption("Each point is a threshold: cost against the share sent to the cloud; red points send sensitive items out.")
     st.markdown("**Every prompt**")
@@ -221,14 +260,30 @@ def _results(simulation, facts, policy: Policy) -> None:  # noqa: ANN001
                                 "complexity": st.column_config.ProgressColumn(min_value=0, max_value=1, format="%.2f")})
 
 
+def _cost_agreement(simulation) -> None:  # noqa: ANN001 - a Simulation
+    """Say which token counts the costs use, and where they differ from the Costs page's, by how much and why."""
+    scenario, assumptions = state.scenario(), state.cost_assumptions()
+    counter = token_counter(assumptions.cloud_models[0])
+    average = round(simulation.average_input_tokens)
+    st.caption(f"Costs at {scenario.requests_per_month:,} requests a month from the cost model, with these prompts' average of "
+               f"**{average:,} input tokens**, counted by {counter.label}: all cloud ${simulation.cloud_only_monthly_usd:,.0f} a month.")
+    if average != scenario.input_tokens_per_request:
+        page = cost_report(scenario, assumptions).cloud[0].monthly_usd
+        st.caption(f"The Costs page uses the scenario's {scenario.input_tokens_per_request:,} input tokens: all cloud ${page:,.0f} a month. "
+                   "Same cost model, different token counts.")
+        st.button(f"Use {average:,} input tokens in the scenario", key="rt.action.use_tokens",
+                  on_click=state.update_scenario, args=("input_tokens_per_request", average),
+                  help="Sets the scenario's input tokens per request to these prompts' average; every page then uses it.")
+
+
 def _run_for_real(simulation, facts) -> None:  # noqa: ANN001
     with st.expander("Run for real: send a few prompts along their routes"):
         right = state.playground_side("right")
-        cloud, cloud_key = right.config, right.key
+        cloud = right.config
         if cloud.kind == "local":
             st.info("The Playground's right side is the local model: choose a cloud there to send the cloud prompts to it. "
                     "Until then they run on the local model too.", icon=":material/info:")
-        st.caption(f"Local prompts run on the bundled model; cloud prompts on the Playground's right side ({right.label}).")
+        st.caption(f"Local prompts run on the bundled model; cloud prompts on the Playground's right side ({plain(right.label)}).")
         options = list(range(min(len(facts), 200)))
         chosen = st.multiselect("Prompts (up to 5)", options=options, max_selections=5, key="rt.real", **state.KEEP,
                                 format_func=lambda i: f"#{i + 1} [{simulation.decisions[i].route}] {facts[i].prompt[:70]}")
@@ -236,17 +291,16 @@ def _run_for_real(simulation, facts) -> None:  # noqa: ANN001
             for index in chosen:
                 decision = simulation.decisions[index]
                 config = BackendConfig(kind="local") if decision.route == "local" else cloud
-                key = ResolvedKey(None, "not needed") if decision.route == "local" else cloud_key
                 with st.spinner(f"#{index + 1} on {decision.route}…"):
-                    result = measure(build_backend(config, key), GenerationRequest(prompt=facts[index].prompt, max_tokens=96))
+                    result = measure(backend(config), GenerationRequest(prompt=facts[index].prompt, max_tokens=96))
                 cost, _ = request_cost(result, config, state.scenario(), state.cost_assumptions())
-                st.markdown(f"**#{index + 1} → {decision.route}** ({decision.reason}) — {result.backend}")
+                st.markdown(f"**#{index + 1} → {decision.route}** ({plain(decision.reason)}) — {plain(result.backend)}")
                 if result.ok:
                     st.markdown(result.text or "_(empty answer)_")
                     st.caption(f"first token {result.ttft_ms or 0:,.0f} ms · end to end {result.e2e_ms or 0:,.0f} ms · "
                                + ("cost n/a" if cost is None else f"cost ${cost:.6f}"))
                 else:
-                    st.error(result.error)
+                    st.error(plain(result.error))
 
 
 def routing_page() -> None:
@@ -261,13 +315,15 @@ def routing_page() -> None:
         policy = _policy_editor()
     with right:
         latency = _latency_settings()
-    facts = _facts(_prompt_set(), threshold, keywords)
+    facts = _facts(_prompt_set(), threshold, keywords, state.cost_assumptions().cloud_models[0])
     try:
-        simulation = simulate(facts, policy, state.scenario(), state.cost_assumptions(), latency)
+        simulation = _memo("simulation", (_facts_key(), policy.model_dump_json(), state.scenario().model_dump_json(),
+                                          state.cost_assumptions().model_dump_json(), latency.model_dump_json()),
+                           lambda: simulate(facts, policy, state.scenario(), state.cost_assumptions(), latency))
         _results(simulation, facts, policy)
     except (CostInputError, UnknownCloudModel) as exc:
         # The cost assumptions come from another page (or a link): say where to fix them.
-        st.error(f"The routes cannot be priced: {exc}. Change the cloud models on the Costs page, or reset its assumptions.",
+        st.error(f"The routes cannot be priced: {plain(exc)}. Change the cloud models on the Costs page, or reset its assumptions.",
                  icon=":material/payments:")
         st.page_link("views/costs.py", label="Open the Costs page", icon=":material/payments:")
         return

@@ -73,3 +73,17 @@ def test_an_unknown_model_in_the_state_gives_a_message_not_a_crash(app):
     assert any("no price data for 'openai:gpt-404'" in e.value for e in at.error)
     at.button(key="costs.reset_after_error").click().run()
     assert not at.error and at.session_state[COSTS_KEY] == CostAssumptions()
+
+
+def test_capacity_estimate_with_published_evidence_and_the_throughput_latency_chart(app):
+    app.session_state[COSTS_KEY] = CostAssumptions(open_model_id="llama-3.3-70b", gpu_id="h100-80gb", quantisation="fp8")
+    at = open_page(app, "views/costs.py")
+    evidence = [t.value for t in at.text if "published:" in t.value]
+    assert evidence and evidence[0].startswith("Estimate ") and "2 x NVIDIA H100 80GB (SXM)" in evidence[0]
+    assert any("2 GPUs a replica" in m.value for m in at.markdown)
+    at.number_input(key="cost.tpot_target_ms").set_value(30.0).run()
+    assert any("limited by latency target" in m.value for m in at.markdown)
+    at.session_state["costs.tab"] = "Capacity"
+    at.run()
+    assert [c.key for c in at.get("plotly_chart")] == ["costs.throughput_latency"]
+    assert any("per million generated tokens" in c.value for c in at.caption)

@@ -2,7 +2,8 @@
 
 from streamlit.testing.v1 import AppTest
 
-from advisor import get_preset, recommend
+from advisor import assess, get_preset
+from advisor.labels import OPTION_LABELS
 from app.state import SCENARIO_KEY, WEIGHTS_KEY
 from tests.app.conftest import key_of, open_page
 
@@ -61,17 +62,21 @@ def test_checklist_preset_loads_into_every_widget(app):
     at.button(key="checklist.presets.load").click().run()
     assert at.number_input(key=key_of(at, "input.", "checklist.requests_per_month")).value == 5_000_000
     at.button_group(key="checklist.nav").set_value(2).run()
-    assert at.number_input(key=key_of(at, "input.", "checklist.latency_p95_ms")).value == 150
+    assert at.number_input(key=key_of(at, "input.", "checklist.latency_p95_ms")).value == 3000
+    assert at.number_input(key=key_of(at, "input.", "checklist.ttft_ms")).value == 150
 
 
 def test_recommendation_shows_winner_runner_up_and_flips(app):
     app.session_state[SCENARIO_KEY] = get_preset("ecommerce-assistant").scenario
     at = open_page(app, "views/recommendation.py")
-    expected = recommend(get_preset("ecommerce-assistant").scenario)
+    # Scored as every page scores it: the cost model at today's prices and the latency check.
+    expected = assess(get_preset("ecommerce-assistant").scenario)
     text = _markdown(at)
-    assert f"## Hybrid — {expected.scores['hybrid']:.0f} / 100" in text
-    assert "Runner-up: **Local models**" in text
-    assert "requests a month or more, local would win instead of hybrid" in text
+    winner = OPTION_LABELS[expected.recommendation]
+    assert f"## {winner} — {expected.scores[expected.recommendation]:.0f} / 100" in text
+    assert f"Runner-up: **{OPTION_LABELS[expected.runner_up]}**" in text
+    assert "requests a month or more" in text
+    assert any("the cost model finds cloud cheapest" in w.value for w in at.warning)
     assert len(at.get("plotly_chart")) == 2
 
 
@@ -87,6 +92,7 @@ def test_recommendation_weights_update_scores_at_once(app):
 
 
 def test_recommendation_says_when_an_option_is_ruled_out(app):
-    app.session_state[SCENARIO_KEY] = get_preset("hospital-records").scenario
+    # An air gap rules out cloud and hybrid (HIPAA alone allows the offerings with a BAA: one privacy verdict).
+    app.session_state[SCENARIO_KEY] = get_preset("hospital-records").scenario.model_copy(update={"regulations": ["hipaa", "air_gapped"]})
     at = open_page(app, "views/recommendation.py")
     assert any("Cloud API is ruled out" in w.value for w in at.warning)

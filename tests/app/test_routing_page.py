@@ -11,7 +11,10 @@ def _metric(at, label):
 def test_sample_set_routes_with_the_default_policy(app):
     at = open_page(app, "views/routing.py")
     assert any("Routing **200 prompts** from the bundled sample set (200 labelled)" in c.value for c in at.caption)
-    assert _metric(at, "Sensitive to cloud") == "0"
+    assert _metric(at, "Detected to cloud") == "0"
+    # The labels are the truth: what the detector missed and the policy sent out is a headline of its own.
+    labelled_out = int(_metric(at, "Labelled sensitive that went to the cloud"))
+    assert (labelled_out == 0) == any("no prompt labelled sensitive, goes to the cloud" in s.value for s in at.success)
     assert _metric(at, "Detector recall").endswith("%")
     assert any("cannot find people's names" in w.value for w in at.warning)
     table = at.dataframe[-1].value
@@ -22,7 +25,9 @@ def test_switching_off_the_privacy_rule_shows_the_leak(app):
     at = open_page(app, "views/routing.py")
     at.toggle(key="rt.rule.privacy-split-then-tiered.0").set_value(False).run()
     at.slider(key="rt.rule.privacy-split-then-tiered.1").set_value(0.0).run()  # everything to the cloud
-    assert int(_metric(at, "Sensitive to cloud")) > 20
+    assert int(_metric(at, "Detected to cloud")) > 20
+    assert int(_metric(at, "Labelled sensitive that went to the cloud")) > 20
+    assert not at.success  # no all-clear while labelled sensitive prompts go out
     assert len(at.get("plotly_chart")) == 2  # what leaks by type, and the frontier
 
 

@@ -18,7 +18,7 @@ def test_routing_the_sample_set_and_uploads(page: Page, shots, tmp_path):
     page.goto("/routing")
     wait_for_app(page, timeout=60_000)
     expect(page.get_by_text(re.compile(r"Routing 200 prompts from the bundled sample set"))).to_be_visible()
-    expect(_metric_value(page, "Sensitive to cloud")).to_have_text("0")
+    expect(_metric_value(page, "Detected to cloud")).to_have_text("0")
     expect(page.get_by_text(re.compile(r"the detector found \d+ of \d+ sensitive ones \(recall \d+%\)"))).to_be_visible()
     page.screenshot(path=shots / "routing.png")
 
@@ -46,6 +46,6 @@ def test_routing_the_sample_set_and_uploads(page: Page, shots, tmp_path):
     for _ in range(6):
         page.keyboard.press("ArrowLeft")
     wait_for_app(page)
-    expect(_metric_value(page, "Sensitive to cloud")).to_have_text("1")
+    expect(_metric_value(page, "Detected to cloud")).to_have_text("1")
     expect(page.get_by_text("Data that would leave the building")).to_be_visible()
     page.screenshot(path=shots / "routing-leak.png")

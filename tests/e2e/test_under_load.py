@@ -101,6 +101,7 @@ def test_a_replica_restart_loses_no_saved_scenario(browser: Browser, replicas, s
             wait_for_app(page)
             expect(page.get_by_label("Scenario", exact=True)).to_have_value("Cluster plan, v1")
             page.get_by_test_id("stBaseButton-primary").filter(has_text="Open").click()
+            expect(page.get_by_text("Opened 'Cluster plan', version 1 of 1.")).to_be_visible()  # the open has happened
             wait_for_app(page)
             _nav(page, "Checklist")
             expect(page.get_by_label("Requests per month", exact=True)).to_have_value("654000")

@@ -37,7 +37,30 @@ def test_recommend_a_preset():
     assert result.returncode == 0
     data = json.loads(result.stdout)
     assert data["recommendation"] == "local"
-    assert data["excluded"][0]["option"] == "cloud"
+    # HIPAA data may go to offerings with a BAA (the one privacy verdict): cloud is scored, not ruled out.
+    assert data["excluded"] == []
+
+
+@pytest.mark.parametrize("preset", ["hospital-records", "ecommerce-assistant", "game-characters"])
+def test_recommend_json_cites_the_costs_command_figures_and_checks_latency(preset):
+    recommended = json.loads(run("recommend", "--preset", preset, "--json").stdout)
+    costs = json.loads(run("costs", "--preset", preset, "--json").stdout)
+    assert {k: recommended["costs"][k] for k in ("cloud", "local", "hybrid")} == {
+        k: costs[k]["monthly_usd"] for k in ("cloud", "local", "hybrid")}
+    monthly = {k: costs[k]["monthly_usd"] for k in ("cloud", "local", "hybrid")}
+    assert monthly[recommended["costs"]["cheapest"]] == min(monthly.values())
+    for option in ("cloud", "local", "hybrid"):
+        figures = recommended["latency"][option]
+        assert figures["answer_ms"] >= figures["ttft_ms"] > 0 and isinstance(figures["meets_target"], bool)
+
+
+def test_a_300_token_answer_in_one_second_is_met_by_no_option(tmp_path):
+    file = tmp_path / "s.json"
+    file.write_text(json.dumps({"latency_p95_ms": 1000, "output_tokens_per_request": 300}))
+    data = json.loads(run("recommend", "--scenario", str(file), "--json").stdout)
+    assert not any(data["latency"][o]["meets_target"] for o in ("cloud", "local", "hybrid"))
+    assert any(note.startswith("No option meets") and "What would" in note for note in data["notes"])
+    assert not any("within what cloud APIs typically deliver" in f["reason"] for f in data["factors"])
 
 
 @pytest.mark.parametrize(

@@ -15,9 +15,7 @@ from calculators import (
     cost_report,
     get_gpu,
     get_open_model,
-    gpus_needed_to_fit,
     lookup_price,
-    memory_needed_gb,
     parse_assumptions,
     price_per_request,
     tco_curves,
@@ -87,8 +85,8 @@ def test_bad_assumptions_name_the_field():
         parse_assumptions({"gpu_hourly_usd": -1})
     with pytest.raises(CostInputError, match="utilisation_target"):
         parse_assumptions({"utilisation_target": float("nan")})
-    with pytest.raises(CostInputError, match="no GPU 'h200'"):
-        cost_report(Scenario(), CostAssumptions(gpu_id="h200"))
+    with pytest.raises(CostInputError, match="no GPU 'h900'.*h200-141gb"):
+        cost_report(Scenario(), CostAssumptions(gpu_id="h900"))
 
 
 def test_capacity_staircase_and_servers():
@@ -117,25 +115,37 @@ def test_owned_hardware_amortises_and_pays_power_and_maintenance():
 
 
 def test_model_memory_and_fit():
-    llama70 = get_open_model("llama-3.3-70b")
-    a100 = get_gpu("a100-80gb")
-    # 70.6B x 2 bytes = 141 GB of weights alone: needs 2+ GPUs at fp16, fits one at 4-bit
-    assert memory_needed_gb(llama70, "fp16", 1000) > 141
-    assert gpus_needed_to_fit(llama70, "fp16", a100, 1000) >= 2
-    assert gpus_needed_to_fit(llama70, "q4", a100, 1000) == 1
-    # KV cache grows with context: 32k tokens of Llama 3.1 8B is 32768 x 128 KiB = 4.3 GB
+    from calculators.serving import Setup, kv_bytes_per_token, max_concurrency, smallest_fitting_tp, weight_bytes
+
+    llama70, a100 = get_open_model("llama-3.3-70b"), get_gpu("a100-80gb")
+    # 70.6B x 2 bytes = 141 GB of weights: two A100s (144 GB at 90%) cannot hold them and a
+    # KV cache, three do not split 64 heads, so four; at 4-bit one is enough.
+    assert weight_bytes(llama70, "fp16") == pytest.approx(141.2e9)
+    assert smallest_fitting_tp(Setup(llama70, a100, "fp16"), 1000) == 4
+    assert smallest_fitting_tp(Setup(llama70, a100, "int4"), 1000) == 1
+    # KV cache of Llama 3.1 8B: 2 x 32 layers x 8 heads x 128 x 2 bytes = 128 KiB a token.
     llama8 = get_open_model("llama-3.1-8b")
-    assert memory_needed_gb(llama8, "fp16", 32_768) - memory_needed_gb(llama8, "fp16", 0) == pytest.approx(4.295 * 1.1, rel=0.01)
+    assert kv_bytes_per_token(llama8) == 131072 and kv_bytes_per_token(llama8, "fp8") == 65536
+    free = 80e9 * 0.9 - 2e9 - weight_bytes(llama8, "fp16")
+    assert max_concurrency(Setup(llama8, get_gpu("h100-80gb")), 4096) == int(free // (131072 * 4096))
 
 
 def test_catalogs_carry_sources_and_dates():
     from calculators import gpus, open_models
 
-    assert {"h100-80gb", "a100-80gb", "l40s", "l4", "a10g", "rtx-4090", "cpu-server"} <= {g.id for g in gpus()}
+    assert {"h100-80gb", "h200-141gb", "b200-180gb", "mi300x-192gb", "a100-80gb", "l40s", "l4", "a10g", "rtx-4090", "cpu-server"} <= {g.id for g in gpus()}
     for gpu in gpus():
-        assert gpu.as_of and {"spec", "rent", "purchase"} <= set(gpu.sources)
+        assert gpu.as_of and {"spec", "rent", "purchase", "compute"} <= set(gpu.sources)
+        assert gpu.fp16_tflops > 0 and (gpu.fp8_tflops is None or gpu.fp8_tflops > gpu.fp16_tflops)
+        for quote in gpu.rent_prices:
+            assert quote.provider and quote.usd_per_hour > 0 and quote.source and quote.as_of
+    assert len(get_gpu("h100-80gb").rent_prices) >= 3 and len(get_gpu("mi300x-192gb").rent_prices) >= 3
+    assert get_gpu("a100-80gb").fp8_tflops is None  # no FP8 tensor cores
     for model in open_models():
         assert model.source.startswith("https://") and model.as_of
+        assert model.attention_heads % model.kv_heads == 0
+        assert (model.active_params_b is None) == (model.experts is None)
+    assert {"llama-3.1-8b", "llama-3.3-70b", "mixtral-8x7b", "gpt-oss-20b", "gpt-oss-120b", "qwen3-30b-a3b", "gemma-3-27b", "mistral-small-3.1-24b"} <= {m.id for m in open_models()}
 
 
 @pytest.mark.parametrize(

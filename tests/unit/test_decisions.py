@@ -102,7 +102,10 @@ def test_compare_shows_each_scenario_and_flags_only_the_inputs_that_differ():
     outcomes = compare_outcomes(named)
     assert list(outcomes.columns) == ["A", "B", "C"]
     assert outcomes.loc["Recommendation", "C"] == "Local models"
-    assert outcomes.loc["Score: Cloud API", "C"] == "ruled out"
+    # HIPAA requests may use the offerings whose facts show a BAA: the one privacy verdict keeps cloud allowed.
+    assert outcomes.loc["Score: Cloud API", "C"] != "ruled out"
+    gapped = compare_outcomes([("A", Decision()), ("D", Decision(scenario=Scenario(regulations=["air_gapped"])))])
+    assert gapped.loc["Score: Cloud API", "D"] == "ruled out"
     inputs = compare_inputs(named)
     assert bool(inputs.loc["Workload: Requests a month", "differs"])
     assert not bool(inputs.loc["Weight: volume", "differs"])
@@ -136,9 +139,10 @@ def test_the_report_holds_the_answer_costs_sources_assumptions_and_measurements(
     assert html.startswith("<!doctype html>") and "Ward assistant" in html and "Dr Ops" in html
     assert html.count('class="plotly-graph-div"') == 4
     assert html.count("<script type=\"text/javascript\">/**\n* plotly.js") <= 1  # plotly.js embedded once
-    assert "Cloud API is ruled out." in html and "blind votes" in html and "a100-80gb" in html
+    assert "may go only to" in html and "blind votes" in html and "a100-80gb" in html
     markdown = render_markdown(report)
     assert markdown.startswith("# Ward assistant") and "| Local models |" in markdown and "genai-prices" in markdown
+    assert "points for the winner" not in markdown + html  # the lead over the runner-up is worded as the app words it
     data = json.loads(render_json(report))
     assert parse_decision(data["decision"]) == _hospital()
 

@@ -11,7 +11,8 @@ run = run_cli
 
 def test_report_html_from_a_scenario_file(tmp_path):
     scenario = tmp_path / "s.json"
-    scenario.write_text(json.dumps({"requests_per_month": 300_000, "regulations": ["hipaa"], "sensitive_share": 1.0}))
+    # An air gap rules cloud out (HIPAA alone allows the offerings with a BAA: one privacy verdict).
+    scenario.write_text(json.dumps({"requests_per_month": 300_000, "regulations": ["hipaa", "air_gapped"], "sensitive_share": 1.0}))
     out = tmp_path / "report.html"
     result = run("report", "--scenario", str(scenario), "--out", str(out), "--title", "Ward bot", "--owner", "Ops")
     assert result.returncode == 0, result.stderr

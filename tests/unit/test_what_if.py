@@ -1,26 +1,26 @@
-from advisor import Weights, recommend, what_would_change
+from advisor import Weights, assess, what_would_change
 from scenario import Scenario
 
 
 def test_volume_flip_is_the_exact_boundary():
     scenario = Scenario(requests_per_month=20_000, team="some", load_pattern="steady", horizon_months=24)
-    assert recommend(scenario).recommendation == "cloud"
+    assert assess(scenario).recommendation == "cloud"
     flips = [f for f in what_would_change(scenario) if f.field == "requests_per_month" and f.direction == "up"]
     assert len(flips) == 1
     boundary = flips[0].value
-    assert recommend(scenario.model_copy(update={"requests_per_month": boundary - 1})).recommendation == "cloud"
-    assert recommend(scenario.model_copy(update={"requests_per_month": boundary})).recommendation == flips[0].new_winner
+    assert assess(scenario.model_copy(update={"requests_per_month": boundary - 1})).recommendation == "cloud"
+    assert assess(scenario.model_copy(update={"requests_per_month": boundary})).recommendation == flips[0].new_winner
     assert flips[0].new_winner != "cloud"
     assert f"{boundary:,}" in flips[0].sentence
 
 
 def test_every_flip_really_changes_the_winner():
     scenario = Scenario(requests_per_month=300_000, sensitive_share=0.4, regulations=["gdpr"], latency_p95_ms=800)
-    current = recommend(scenario).recommendation
+    current = assess(scenario).recommendation
     flips = what_would_change(scenario)
     assert flips
     for flip in flips:
-        changed = recommend(scenario.model_copy(update={flip.field: flip.value}))
+        changed = assess(scenario.model_copy(update={flip.field: flip.value}))
         assert changed.recommendation == flip.new_winner != current, flip
 
 
