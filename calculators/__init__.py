@@ -38,6 +38,7 @@ _WHERE = {
     "breakeven_band": "calculators.sensitivity",
     "breakeven_requests": "calculators.breakeven",
     "cloud_model_choices": "calculators.cloud_prices",
+    "cloud_model_label": "calculators.cloud_prices",
     "cost_curves": "calculators.curves",
     "cost_report": "calculators.report",
     "get_gpu": "calculators.catalog",
@@ -81,6 +82,7 @@ __all__ = [
     "breakeven_band",
     "breakeven_requests",
     "cloud_model_choices",
+    "cloud_model_label",
     "cost_curves",
     "cost_report",
     "get_gpu",
@@ -106,7 +108,7 @@ if TYPE_CHECKING:
     from calculators.benchmarks import PublishedMeasurement, nearest_published, published_measurements
     from calculators.breakeven import TOKEN_CEILING, breakeven_requests
     from calculators.catalog import Gpu, OpenModel, get_gpu, get_open_model, gpus, open_models
-    from calculators.cloud_prices import SUGGESTED_MODELS, CloudPrice, PriceOverride, cloud_model_choices, lookup_price, price_data_version, price_per_request
+    from calculators.cloud_prices import SUGGESTED_MODELS, CloudPrice, PriceOverride, cloud_model_choices, cloud_model_label, lookup_price, price_data_version, price_per_request
     from calculators.curves import cost_curves, tco_curves
     from calculators.errors import CostInputError, UnknownCloudModel
     from calculators.report import BreakEven, CloudCost, CostLine, CostReport, HybridCost, LocalCost, cost_report

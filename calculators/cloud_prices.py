@@ -8,6 +8,7 @@ would wrongly trigger long-context tiers.
 from __future__ import annotations
 
 import difflib
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache, lru_cache
@@ -27,6 +28,7 @@ __all__ = [
     "CloudPrice",
     "PriceOverride",
     "cloud_model_choices",
+    "cloud_model_label",
     "lookup_price",
     "price_data_version",
     "price_per_request",
@@ -123,6 +125,29 @@ def _by_id() -> dict[str, tuple[Any, Any]]:
     return {f"{p.id}:{m.id}": (p, m) for p in get_snapshot().providers for m in p.models}
 
 
+# genai-prices names some OpenAI models in lower case ("gpt 4o mini", "o3 Mini"); OpenAI writes
+# "GPT-4o mini" and "o3-mini".
+_OPENAI_GPT = re.compile(r"^gpt ([0-9][^ ]*)(.*)$")
+_OPENAI_O = re.compile(r"^(o[0-9]+) (mini|pro)$", re.IGNORECASE)
+
+
+def _label(provider: Any, model: Any) -> str:
+    """``Provider Model`` as the provider writes the model's name ("OpenAI GPT-4o", "Anthropic Claude Sonnet 4.5")."""
+    name = model.name or model.id
+    if provider.id == "openai" and model.name:
+        if gpt := _OPENAI_GPT.match(name):
+            name = f"GPT-{gpt.group(1)}{gpt.group(2).replace(' turbo', ' Turbo')}"
+        elif o_series := _OPENAI_O.match(name):
+            name = f"{o_series.group(1)}-{o_series.group(2).lower()}"
+    return f"{provider.name} {name}"
+
+
+def cloud_model_label(ref: str) -> str:
+    """How a ``provider:model`` reference is shown: the provider's own spelling, else the reference."""
+    found = _by_id().get(ref)
+    return _label(*found) if found else ref
+
+
 def _find(ref: str):  # noqa: ANN202 - genai-prices' own types
     # The exact provider:model first: genai-prices' own matching is by pattern and misses some
     # ids it lists (Bedrock's "regional." ids with a ":0" version, for one).
@@ -165,7 +190,7 @@ def _lookup_price(ref: str, override: PriceOverride | None, day: date) -> CloudP
     if override is not None:
         try:
             provider, model = _find(ref)
-            label, urls = f"{provider.name} {model.name or model.id}", tuple(provider.pricing_urls or ())
+            label, urls = _label(provider, model), tuple(provider.pricing_urls or ())
         except UnknownCloudModel:
             label, urls = ref, ()
         return CloudPrice(
@@ -187,7 +212,7 @@ def _lookup_price(ref: str, override: PriceOverride | None, day: date) -> CloudP
         raise UnknownCloudModel(f"{ref!r} has no per-token prices (it is priced per image, audio or request)")
     return CloudPrice(
         ref=f"{provider.id}:{model.id}",
-        label=f"{provider.name} {model.name or model.id}",
+        label=_label(provider, model),
         input_per_mtok=input_price or 0.0,
         output_per_mtok=output_price or 0.0,
         cached_input_per_mtok=_per_mtok(getattr(prices, "cache_read_mtok", None)),

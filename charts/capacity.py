@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from advisor.labels import OPTION_COLORS
 from calculators.capacity import CapacityEstimate
 from calculators.serving import ServingCurve
+from charts.layout import legible
 
 __all__ = ["throughput_latency_figure"]
 
@@ -46,8 +47,7 @@ def throughput_latency_figure(curve: ServingCurve, estimate: CapacityEstimate, t
     figure.update_layout(
         xaxis_title="Time per output token (ms), one user's view",
         yaxis_title="Output tokens/s, whole replica",
-        legend={"orientation": "h", "y": -0.25},
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         height=380,
     )
-    return figure
+    return legible(figure)

@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 
 from advisor.labels import OPTION_COLORS
 from calculators import BreakEven, CostReport
+from charts.layout import legible
 
 # Cloud models get distinct blues/purples; local and hybrid keep the app-wide colours.
 _CLOUD_PALETTE = ["#0072B2", "#56B4E9", "#CC79A7", "#6A3D9A", "#1F78B4", "#A6CEE3", "#8E44AD", "#2C3E50"]
@@ -73,10 +74,9 @@ def cost_curves_figure(curves: pd.DataFrame, report: CostReport) -> go.Figure:
         margin=dict(l=10, r=10, t=40, b=10),
         xaxis=dict(type="log", title="requests a month", **_decade_ticks(volumes.min(), volumes.max())),
         yaxis=dict(title="USD a month", **yaxis),
-        legend=dict(orientation="h", y=-0.18, x=0),
         hovermode="closest",
     )
-    return figure
+    return legible(figure)
 
 
 def _breakeven_markers(figure: go.Figure, curves: pd.DataFrame, breakevens: list[BreakEven]) -> None:
@@ -108,9 +108,8 @@ def tco_figure(tco: pd.DataFrame) -> go.Figure:
     figure.update_layout(
         height=420, margin=dict(l=10, r=10, t=30, b=10),
         xaxis_title="months", yaxis=dict(title="cumulative USD", tickprefix="$", tickformat=",.0f"),
-        legend=dict(orientation="h", y=-0.2, x=0),
     )
-    return figure
+    return legible(figure)
 
 
 def tornado_figure(table: pd.DataFrame, change: float) -> go.Figure:
@@ -127,6 +126,5 @@ def tornado_figure(table: pd.DataFrame, change: float) -> go.Figure:
         barmode="overlay", height=420, margin=dict(l=10, r=10, t=40, b=10),
         yaxis=dict(autorange="reversed"),
         xaxis=dict(title="local minus cloud, USD a month (below 0: local is cheaper)", tickprefix="$", tickformat=",.0f"),
-        legend=dict(orientation="h", y=-0.2, x=0),
     )
-    return figure
+    return legible(figure)

@@ -6,6 +6,7 @@ import plotly.graph_objects as go
 
 from advisor import OPTIONS, Recommendation
 from advisor.labels import FACTOR_LABELS, OPTION_COLORS, OPTION_LABELS
+from charts.layout import legible
 
 
 def factor_contributions(result: Recommendation) -> go.Figure:
@@ -28,10 +29,9 @@ def factor_contributions(result: Recommendation) -> go.Figure:
         margin=dict(l=10, r=10, t=30, b=10),
         xaxis_title="points (right: argues for, left: argues against)",
         yaxis=dict(autorange="reversed"),
-        legend=dict(orientation="h", y=1.08, x=0),
     )
     figure.add_vline(x=0, line_width=1, line_color="#888")
-    return figure
+    return legible(figure)
 
 
 def option_scores(result: Recommendation) -> go.Figure:
@@ -55,4 +55,4 @@ def option_scores(result: Recommendation) -> go.Figure:
         xaxis=dict(range=[0, 105], title="score (0-100)"),
         yaxis=dict(autorange="reversed"),
     )
-    return figure
+    return legible(figure, legend=False)

@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from advisor.labels import OPTION_COLORS
+from charts.layout import legible
 
 
 def frontier_figure(sweep: pd.DataFrame, current_threshold: float | None) -> go.Figure:
@@ -26,7 +27,7 @@ def frontier_figure(sweep: pd.DataFrame, current_threshold: float | None) -> go.
         xaxis=dict(title="share of prompts sent to the cloud", tickformat=".0%"),
         yaxis=dict(title="blended cost, USD a month", tickprefix="$", tickformat=",.0f"),
     )
-    return figure
+    return legible(figure, legend=False)
 
 
 def leaked_figure(leaked_by_type: dict[str, int]) -> go.Figure:
@@ -36,4 +37,4 @@ def leaked_figure(leaked_by_type: dict[str, int]) -> go.Figure:
                          xaxis=dict(title="items sent to the cloud (in this prompt set)", tickformat="d", rangemode="tozero",
                                     dtick=max(1, round(max(leaked_by_type.values(), default=1) / 5))),
                          yaxis=dict(autorange="reversed"))
-    return figure
+    return legible(figure, legend=False)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from typing import Any
+from urllib.parse import urlsplit
 
 import plotly.graph_objects as go
 
@@ -90,11 +92,23 @@ body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2
 h1{font-size:1.9rem;margin-bottom:.2rem}h2{border-bottom:2px solid #e4e7eb;padding-bottom:.2rem;margin-top:2.2rem}
 .meta{color:#52606d}.answer{font-size:1.5rem;background:#f0f4f8;border-left:6px solid #0072B2;padding:.8rem 1rem;margin:1rem 0}
 .warn{background:#fff4e5;border-left:6px solid #D55E00;padding:.5rem 1rem;margin:.5rem 0}
-table{border-collapse:collapse;margin:.6rem 0 1rem;width:100%;font-size:.92rem}th,td{border:1px solid #d9e2ec;padding:.3rem .5rem;text-align:left;vertical-align:top}
-th{background:#f0f4f8}td.num{text-align:right;font-variant-numeric:tabular-nums}.chart{break-inside:avoid;margin:.5rem 0 1.5rem}
+.table-box{overflow-x:auto;max-width:100%;margin:.6rem 0 1rem}
+table{border-collapse:collapse;width:100%;font-size:.92rem}th,td{border:1px solid #d9e2ec;padding:.3rem .5rem;text-align:left;vertical-align:top}
+th,td{min-width:4.5rem;overflow-wrap:anywhere}td.num{min-width:0}
+th{background:#f0f4f8}td.num{text-align:right;font-variant-numeric:tabular-nums;overflow-wrap:normal}.chart{break-inside:avoid;margin:.5rem 0 1.5rem}
+.chart .js-plotly-plot,.chart .plotly-graph-div{max-width:100%}
 footer{margin-top:3rem;color:#7b8794;font-size:.85rem}
-@media print{body{margin:0;max-width:none}h2{break-after:avoid}table{break-inside:auto}tr{break-inside:avoid}}
+@media print{body{margin:0;max-width:none;padding:0}h2{break-after:avoid}table{break-inside:auto}tr{break-inside:avoid}
+.table-box{overflow:visible}table{table-layout:fixed;font-size:.72rem}th,td{min-width:0;padding:.2rem .3rem}
+a{color:inherit}}
 """
+# A source cell is mostly web addresses: each shows as its site, linked, so a table of them fits
+# the page (the full address is the link's target, in the HTML and in the PDF).
+_URL = re.compile(r"https?://[^\s,;()<>\"']+")
+
+
+def _linked(escaped: str) -> str:
+    return _URL.sub(lambda url: f"<a href='{url.group(0)}'>{urlsplit(html.unescape(url.group(0))).netloc}</a>", escaped)
 
 
 def _html_table(rows: list[dict[str, Any]]) -> str:
@@ -109,9 +123,10 @@ def _html_table(rows: list[dict[str, Any]]) -> str:
             value = row.get(column)
             numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
             opening = "<td class='num'>" if numeric else "<td>"
-            cells.append(f"{opening}{html.escape(_value(value))}</td>")
+            cells.append(f"{opening}{_linked(html.escape(_value(value)))}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    # Its own scroll box: a wide table scrolls there, never the whole page.
+    return f"<div class='table-box'><table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
 
 
 def _money(value: float) -> str:

@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from charts.layout import legible
 from inference import RunResult, summarise
 
 FIGURE_LABELS = {
@@ -68,7 +69,7 @@ def distribution_chart(sides: list[tuple[str, list[RunResult]]]) -> go.Figure:
         figure.add_box(y=[r.e2e_ms for r in ok], name=f"{label}: end to end", boxpoints="all", jitter=0.3)
         figure.add_box(y=[r.ttft_ms for r in ok], name=f"{label}: first token", boxpoints="all", jitter=0.3)
     figure.update_layout(height=320, margin=dict(l=10, r=10, t=20, b=10), yaxis_title="ms", showlegend=False)
-    return figure
+    return legible(figure, legend=False)
 
 
 def tally_frame(votes: list[dict[str, str]]) -> pd.DataFrame:

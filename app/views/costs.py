@@ -11,6 +11,7 @@ import streamlit as st
 
 from advisor.providers import privacy_verdict
 from app import state
+from app.components.charts import show_chart
 from app.components.inputs import bound_input, starting_value
 from app.components.widgets import scenario_summary
 from calculators import (
@@ -76,17 +77,15 @@ def _money(value: float) -> str:
 
 def _headline(report: CostReport) -> None:
     cloud, local, hybrid, be = report.cloud[0], report.local, report.hybrid, report.breakeven[0]
-    columns = st.columns(4)
-    columns[0].metric(f"Cloud: {plain(cloud.price.label)}", f"{_money(cloud.monthly_usd)}/mo",
-                      help=f"{_money(cloud.per_request_usd) if cloud.per_request_usd >= 0.01 else f'${cloud.per_request_usd:.5f}'} a request")
-    columns[1].metric(f"Local: {local.gpus} GPU{'s' if local.gpus != 1 else ''}, {local.servers} server{'s' if local.servers != 1 else ''}",
-                      f"{_money(local.monthly_usd)}/mo")
-    columns[2].metric(f"Hybrid: {hybrid.local_share:.0%} local", f"{_money(hybrid.monthly_usd)}/mo")
-    columns[3].metric(
-        "Break-even (requests/mo)",
-        compact(be.requests_per_month) if be.requests_per_month is not None else "never",
-        help=be.sentence,
-    )
+    # A row that reflows to two a row on a narrow screen (app.presenter's "metric-row").
+    with st.container(horizontal=True, key="metric-row-costs", gap="small"):
+        st.metric(f"Cloud: {plain(cloud.price.label)}", f"{_money(cloud.monthly_usd)}/mo", border=True,
+                  help=f"{_money(cloud.per_request_usd) if cloud.per_request_usd >= 0.01 else f'${cloud.per_request_usd:.5f}'} a request")
+        st.metric(f"Local: {local.gpus} GPU{'s' if local.gpus != 1 else ''}, {local.servers} server{'s' if local.servers != 1 else ''}",
+                  f"{_money(local.monthly_usd)}/mo", border=True)
+        st.metric(f"Hybrid: {hybrid.local_share:.0%} local", f"{_money(hybrid.monthly_usd)}/mo", border=True)
+        st.metric("Break-even, requests a month", compact(be.requests_per_month) if be.requests_per_month is not None else "never",
+                  help=plain(be.sentence), border=True)
     # Sentences that name models, and a model's name can come from a link: shown as text.
     for b in report.breakeven:
         st.markdown(f"- {plain(b.sentence)}")
@@ -130,7 +129,7 @@ def _cloud_inputs(a: CostAssumptions) -> None:
         choices = [ref for ref, (ok, _) in verdicts.items() if ref in a.cloud_models or not (hide and ok is False)]
         _cost_input(st.multiselect, "cloud_models", "Models to compare (the first is used for hybrid and break-even)",
                     list(a.cloud_models), options=choices, max_selections=8,
-                    format_func=lambda ref: f"⚠ {ref} (not compatible)" if verdicts.get(ref, (None, ""))[0] is False else ref)
+                    format_func=lambda ref: f"⚠ {ref}" if verdicts.get(ref, (None, ""))[0] is False else ref)  # why: just below
         for ref in a.cloud_models:
             ok, why = verdicts.get(ref, (None, ""))
             if ok is False:
@@ -234,8 +233,8 @@ def _capacity_inputs(a: CostAssumptions, report: CostReport, scenario: Scenario)
 def _throughput_latency(scenario: Scenario, report: CostReport) -> None:
     ttft, tpot = serving_targets(report.assumptions, scenario.latency_p95_ms)
     point = local_serving_point(scenario, report.assumptions)
-    st.plotly_chart(throughput_latency_figure(point.curve, report.capacity, ttft * 1000, None if tpot is None else tpot * 1000),
-                    width="stretch", key="costs.throughput_latency")
+    show_chart(throughput_latency_figure(point.curve, report.capacity, ttft * 1000, None if tpot is None else tpot * 1000),
+               key="costs.throughput_latency")
     cap = report.capacity
     per_mtok = report.local.monthly_usd / max(report.requests_per_month * scenario.output_tokens_per_request, 1) * 1e6
     st.caption(
@@ -313,7 +312,7 @@ def _breakdown(report: CostReport) -> None:
 
 
 def _sensitivity(tornado_table, band, change: float) -> None:  # noqa: ANN001 - a frame and a BreakevenBand
-    st.plotly_chart(tornado_figure(tornado_table, change), width="stretch", key="costs.tornado")
+    show_chart(tornado_figure(tornado_table, change), key="costs.tornado")
     if band.p50 is None:
         st.markdown(f"**Break-even band:** in {band.never_share:.0%} of {band.samples:,} samples local never gets cheaper.")
     else:
@@ -366,7 +365,7 @@ def costs_page() -> None:
             on_change="rerun")
         if curves_tab.open:
             with curves_tab:
-                st.plotly_chart(cost_curves_figure(curves, report), width="stretch", key="costs.curves")
+                show_chart(cost_curves_figure(curves, report), key="costs.curves")
                 st.caption("Local and hybrid rise in steps: each step is one more replica of the model. Diamonds mark break-even.")
         if capacity_tab.open:
             with capacity_tab:
@@ -376,7 +375,7 @@ def costs_page() -> None:
                 _breakdown(report)
         if tco_tab.open:
             with tco_tab:
-                st.plotly_chart(tco_figure(tco), width="stretch", key="costs.tco")
+                show_chart(tco_figure(tco), key="costs.tco")
                 st.caption(f"Cumulative cost over the scenario's {scenario.horizon_months}-month horizon at today's volume."
                            + (" Owned hardware is paid in month 0; no resale value is counted." if report.assumptions.payment == "own" else ""))
         if sensitivity_tab.open:

@@ -11,11 +11,13 @@ import streamlit as st
 
 from advisor import QualityEvidence
 from app import state
+from app.components.charts import show_chart
 from app.components.local_model import local_model_choice
 from app.components.safety import backend, key_for, outbound
 from app.components.tab_watch import tab_closed_check
 from app.components.text import spreadsheet_frame
 from calculators import request_cost
+from charts.layout import legible
 from inference import BUNDLED_MODEL, BackendConfig, ResolvedKey
 from quality.runner import (
     EvalRun,
@@ -117,7 +119,7 @@ def _accuracy_chart(summaries) -> go.Figure:  # noqa: ANN001
     figure.update_layout(height=360, margin=dict(l=10, r=10, t=30, b=10), showlegend=False,
                          xaxis=dict(title="cost per 1,000 tasks (USD; no price: 0)", tickprefix="$", rangemode="tozero"),
                          yaxis=dict(title="accuracy (95% interval)", tickformat=".0%", range=[0, 1.05]))
-    return figure
+    return legible(figure, legend=False)
 
 
 def _results(job: EvalRun) -> None:
@@ -144,7 +146,7 @@ def _results(job: EvalRun) -> None:
         if gap:
             st.text(f"{summaries[0].backend} minus {summaries[1].backend}: {gap.difference * 100:+.0f} points "
                     f"(95% interval {gap.low * 100:+.0f} to {gap.high * 100:+.0f}), {gap.verdict()}.")
-    st.plotly_chart(_accuracy_chart(summaries), width="stretch", key="ev.chart")
+    show_chart(_accuracy_chart(summaries), key="ev.chart")
     rows = answers_table(job.tasks, job.labels, job.results)
     table = pd.DataFrame(rows)
     st.dataframe(table, hide_index=True, width="stretch", height=360)

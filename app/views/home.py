@@ -19,13 +19,13 @@ def _answer(preset_id: str):  # noqa: ANN202 - a Recommendation
 
 def _preset_card(preset: Preset) -> None:
     result = _answer(preset.id)
-    with st.container(border=True, key=f"preset-card-{preset.id}"):
+    # As tall as the tallest card in its row, figures and button at the bottom: the cards line up.
+    with st.container(border=True, key=f"preset-card-{preset.id}", height="stretch"):
         st.markdown(f"**{preset.name}**")
         st.caption(preset.summary)
-        st.markdown(
-            f"{preset.scenario.requests_per_month:,} requests/month · "
-            f"{preset.scenario.sensitive_share:.0%} sensitive · default answer: **{OPTION_LABELS[result.recommendation]}**"
-        )
+        st.space("stretch")
+        st.markdown(f"{preset.scenario.requests_per_month:,} requests/month · {preset.scenario.sensitive_share:.0%} sensitive  \n"
+                    f"Default answer: **{OPTION_LABELS[result.recommendation]}**")
         if st.button("Use this case", key=f"home.preset.{preset.id}", width="stretch"):
             state.load_preset(preset)
             st.switch_page("views/checklist.py")
@@ -44,10 +44,10 @@ def home_page() -> None:
 
     st.subheader("Or start from a known case")
     presets = list_presets()
-    columns = st.columns(3)
-    for index, preset in enumerate(presets):
-        with columns[index % 3]:
-            _preset_card(preset)
+    for row in range(0, len(presets), 3):  # one row of columns per three cards, so each row starts level
+        for column, preset in zip(st.columns(3), presets[row:row + 3], strict=False):
+            with column:
+                _preset_card(preset)
 
 
 home_page()

@@ -12,6 +12,7 @@ import streamlit as st
 
 from advisor.providers import privacy_verdict
 from app import state
+from app.components.charts import show_chart
 from app.components.local_model import local_model_choice
 from app.components.run_views import (
     distribution_chart,
@@ -296,8 +297,7 @@ def _results() -> None:
     st.caption(f"Token counts above are each backend's own (its usage report or its tokenizer). The prompt is {prompt_tokens:,} tokens "
                f"by {counter.label}: the count Hybrid routing and the Costs page use.")
     if any(len(side) > 1 for side in runs):
-        st.plotly_chart(distribution_chart([(last.labels[i], runs[i]) for i in range(2)]), width="stretch",
-                        key="pg.distribution")
+        show_chart(distribution_chart([(last.labels[i], runs[i]) for i in range(2)]), key="pg.distribution")
 
 
 def _tally() -> None:

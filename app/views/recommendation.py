@@ -13,6 +13,7 @@ from advisor import (
 )
 from advisor.labels import FACTOR_LABELS, OPTION_LABELS, lead_text, score_text
 from app import state
+from app.components.charts import show_chart
 from app.components.decision import current_recommendation
 from app.components.widgets import scenario_summary
 from calculators import CostAssumptions
@@ -119,7 +120,7 @@ def recommendation_page() -> None:
     left, right = st.columns([2, 3])
     with left:
         st.markdown("#### Scores")
-        st.plotly_chart(option_scores(result), width="stretch", key="chart.scores")
+        show_chart(option_scores(result), key="chart.scores")
         st.markdown("#### What would change the answer")
         flips = _flips(scenario.model_dump_json(), weights.model_dump_json(), evidence.model_dump_json() if evidence else None,
                        state.cost_assumptions().model_dump_json())
@@ -129,7 +130,7 @@ def recommendation_page() -> None:
             st.markdown("No single change of one input flips the answer: it is robust.")
     with right:
         st.markdown("#### How each factor pushed")
-        st.plotly_chart(factor_contributions(result), width="stretch", key="chart.factors")
+        show_chart(factor_contributions(result), key="chart.factors")
 
     with st.expander("Every factor's reason", expanded=False):
         seen: set[str] = set()

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from app import state
+from app.components.charts import show_chart
 from app.components.safety import backend
 from app.components.widgets import scenario_summary
 from calculators import CostInputError, UnknownCloudModel, cost_report, request_cost
@@ -232,7 +233,7 @@ def _results(simulation, facts, policy: Policy) -> None:  # noqa: ANN001
                  icon=":material/gpp_bad:")
     if simulation.leaked_by_type:
         st.markdown("**Data that would leave the building**")
-        st.plotly_chart(leaked_figure(simulation.leaked_by_type), width="stretch", key="rt.leaked")
+        show_chart(leaked_figure(simulation.leaked_by_type), key="rt.leaked")
     elif labelled_out is None:
         st.info("No detected sensitive item goes to the cloud under this policy. The prompts carry no labels, so what the "
                 "detector cannot find (names, free-text health details) is not counted: label them to measure it.")
@@ -251,7 +252,7 @@ def _results(simulation, facts, policy: Policy) -> None:  # noqa: ANN001
         sweep = _memo("sweep", (_facts_key(), policy.model_dump_json(), state.scenario().model_dump_json(),
                                 state.cost_assumptions().model_dump_json()),
                       lambda: threshold_sweep(facts, policy, state.scenario(), state.cost_assumptions()))
-        st.plotly_chart(frontier_figure(sweep, tiered.threshold if tiered else None), width="stretch", key="rt.frontier")
+        show_chart(frontier_figure(sweep, tiered.threshold if tiered else None), key="rt.frontier")
         st.caption("Each point is a threshold: cost against the share sent to the cloud; red points send sensitive items out.")
     st.markdown("**Every prompt**")
     st.dataframe(pd.DataFrame(simulation.table), hide_index=True, width="stretch", height=380,

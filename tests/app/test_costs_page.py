@@ -14,7 +14,7 @@ def test_costs_page_shows_every_option_and_the_price_source(app):
     at = open_page(app, "views/costs.py")
     labels = list(_metrics(at))
     assert labels[0].startswith("Cloud: OpenAI") and labels[1].startswith("Local: 1 GPU") and labels[2].startswith("Hybrid")
-    assert "Break-even (requests/mo)" in labels
+    assert "Break-even, requests a month" in labels
     assert any("genai-prices" in c.value for c in at.caption)
     # Only the open tab is drawn: the cost curves first, then each tab as it is opened.
     assert [c.key for c in at.get("plotly_chart")] == ["costs.curves"]

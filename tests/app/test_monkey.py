@@ -59,7 +59,8 @@ VIEW = re.compile(r"(input|weight|cost)\.(.+?)(?:\.v\d+)?")  # a view of the dec
 MODELS = {"input": (SCENARIO_KEY, Scenario), "weight": (WEIGHTS_KEY, Weights), "cost": (COSTS_KEY, CostAssumptions)}
 TEXT_CHARACTERS = string.ascii_letters + string.digits + " :/._-"
 
-# What a button replaces on purpose: canonical models ("input", "weight", "cost") and page settings.
+# What a button replaces on purpose: canonical models ("input", "weight", "cost"), one of their
+# fields ("input.<field>") and page settings. The first matching prefix counts.
 _OPENS = {"input", "weight", "cost", "lib.name", "lib.owner", "lib.notes"}
 _SAVES = {"lib.name", "lib.owner", "lib.notes", "lib.new.name", "lib.new.notes"}
 BUTTON_REPLACES: list[tuple[str, set[str]]] = [
@@ -67,6 +68,7 @@ BUTTON_REPLACES: list[tuple[str, set[str]]] = [
     ("checklist.presets.load", {"input"}),
     ("checklist.", {"checklist.nav"}),
     ("costs.reset", {"cost"}),
+    ("costs.action.use_counts", {"input.input_tokens_per_request", "input.output_tokens_per_request"}),
     ("costs.action.", {"cost.cloud_models", "cost.price_overrides"}),
     ("weights.reset", {"weight"}),
     ("lib.action.open", _OPENS),
@@ -76,6 +78,7 @@ BUTTON_REPLACES: list[tuple[str, set[str]]] = [
     ("lib.action.delete", {"lib.pick", "lib.confirm_delete", "cmp.pick"}),
     ("lib.action.rename", {"lib.name"}),
     ("present.action.leave", {"crossover.present"}),
+    ("rt.action.use_tokens", {"input.input_tokens_per_request"}),
     ("rt.action.", {"rt.real"}),  # another prompt set: the prompts picked by number are gone
 ]
 # Settings another setting changes on purpose.

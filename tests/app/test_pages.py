@@ -15,7 +15,7 @@ def _markdown(at: AppTest) -> str:
 def test_home_lists_presets_with_their_answer(app):
     assert app.title[0].value == "Crossover"
     text = _markdown(app)
-    assert "Hospital records assistant" in text and "default answer: **Local models**" in text
+    assert "Hospital records assistant" in text and "Default answer: **Local models**" in text
     assert len([b for b in app.button if b.label == "Use this case"]) == 6
 
 

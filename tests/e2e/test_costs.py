@@ -32,7 +32,7 @@ def test_costs_page_from_a_preset(page: Page, shots):
     expect(chart.locator(".scatterlayer .trace")).not_to_have_count(0)
     assert chart.locator(".scatterlayer .trace").count() >= 5
     expect(chart.locator(".annotation")).to_contain_text("your volume")
-    expect(page.get_by_text(re.compile(r"Against OpenAI gpt 4o, local costs no more from [\d,]+ requests a month"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Against OpenAI GPT-4o, local costs no more from [\d,]+ requests a month"))).to_be_visible()
     page.screenshot(path=shots / "costs-curves.png")
 
     local = _metric(page, "Local:")

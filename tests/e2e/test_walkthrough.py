@@ -74,7 +74,7 @@ def test_preset_to_recommendation_and_weights(page: Page, shots):
     page.goto("/")
     wait_for_app(page)
     card = page.locator(".st-key-preset-card-hospital-records")
-    expect(card).to_contain_text("default answer: Local models")
+    expect(card).to_contain_text("Default answer: Local models")
     card.get_by_role("button", name="Use this case").click()
     expect(page).to_have_url(re.compile(r"/checklist"))  # the preset is loaded once the checklist opens
     wait_for_app(page)

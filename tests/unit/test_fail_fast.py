@@ -17,7 +17,8 @@ def test_preflight_names_a_missing_key_a_dead_server_and_a_missing_file(tmp_path
     assert AnthropicBackend("claude-haiku-4-5", None).preflight().kind == "no_key"
     dead = OpenAIBackend("m", KEY, closed_port_url()).preflight()
     assert dead.kind == "connection" and "Is the server running" in dead.message
-    assert OpenAIBackend("m", None, "not a url").preflight().kind == "connection"
+    refused = OpenAIBackend("m", None, "not a url").preflight()  # the outbound policy refuses it before any connection
+    assert refused.kind == "blocked" and "not a server address" in refused.message
     missing = LocalGGUFBackend(tmp_path / "nothing.gguf").preflight()
     assert missing.kind == "model_file" and "nothing.gguf" in missing.message
     assert LocalGGUFBackend().preflight() is None  # the bundled model is there

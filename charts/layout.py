@@ -1,0 +1,24 @@
+"""What every figure needs to read well at any width, in the app and in the printed report.
+
+Each figure sets tight margins (the space is the chart's), so the axes must grow their own
+margins to fit long category names ("Privacy & regulation") and tick labels, axis titles must
+stand clear of the ticks, and a legend must sit outside the plot, where the margin makes room
+for it, however many lines it wraps to.
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+__all__ = ["legible"]
+
+TITLE_STANDOFF_PX = 12
+
+
+def legible(figure: go.Figure, *, legend: bool = True) -> go.Figure:
+    """``figure`` with self-sizing margins, axis titles clear of the ticks and the legend above the plot."""
+    figure.update_xaxes(automargin=True, title_standoff=TITLE_STANDOFF_PX)
+    figure.update_yaxes(automargin=True, title_standoff=TITLE_STANDOFF_PX)
+    if legend:
+        figure.update_layout(legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0))
+    return figure
