@@ -212,8 +212,10 @@ def run_eval(
 
     def run_backend(backend: Backend) -> None:
         indices = range(len(tasks.tasks))
-        if backend.kind == "local":
-            for index in indices:  # the model's lock serialises these anyway; keep task order
+        # The local model's lock serialises its calls anyway; a self-hosted server gets one at a
+        # time too: llama-cpp-python's server answered concurrent streams with empty replies.
+        if backend.kind == "local" or getattr(backend, "custom_server", False):
+            for index in indices:  # keep task order
                 one(backend, index)
         else:
             with ThreadPoolExecutor(max_workers=CLOUD_CONCURRENCY, thread_name_prefix="crossover-eval") as pool:

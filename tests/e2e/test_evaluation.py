@@ -56,9 +56,7 @@ def test_quality_check_run_and_use_in_the_decision(page: Page, llama_server_url,
     expect(chart.locator(".scatterlayer .trace")).to_have_count(2)
     page.screenshot(path=shots / "quality-check.png")
 
-    page.get_by_role("button", name="Use this gap in the decision").click()
-    expect(page.get_by_text("The recommendation's quality factor now uses this measured gap.")).to_be_visible()
-    wait_for_app(page)
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Recommendation").click()
-    wait_for_app(page)
-    expect(page.get_by_text(re.compile(r"Quality is measured, not guessed: .* on small\.jsonl"))).to_be_visible()
+    # three tasks a side cannot tell two backends apart: the gap is not offered to the decision
+    # (issue 18's guard, tests/unit/test_evidence.py; a measured gap in the scoring: tests/unit/test_evaluation.py)
+    expect(page.get_by_text(re.compile(r"^Not offered to the decision: .*not enough answered tasks to tell \(\d+ and \d+; at least "))).to_be_visible()
+    expect(page.get_by_role("button", name="Use this gap in the decision")).to_have_count(0)
