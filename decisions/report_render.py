@@ -87,6 +87,8 @@ def _figures(report: DecisionReport, costs: CostReport | None) -> list[tuple[str
 
 # --- HTML --------------------------------------------------------------------------------
 
+# Charts are drawn as wide as their box when the page opens and keep that width in print, so
+# the box is never wider than A4's printable width (210 mm less the 12 mm margins of @page).
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2933;max-width:1100px;margin:2rem auto;padding:0 1.2rem;line-height:1.45}
 h1{font-size:1.9rem;margin-bottom:.2rem}h2{border-bottom:2px solid #e4e7eb;padding-bottom:.2rem;margin-top:2.2rem}
@@ -96,8 +98,9 @@ h1{font-size:1.9rem;margin-bottom:.2rem}h2{border-bottom:2px solid #e4e7eb;paddi
 table{border-collapse:collapse;width:100%;font-size:.92rem}th,td{border:1px solid #d9e2ec;padding:.3rem .5rem;text-align:left;vertical-align:top}
 th,td{min-width:4.5rem;overflow-wrap:anywhere}td.num{min-width:0}
 th{background:#f0f4f8}td.num{text-align:right;font-variant-numeric:tabular-nums;overflow-wrap:normal}.chart{break-inside:avoid;margin:.5rem 0 1.5rem}
-.chart .js-plotly-plot,.chart .plotly-graph-div{max-width:100%}
+.chart{max-width:186mm}.chart .js-plotly-plot,.chart .plotly-graph-div{max-width:100%}
 footer{margin-top:3rem;color:#7b8794;font-size:.85rem}
+@page{margin:14mm 12mm}
 @media print{body{margin:0;max-width:none;padding:0}h2{break-after:avoid}table{break-inside:auto}tr{break-inside:avoid}
 .table-box{overflow:visible}table{table-layout:fixed;font-size:.72rem}th,td{min-width:0;padding:.2rem .3rem}
 a{color:inherit}}

@@ -8,6 +8,7 @@ import streamlit as st
 
 from charts.layout import legible
 from inference import RunResult, summarise
+from scenario.text import plain
 
 FIGURE_LABELS = {
     "ttft_ms": "Time to first token (ms)",
@@ -26,9 +27,9 @@ def _fmt(value: float | None, digits: int = 0) -> str:
 def run_figures(result: RunResult) -> None:
     """The figures of one run, under its answer."""
     if result.fallback_from:
-        st.warning(f"Answered by the local model (fallback): {result.fallback_from}")
+        st.warning(f"Answered by the local model (fallback): {plain(result.fallback_from)}")
     if not result.ok:
-        st.error(result.error)
+        st.error(plain(result.error))  # errors quote typed URLs and model names: shown as text
         if result.retries:
             st.caption(f"{result.retries} retr{'y' if result.retries == 1 else 'ies'} with backoff before giving up.")
         return

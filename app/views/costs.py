@@ -170,8 +170,8 @@ def _local_inputs(a: CostAssumptions, scenario: Scenario) -> None:
         _cost_input(st.radio, "schedule", "Running", a.schedule, options=["always_on", "business_hours"],
                     format_func={"always_on": "Always on (730 h a month)", "business_hours": "Business hours only (220 h)"}.__getitem__,
                     horizontal=True)
+        gpu = get_gpu(a.gpu_id)  # both ways of paying quote its catalog figures
         if a.payment == "rent":
-            gpu = get_gpu(a.gpu_id)
             quotes = {f"{q.provider}: ${q.usd_per_hour:,.2f}/h ({q.as_of})": q.usd_per_hour for q in gpu.rent_prices}
             if quotes:
                 chosen = next((label for label, usd in quotes.items() if usd == a.gpu_hourly_usd), None)

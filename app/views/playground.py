@@ -105,7 +105,7 @@ def _cloud_settings(side: str, kind: str) -> None:
     if resolved.owner == "operator":
         st.caption(f"Using the API key from {resolved.source}.")
     elif side == "right" and st.session_state.get(state.playground_key("left", "kind")) == kind:
-        st.caption("Uses the key typed on the left side." if resolved.value else "Type the API key on the left side.")
+        st.caption("Both sides use the same API key: its field is on the left side.")
     else:
         st.text_input(
             f"{'OpenAI' if kind == 'openai' else 'Anthropic'} API key", type="password", key=state.api_key_widget(kind), **state.KEEP,
@@ -183,7 +183,7 @@ def _draw_live(should_wait: bool) -> None:
         with columns[position]:
             st.markdown(f"**{plain(job.labels[side_index])}**")
             if job.errors[side_index]:  # shown at once, while the other side goes on
-                st.error(job.errors[side_index], icon=":material/error:")
+                st.error(plain(job.errors[side_index]), icon=":material/error:")  # it can quote a typed URL
                 continue
             st.caption(job.status(side_index))
             st.markdown(job.texts[side_index] or "…")

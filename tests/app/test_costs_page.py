@@ -87,3 +87,11 @@ def test_capacity_estimate_with_published_evidence_and_the_throughput_latency_ch
     at.run()
     assert [c.key for c in at.get("plotly_chart")] == ["costs.throughput_latency"]
     assert any("per million generated tokens" in c.value for c in at.caption)
+
+
+def test_buying_the_hardware_shows_the_purchase_inputs(app):
+    # Found by the monkey test: the purchase price's help named a GPU only the rent branch looked up.
+    at = open_page(app, "views/costs.py")
+    at.radio(key="cost.payment").set_value("own").run()
+    assert not at.exception
+    assert at.number_input(key="cost.gpu_purchase_usd").value == get_gpu(at.session_state[COSTS_KEY].gpu_id).purchase_usd
