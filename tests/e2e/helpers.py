@@ -12,9 +12,19 @@ def wait_for_app(page: Page, timeout: float = 30_000) -> None:
 
 
 def set_number(page: Page, label: str, value: int | float) -> None:
+    """Type a number and commit it; wait until the app has it, not just until the page is idle.
+
+    The address bar carries the whole decision (scenario, weights, cost assumptions), so a
+    committed change changes the URL: waiting for that closes the window in which the next
+    action (a page switch) could reach the server before the value did.
+    """
     field = page.get_by_label(label, exact=True)
+    before = page.url
+    changes = field.input_value() != str(value)
     field.fill(str(value))
     field.press("Enter")
+    if changes and ("?s=" in before or "&s=" in before):
+        expect(page).not_to_have_url(before)
     wait_for_app(page)
 
 

@@ -85,6 +85,7 @@ def test_a_replica_restart_loses_no_saved_scenario(browser: Browser, replicas, s
         page.goto("/checklist")
         wait_for_app(page)
         set_number(page, "Requests per month", 654_000)
+        expect(page).to_have_url(re.compile(r"[?&]s="))  # the app has the value (the link carries it)
         _nav(page, "Library")
         fill_text(page, "Name", "Cluster plan", commit="Tab")
         page.get_by_role("button", name="Save", exact=True).click()
