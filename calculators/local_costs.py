@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from calculators.assumptions import CostAssumptions
+from calculators.assumptions import HOURS_PER_MONTH, CostAssumptions
 
-__all__ = ["LocalUnitCosts", "local_gpus", "local_monthly_usd", "local_unit_costs"]
+__all__ = ["LocalUnitCosts", "local_gpus", "local_monthly_usd", "local_unit_costs", "requests_per_replica_month"]
 
 SECONDS_PER_HOUR = 3600.0
 
@@ -78,9 +78,8 @@ def local_unit_costs(a: CostAssumptions, input_tokens: int, output_tokens: int) 
     # tokens requests a second. A request with no output still takes one step.
     weight = float(a.input_token_weight)  # type: ignore[arg-type]
     out = max(output_tokens, 1)
-    requests_per_second = float(a.throughput_tokens_per_s) / out  # type: ignore[arg-type]
     requests_per_replica = (
-        requests_per_second * a.utilisation_target * hours * SECONDS_PER_HOUR / a.peak_to_average
+        requests_per_replica_month(float(a.throughput_tokens_per_s), output_tokens, a)  # type: ignore[arg-type]
         if input_tokens + output_tokens > 0 else math.inf
     )
     weighted_tokens_per_replica = requests_per_replica * (out + input_tokens * weight)
@@ -96,6 +95,16 @@ def local_unit_costs(a: CostAssumptions, input_tokens: int, output_tokens: int) 
         weighted_tokens_per_replica=weighted_tokens_per_replica,
         input_token_weight=weight,
     )
+
+
+def requests_per_replica_month(output_tokens_per_s: float, output_tokens: int, a: CostAssumptions) -> float:
+    """Requests one replica serves a month: throughput / output tokens x utilisation x hours x 3600 / peak-to-average.
+
+    The one place this is computed: the cost model and a measured sweep's capacity both use it.
+    ``a.hours_per_month`` unset means the schedule's hours.
+    """
+    hours = float(a.hours_per_month or HOURS_PER_MONTH[a.schedule])
+    return output_tokens_per_s / max(output_tokens, 1) * a.utilisation_target * hours * SECONDS_PER_HOUR / a.peak_to_average
 
 
 def local_gpus(requests_per_month: npt.ArrayLike, units: LocalUnitCosts) -> npt.NDArray[np.int64]:

@@ -14,9 +14,9 @@ from pathlib import PurePath
 from pydantic import BaseModel, ConfigDict
 
 from calculators.assumptions import CostAssumptions
-from calculators.catalog import get_gpu, get_open_model
+from calculators.catalog import get_gpu, get_open_model, open_models
 
-__all__ = ["MeasuredSpeed", "mismatches"]
+__all__ = ["MeasuredSpeed", "catalog_model_for", "mismatches", "names_model"]
 
 
 class MeasuredSpeed(BaseModel):
@@ -45,6 +45,19 @@ def _normal(text: str) -> str:
     return re.sub(r"[_\s]+", "-", text.lower())
 
 
+def names_model(name: str, model_id: str) -> bool:
+    """Whether a served or file name is the catalog model: every part of the id (``llama-3.1-8b``:
+    llama, 3.1, 8b) is in it."""
+    normal = _normal(PurePath(name).name or name)
+    return all(part in normal for part in model_id.split("-"))
+
+
+def catalog_model_for(name: str) -> str | None:
+    """The catalog model a served name is, the longest id that matches (``qwen3-30b-a3b`` before ``qwen3-30b``); None if none."""
+    ids = sorted((m.id for m in open_models()), key=len, reverse=True)
+    return next((model_id for model_id in ids if names_model(name, model_id)), None)
+
+
 def mismatches(measured: MeasuredSpeed, assumptions: CostAssumptions) -> list[str]:
     """Why the measurement does not describe the cost model's local setup; empty when it does.
 
@@ -53,9 +66,8 @@ def mismatches(measured: MeasuredSpeed, assumptions: CostAssumptions) -> list[st
     CPU server (a GPU's speed cannot be measured here, and a remote server's hardware is unknown).
     """
     model, gpu = get_open_model(assumptions.open_model_id), get_gpu(assumptions.gpu_id)
-    name = _normal(measured.model_name)
     problems = []
-    if not all(part in name for part in assumptions.open_model_id.split("-")):
+    if not names_model(measured.model_name, assumptions.open_model_id):
         problems.append(f"it was measured on {measured.model_name}, and the cost model prices {model.name}")
     if measured.on_cpu is None:
         problems.append(f"the hardware behind {measured.server} is not known, and the cost model prices {gpu.name}")

@@ -18,6 +18,7 @@ from cli.providers import add_providers_command
 from cli.recommend import add_presets_command, add_recommend_command
 from cli.report import add_report_command
 from cli.route import add_route_command
+from cli.sweep import add_sweep_command
 
 __all__ = ["main"]
 
@@ -31,6 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     add_recommend_command(commands)
     add_costs_command(commands)
     add_capacity_command(commands)
+    add_sweep_command(commands)
     add_playground_commands(commands)
     add_route_command(commands)
     add_eval_command(commands)

@@ -5,18 +5,9 @@ from __future__ import annotations
 
 import math
 
+from calculators.proportions import wilson_interval
+
 __all__ = ["newcombe_difference", "wilson_interval"]
-
-
-def wilson_interval(successes: int, n: int, z: float = 1.959964) -> tuple[float, float]:
-    """95% Wilson score interval for a proportion (sensible near 0 and 1 and for small n)."""
-    if n == 0:
-        return 0.0, 1.0
-    p = successes / n
-    denominator = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denominator
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def newcombe_difference(k1: int, n1: int, k2: int, n2: int) -> tuple[float, float, float]:

@@ -1,0 +1,406 @@
+"""Load an OpenAI-compatible server in closed-loop concurrency steps and time every streamed token.
+
+vLLM, llama.cpp's server, Ollama, TGI and SGLang all speak OpenAI's streaming chat
+completions, so one client measures them all. Each step keeps ``concurrency`` requests in
+flight (a new one starts as one finishes) until the step's requests are done, and records
+per request the time to the first streamed token, every gap between chunks, the end-to-end
+time and the output tokens the server reported. What the figures mean (percentiles,
+goodput, the knee) is ``calculators.sweep``'s business; the caller passes in the rule that
+says whether to go on after a step, so this module knows nothing of costs.
+
+The URL is checked by the outbound policy before anything is sent, redirects are not
+followed, and the key is sent only as a bearer header, never logged or put in a message.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import httpx2
+from pydantic import SecretStr
+
+from inference.cloud_errors import connect_failure
+from inference.outbound import OutboundPolicy, normalise_base_url, outbound_policy
+from inference.types import BackendFailure
+
+__all__ = [
+    "MAX_CONCURRENCY",
+    "MAX_REQUESTS_PER_STEP",
+    "RequestRecord",
+    "ServerInfo",
+    "StepRecords",
+    "SweepPlan",
+    "concurrency_steps",
+    "probe_server",
+    "run_sweep",
+]
+
+MAX_CONCURRENCY = 256
+MAX_REQUESTS_PER_STEP = 2_000
+MAX_INPUT_TOKENS = 32_768
+MAX_OUTPUT_TOKENS = 8_192
+# A served name longer than this is not a model name; it is cut before it is shown.
+_NAME_CHARS = 120
+# Distinct prompts a sweep cycles through, so a server's prefix cache cannot answer them all from one.
+_DISTINCT_PROMPTS = 8
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    """One request as measured on the client (seconds from the moment it was sent)."""
+
+    ttft_s: float | None
+    e2e_s: float | None
+    output_tokens: int
+    itl_s: tuple[float, ...] = ()
+    error_kind: str | None = None
+    prompt_tokens: int | None = None
+
+
+@dataclass(frozen=True)
+class StepRecords:
+    """One finished concurrency step: its requests and its wall time."""
+
+    concurrency: int
+    records: tuple[RequestRecord, ...]
+    duration_s: float
+
+
+@dataclass(frozen=True)
+class SweepPlan:
+    """What to send: to whom, how long the prompts and answers are, and how hard to push."""
+
+    base_url: str
+    model: str = ""
+    input_tokens: int = 500
+    output_tokens: int = 300
+    max_concurrency: int = 8
+    requests_per_step: int = 16
+    timeout_s: float = 120.0
+
+    def problems(self) -> list[str]:
+        """What is out of bounds, each naming the setting and what it accepts."""
+        out = []
+        for name, value, top in (("input tokens", self.input_tokens, MAX_INPUT_TOKENS),
+                                 ("output tokens", self.output_tokens, MAX_OUTPUT_TOKENS),
+                                 ("maximum concurrency", self.max_concurrency, MAX_CONCURRENCY),
+                                 ("requests per step", self.requests_per_step, MAX_REQUESTS_PER_STEP)):
+            if not 1 <= value <= top:
+                out.append(f"{name} is {value}; use a whole number from 1 to {top:,}")
+        return out
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    """What the server said about itself before the sweep."""
+
+    base_url: str
+    model: str
+    served: tuple[str, ...]
+    tokenizer: str  # which endpoint shaped the prompts, or how they were estimated
+    ignore_eos: bool
+    prompt_tokens: int | None = None
+    token_source: str = ""
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def concurrency_steps(maximum: int) -> tuple[int, ...]:
+    """1, 2, 4, 8, ... up to ``maximum``, which is always the last step."""
+    steps, c = [], 1
+    while c < maximum:
+        steps.append(c)
+        c *= 2
+    return (*steps, maximum)
+
+
+def _root(base_url: str) -> str:
+    return base_url.rstrip("/").removesuffix("/v1")
+
+
+def _headers(key: SecretStr | None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key.get_secret_value()}"} if key is not None else {}
+
+
+def _status_failure(status: int, base_url: str, what: str) -> BackendFailure:
+    # The body of a server we do not trust is not shown: it could hold anything.
+    if status in (401, 403):
+        return BackendFailure("auth", f"{base_url} refused {what} (HTTP {status}): give the key this server expects.")
+    if status == 404:
+        return BackendFailure("bad_request", f"{base_url} has no {what} (HTTP 404): give the server's OpenAI base URL, "
+                                             "usually ending in /v1.")
+    if status >= 500:
+        return BackendFailure("server", f"{base_url} failed on {what} (HTTP {status}): check the server's log, then retry.")
+    return BackendFailure("bad_request", f"{base_url} rejected {what} (HTTP {status}): check the model name and the server's settings.")
+
+
+def _client(policy: OutboundPolicy, base_url: str, timeout_s: float, connections: int) -> httpx2.Client:
+    policy.check("openai", base_url)
+    limits = httpx2.Limits(max_connections=connections + 2, max_keepalive_connections=connections + 2)
+    return httpx2.Client(timeout=timeout_s, follow_redirects=False, limits=limits)
+
+
+def _served_models(http: httpx2.Client, base_url: str, key: SecretStr | None) -> tuple[str, ...]:
+    try:
+        response = http.get(f"{base_url}/models", headers=_headers(key), timeout=10)
+    except httpx2.TimeoutException:
+        raise BackendFailure("timeout", f"{base_url} did not answer within 10 s: is it the right server, and is it up?") from None
+    except httpx2.HTTPError:
+        raise connect_failure(base_url) or BackendFailure(
+            "connection", f"Cannot reach {base_url}: is the server running and the URL right?") from None
+    if response.status_code != 200:
+        raise _status_failure(response.status_code, base_url, "the list of models")
+    try:
+        data = response.json()["data"]
+        return tuple(str(m["id"])[:_NAME_CHARS] for m in data[:200])
+    except (ValueError, KeyError, TypeError):
+        raise BackendFailure("bad_request", f"{base_url}/models did not answer like an OpenAI-compatible server: "
+                                            "give the server's OpenAI base URL, usually ending in /v1.") from None
+
+
+class _Tokenizer:
+    """The server's own tokenizer, where it exposes one (llama.cpp, llama-cpp-python, vLLM)."""
+
+    # (name, tokenize path, body, tokens key, detokenize path, body, text key)
+    _KINDS = (
+        ("llama.cpp's /tokenize", "/tokenize", lambda t, m: {"content": t}, "tokens",
+         "/detokenize", lambda ids, m: {"tokens": ids}, "content"),
+        ("vLLM's /tokenize", "/tokenize", lambda t, m: {"model": m, "prompt": t}, "tokens",
+         "/detokenize", lambda ids, m: {"model": m, "tokens": ids}, "prompt"),
+        ("llama-cpp-python's /extras/tokenize", "/extras/tokenize", lambda t, m: {"input": t}, "tokens",
+         "/extras/detokenize", lambda ids, m: {"tokens": ids}, "text"),
+    )
+
+    def __init__(self, http: httpx2.Client, base_url: str, model: str, key: SecretStr | None, known: str | None = None):
+        """Finds which endpoint the server has, unless ``known`` names it (a probe already found it)."""
+        self.http, self.root, self.model, self.key = http, _root(base_url), model, key
+        if known is not None:
+            self.kind = next((k for k in self._KINDS if k[0] == known), None)
+            return
+        self.kind = next((k for k in self._KINDS if self._tokens("probe", k) is not None), None)
+
+    @property
+    def name(self) -> str | None:
+        return None if self.kind is None else self.kind[0]
+
+    def _post(self, path: str, body: dict) -> dict | None:
+        try:
+            response = self.http.post(self.root + path, json=body, headers=_headers(self.key), timeout=10)
+            return response.json() if response.status_code == 200 else None
+        except (httpx2.HTTPError, ValueError):
+            return None
+
+    def _tokens(self, text: str, kind: tuple | None = None) -> list[int] | None:
+        kind = kind or self.kind
+        data = self._post(kind[1], kind[2](text, self.model))
+        tokens = data.get(kind[3]) if isinstance(data, dict) else None
+        if isinstance(tokens, list) and all(isinstance(t, int) for t in tokens):
+            return tokens
+        return None
+
+    def count(self, text: str) -> int | None:
+        tokens = self._tokens(text) if self.kind else None
+        return None if tokens is None else len(tokens)
+
+    def cut(self, text: str, n: int) -> str | None:
+        """``text`` cut to exactly ``n`` of the server's tokens (it must be at least that long)."""
+        tokens = self._tokens(text) if self.kind else None
+        if tokens is None or len(tokens) < n:
+            return None
+        data = self._post(self.kind[4], self.kind[5](tokens[:n], self.model))  # type: ignore[index]
+        value = data.get(self.kind[6]) if isinstance(data, dict) else None  # type: ignore[index]
+        return value if isinstance(value, str) and value else None
+
+
+def _shape_prompts(texts: Sequence[str], n_tokens: int, tokenizer: _Tokenizer) -> tuple[list[str], str]:
+    """Distinct prompts of ``n_tokens`` each: the texts joined (from a different start each) and
+    cut with the server's tokenizer, or to four characters a token where it has none."""
+    source = [t.strip() for t in texts if t.strip()] or ["Describe the weather in a city you know well."]
+    prompts = []
+    for i in range(_DISTINCT_PROMPTS):
+        rotated = source[i % len(source):] + source[: i % len(source)]
+        joined = "\n".join(rotated)
+        # Long enough at about two characters a token, the densest text tokenizers see.
+        while len(joined) < n_tokens * 6:
+            joined += "\n" + joined
+        cut = tokenizer.cut(joined[: n_tokens * 12], n_tokens) if tokenizer.kind else None
+        prompts.append(cut if cut is not None else joined[: n_tokens * 4])
+    how = (f"cut to {n_tokens:,} tokens with {tokenizer.name}" if tokenizer.kind
+           else f"cut to {n_tokens * 4:,} characters (about {n_tokens:,} tokens at four characters a token: the server exposes no tokenizer)")
+    return prompts, how
+
+
+def _request_body(model: str, prompt: str, max_tokens: int, ignore_eos: bool) -> dict:
+    body = {"model": model, "messages": [{"role": "user", "content": prompt}], "max_tokens": max_tokens,
+            "temperature": 0.0, "stream": True, "stream_options": {"include_usage": True}}
+    if ignore_eos:
+        body["ignore_eos"] = True
+    return body
+
+
+def _one_request(http: httpx2.Client, base_url: str, key: SecretStr | None, body: dict,
+                 tokenizer: _Tokenizer, should_stop: Callable[[], bool]) -> RequestRecord:
+    """Send one streamed request and time it; failures are recorded, never raised."""
+    start = time.perf_counter()
+    chunk_times: list[float] = []
+    parts: list[str] = []
+    usage_tokens: int | None = None
+    prompt_tokens: int | None = None
+    try:
+        with http.stream("POST", f"{base_url}/chat/completions", json=body, headers=_headers(key)) as response:
+            if response.status_code != 200:
+                response.read()
+                return RequestRecord(None, None, 0, error_kind=f"http_{response.status_code}")
+            for line in response.iter_lines():
+                if should_stop():
+                    return RequestRecord(None, None, 0, error_kind="cancelled")
+                if not line.startswith("data:"):
+                    continue
+                payload = line[5:].strip()
+                if payload == "[DONE]":
+                    break
+                now = time.perf_counter()
+                try:
+                    chunk = json.loads(payload)
+                except ValueError:
+                    return RequestRecord(None, None, 0, error_kind="bad_stream")
+                if isinstance(chunk.get("usage"), dict):
+                    usage_tokens = chunk["usage"].get("completion_tokens")
+                    prompt_tokens = chunk["usage"].get("prompt_tokens")
+                for choice in chunk.get("choices") or ():
+                    text = (choice.get("delta") or {}).get("content")
+                    if text:
+                        chunk_times.append(now)
+                        parts.append(text)
+    except httpx2.TimeoutException:
+        return RequestRecord(None, None, 0, error_kind="timeout")
+    except httpx2.HTTPError:
+        return RequestRecord(None, None, 0, error_kind="connection")
+    if not chunk_times:
+        return RequestRecord(None, None, 0, error_kind="no_tokens")
+    tokens = usage_tokens if isinstance(usage_tokens, int) and usage_tokens > 0 else tokenizer.count("".join(parts))
+    if tokens is None:
+        tokens = len(chunk_times)  # the last resort, and the sweep says so: one chunk counted as one token
+    gaps = tuple(b - a for a, b in zip(chunk_times, chunk_times[1:], strict=False))
+    return RequestRecord(chunk_times[0] - start, chunk_times[-1] - start, int(tokens), gaps,
+                         prompt_tokens=prompt_tokens if isinstance(prompt_tokens, int) else None)
+
+
+def probe_server(plan: SweepPlan, key: SecretStr | None = None, texts: Sequence[str] = (),
+                 policy: OutboundPolicy | None = None) -> tuple[ServerInfo, list[str]]:
+    """Check the server before any load: reachable, serving the model, answering a streamed request.
+
+    Returns the server's description and the prompts the sweep will send.
+
+    Raises:
+        BackendFailure: out-of-bounds settings, a URL the policy refuses, nothing listening, an
+            HTTP error, a model the server does not serve (naming those it does), no streamed tokens.
+    """
+    if problems := plan.problems():
+        raise BackendFailure("bad_request", "; ".join(problems) + ".")
+    base_url = plan.base_url.strip().rstrip("/")
+    if not normalise_base_url(base_url):
+        raise BackendFailure("blocked", f"{base_url[:120]!r} is not a server address: give an http:// or https:// base URL "
+                                        "without a user name or password, e.g. http://127.0.0.1:8000/v1.")
+    policy = policy or outbound_policy()
+    with _client(policy, base_url, plan.timeout_s, 1) as http:
+        served = _served_models(http, base_url, key)
+        model = plan.model.strip() or (served[0] if served else "")
+        if not model:
+            raise BackendFailure("unknown_model", f"{base_url} lists no models: give the model name with the model setting.")
+        if served and model not in served:
+            names = ", ".join(repr(s) for s in served[:10])
+            raise BackendFailure("unknown_model", f"{base_url} does not serve {model[:_NAME_CHARS]!r}; it serves {names}. "
+                                                  "Give one of those as the model.")
+        tokenizer = _Tokenizer(http, base_url, model, key)
+        prompts, how = _shape_prompts(texts, plan.input_tokens, tokenizer)
+        notes = [f"Prompts: {how}."]
+        # The first request warms the server up and finds out whether it takes ignore_eos
+        # (generate exactly max_tokens); it is not counted.
+        ignore_eos = True
+        warm = _one_request(http, base_url, key, _request_body(model, prompts[0], min(plan.output_tokens, 16), True),
+                            tokenizer, lambda: False)
+        if warm.error_kind and warm.error_kind.startswith("http_4"):
+            ignore_eos = False
+            warm = _one_request(http, base_url, key, _request_body(model, prompts[0], min(plan.output_tokens, 16), False),
+                                tokenizer, lambda: False)
+            notes.append("The server refused ignore_eos: answers may end before max_tokens; the real counts are used.")
+        if warm.error_kind:
+            status = warm.error_kind.removeprefix("http_")
+            if status.isdigit():
+                raise _status_failure(int(status), base_url, "a streamed chat completion")
+            raise BackendFailure("server" if warm.error_kind == "no_tokens" else warm.error_kind,  # type: ignore[arg-type]
+                                 f"{base_url} did not stream an answer ({warm.error_kind.replace('_', ' ')}): "
+                                 "check that it serves chat completions with stream=true.")
+    source = ("the server's usage report" if warm.prompt_tokens is not None
+              else f"{tokenizer.name}, counting the answer's text" if tokenizer.kind else "streamed chunks (one counted as one token)")
+    return ServerInfo(base_url, model, served, tokenizer.name or "none", ignore_eos, warm.prompt_tokens, source, tuple(notes)), prompts
+
+
+def _run_step(http: httpx2.Client, info: ServerInfo, key: SecretStr | None, prompts: Sequence[str], plan: SweepPlan,
+              concurrency: int, should_stop: Callable[[], bool], on_request: Callable[[], None]) -> StepRecords | None:
+    """``plan.requests_per_step`` requests with ``concurrency`` in flight; None when stopped part-way."""
+    lock = threading.Lock()
+    sent = [0]
+    records: list[RequestRecord] = []
+    tokenizer = _Tokenizer(http, info.base_url, info.model, key, known=info.tokenizer)  # counts where no usage is reported
+
+    def worker() -> None:
+        while not should_stop():
+            with lock:
+                if sent[0] >= plan.requests_per_step:
+                    return
+                index = sent[0]
+                sent[0] += 1
+            body = _request_body(info.model, prompts[index % len(prompts)], plan.output_tokens, info.ignore_eos)
+            record = _one_request(http, info.base_url, key, body, tokenizer, should_stop)
+            with lock:  # progress is counted under the lock: workers finish at the same moment
+                records.append(record)
+                on_request()
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="crossover-sweep") as pool:
+        for future in [pool.submit(worker) for _ in range(concurrency)]:
+            future.result()
+    duration = time.perf_counter() - start
+    if should_stop() or len(records) < plan.requests_per_step:
+        return None
+    return StepRecords(concurrency, tuple(records), duration)
+
+
+def run_sweep(plan: SweepPlan, info: ServerInfo, prompts: Sequence[str], key: SecretStr | None = None, *,
+              go_on: Callable[[StepRecords], bool] = lambda step: True,
+              should_stop: Callable[[], bool] = lambda: False,
+              on_progress: Callable[[int, int, int], None] = lambda step, steps, done: None,
+              policy: OutboundPolicy | None = None) -> list[StepRecords]:
+    """Run the steps 1, 2, 4, ... ``plan.max_concurrency`` against a probed server.
+
+    Args:
+        go_on: Asked after each finished step; False ends the sweep (the caller's stop rule).
+        should_stop: The Stop button; a step it interrupts is dropped, finished ones are kept.
+        on_progress: (step number from 1, number of steps, requests done in the step).
+
+    Returns the finished steps.
+    """
+    steps = concurrency_steps(plan.max_concurrency)
+    finished: list[StepRecords] = []
+    with _client(policy or outbound_policy(), info.base_url, plan.timeout_s, plan.max_concurrency) as http:
+        for number, concurrency in enumerate(steps, 1):
+            done = [0]
+            on_progress(number, len(steps), 0)
+
+            def counted(number: int = number, done: list[int] = done) -> None:
+                done[0] += 1
+                on_progress(number, len(steps), done[0])
+
+            step = _run_step(http, info, key, prompts, plan, concurrency, should_stop, counted)
+            if step is None:
+                break
+            finished.append(step)
+            if not go_on(step):
+                break
+    return finished

@@ -1,0 +1,173 @@
+"""``crossover sweep`` against real servers on loopback: the JSON contract, failures that exit 2,
+and the key that never shows."""
+
+from __future__ import annotations
+
+import json
+import time
+from http.server import BaseHTTPRequestHandler
+
+import pytest
+
+from inference.sweep import SweepPlan, concurrency_steps, probe_server, run_sweep
+from inference.types import BackendFailure
+from tests.cli_runner import run_cli
+from tests.peers import _Server, closed_port_url
+
+STEP_KEYS = {"concurrency", "requests", "errors", "ttft_ms", "tpot_ms", "itl_ms", "e2e_ms", "output_tokens_per_s",
+             "requests_per_s", "goodput"}
+KEY = "sk-sweep-secret-0123456789"
+
+
+class OpenAIServer(_Server):
+    """Speaks OpenAI's /v1/models and streamed /v1/chat/completions for the model ``served``:
+    ``status`` answers every chat request with that HTTP status instead; ``tokens`` chunks
+    are streamed ``gap_s`` apart, with a usage report."""
+
+    def __init__(self, served: str = "llama-3.1-8b-instruct", status: int = 200, tokens: int = 6, gap_s: float = 0.005):
+        name, code, count, gap = served, status, tokens, gap_s
+        self.bodies: list[dict] = []
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            server_state: OpenAIServer
+
+            def _json(self, status: int, data: dict) -> None:
+                payload = json.dumps(data).encode()
+                self.send_response(status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def do_GET(self):  # noqa: N802
+                self.server_state.headers_seen.append(dict(self.headers))
+                if self.path.rstrip("/") == "/v1/models":
+                    return self._json(200, {"object": "list", "data": [{"id": name, "object": "model"}]})
+                return self._json(404, {"error": {"message": "not found"}})
+
+            def do_POST(self):  # noqa: N802
+                state = self.server_state
+                state.requests += 1
+                state.headers_seen.append(dict(self.headers))
+                body = json.loads(self.rfile.read(int(self.headers.get("content-length", 0))) or b"{}")
+                if not self.path.startswith("/v1/chat/completions"):
+                    return self._json(404, {"error": {"message": "no tokenizer here"}})
+                state.bodies.append(body)
+                if code != 200:
+                    return self._json(code, {"error": {"message": f"db_password=hunter2 {KEY[:4]}"}})
+                self.send_response(200)
+                self.send_header("content-type", "text/event-stream")
+                self.end_headers()
+                n = min(count, int(body.get("max_tokens", count)))
+                for _ in range(n):
+                    time.sleep(gap)
+                    self._chunk({"choices": [{"index": 0, "delta": {"content": " tok"}}]})
+                self._chunk({"choices": [], "usage": {"prompt_tokens": 40, "completion_tokens": n, "total_tokens": 40 + n}})
+                self.wfile.write(b"data: [DONE]\n\n")
+                self.wfile.flush()
+                self.close_connection = True
+
+            def _chunk(self, data: dict) -> None:
+                payload = {"id": "c1", "object": "chat.completion.chunk", "created": 0, "model": name, **data}
+                self.wfile.write(f"data: {json.dumps(payload)}\n\n".encode())
+                self.wfile.flush()
+
+        self.handler = Handler
+
+
+def test_concurrency_steps_double_up_to_the_maximum():
+    assert concurrency_steps(1) == (1,)
+    assert concurrency_steps(8) == (1, 2, 4, 8)
+    assert concurrency_steps(6) == (1, 2, 4, 6)
+
+
+def test_json_contract_with_the_estimate_for_a_catalog_model():
+    with OpenAIServer() as server:
+        result = run_cli("sweep", "--base-url", f"{server.url}/v1", "--input-tokens", "32", "--output-tokens", "6",
+                         "--max-concurrency", "2", "--requests-per-step", "3", "--hardware", "l4x1", "--json")
+        assert result.returncode == 0, result.stderr
+        data = json.loads(result.stdout)
+        assert set(data) == {"steps", "capacity", "estimate"}
+        assert [s["concurrency"] for s in data["steps"]] == [1, 2][: len(data["steps"])]
+        step = data["steps"][0]
+        assert set(step) == STEP_KEYS and step["requests"] == 3 and step["errors"] == 0
+        assert set(step["tpot_ms"]) == {"p50", "p90", "p99"} and set(step["goodput"]) == {"share", "ci95"}
+        assert step["goodput"]["share"] == 1.0 and step["output_tokens_per_s"] > 0
+        assert set(data["capacity"]) == {"concurrency", "output_tokens_per_s", "requests_per_month"}
+        assert data["estimate"]["open_model"] == "llama-3.1-8b" and data["estimate"]["gpu"] == "l4"
+        # max_tokens is the output length; ignore_eos asks for exactly that many
+        assert all(b["max_tokens"] == 6 and b["ignore_eos"] is True and b["stream"] for b in server.bodies[1:])
+
+
+def test_a_key_goes_to_the_server_and_nowhere_else(monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", KEY)
+    with OpenAIServer(status=401) as server:
+        result = run_cli("sweep", "--base-url", f"{server.url}/v1", "--input-tokens", "8", "--output-tokens", "4", "--json")
+        assert result.returncode == 2
+        assert "HTTP 401" in result.stderr and "key" in result.stderr
+        assert KEY not in result.stdout + result.stderr and "hunter2" not in result.stderr
+        assert any(v == f"Bearer {KEY}" for h in server.headers_seen for k, v in h.items() if k.lower() == "authorization")
+
+
+@pytest.mark.parametrize("status", [400, 500])
+def test_a_server_error_exits_2_naming_it(status):
+    with OpenAIServer(status=status) as server:
+        result = run_cli("sweep", "--base-url", f"{server.url}/v1", "--input-tokens", "8", "--output-tokens", "4")
+        assert result.returncode == 2 and f"HTTP {status}" in result.stderr and "hunter2" not in result.stderr
+
+
+def test_a_model_the_server_does_not_serve_names_what_it_does():
+    with OpenAIServer(served="qwen3-8b") as server:
+        result = run_cli("sweep", "--base-url", f"{server.url}/v1", "--model", "gpt-9", "--json")
+        assert result.returncode == 2 and "does not serve 'gpt-9'" in result.stderr and "'qwen3-8b'" in result.stderr
+        assert server.requests == 0  # nothing was sent to generate
+
+
+def test_nothing_listening_exits_2():
+    result = run_cli("sweep", "--base-url", closed_port_url(), "--json")
+    assert result.returncode == 2 and "Cannot connect" in result.stderr and result.stdout == ""
+
+
+@pytest.mark.parametrize(("flags", "says"), [
+    (("--hardware", "h100"), "unknown GPU 'h100'"),
+    (("--hardware", "h100-80gbx3"), "1, 2, 4 or 8 GPUs"),
+    (("--max-concurrency", "100000"), "maximum concurrency is 100000"),
+    (("--goodput-share", "1.5"), "--goodput-share"),
+    (("--max-concurrency", "0"), "must be 1 or more"),
+])
+def test_bad_flags_exit_2_before_anything_is_sent(flags, says):
+    result = run_cli("sweep", "--base-url", closed_port_url(), *flags)
+    assert result.returncode == 2 and says in result.stderr
+
+
+def test_a_refused_url_is_never_contacted(monkeypatch):
+    monkeypatch.setenv("CROSSOVER_OUTBOUND", "official")
+    with OpenAIServer() as server:
+        with pytest.raises(BackendFailure) as refused:
+            probe_server(SweepPlan(f"{server.url}/v1"))
+        assert refused.value.kind == "blocked" and server.headers_seen == []
+
+
+def test_stop_keeps_the_finished_steps():
+    with OpenAIServer(tokens=4) as server:
+        plan = SweepPlan(f"{server.url}/v1", input_tokens=8, output_tokens=4, max_concurrency=4, requests_per_step=2)
+        info, prompts = probe_server(plan)
+        finished: list[int] = []
+
+        def go_on(step) -> bool:
+            finished.append(step.concurrency)
+            return True
+
+        steps = run_sweep(plan, info, prompts, go_on=go_on, should_stop=lambda: len(finished) >= 2)
+        assert [s.concurrency for s in steps] == [1, 2]  # the third step was never run: Stop came first
+
+
+def test_against_llama_cpp_python_server(llama_server_url):
+    result = run_cli("sweep", "--base-url", llama_server_url, "--input-tokens", "24", "--output-tokens", "8",
+                     "--max-concurrency", "1", "--requests-per-step", "2", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    (step,) = data["steps"]
+    assert step["errors"] == 0 and step["requests"] == 2 and step["tpot_ms"]["p50"] > 0
+    assert data["estimate"] is None  # the bundled model is not in the catalog, so nothing to estimate
