@@ -25,6 +25,7 @@ page = st.navigation(
             st.Page("views/playground.py", title="Playground", icon=":material/compare_arrows:", url_path="playground"),
             st.Page("views/routing.py", title="Hybrid routing", icon=":material/alt_route:", url_path="routing"),
             st.Page("views/evaluation.py", title="Quality check", icon=":material/fact_check:", url_path="quality"),
+            st.Page("views/capacity.py", title="Capacity sweep", icon=":material/speed:", url_path="capacity"),
         ],
         "Workshop": [
             st.Page("views/library.py", title="Library", icon=":material/folder_open:", url_path="library"),

@@ -32,6 +32,8 @@ class CapacityEstimate(BaseModel):
     limited_by: LimitedBy
     meets_targets: bool
     throughput_source: Literal["step model", "your figure"]
+    # The step model's own figure, kept beside one the user set, so the estimate stays in view.
+    estimated_tokens_per_s: float | None = None
     nearest_published: PublishedMeasurement | None
 
     def sentence(self) -> str:
@@ -39,6 +41,8 @@ class CapacityEstimate(BaseModel):
         text = f"estimate {self.output_tokens_per_s:,.0f} tokens/s"
         if self.throughput_source == "your figure":
             text = f"your figure {self.output_tokens_per_s:,.0f} tokens/s"
+            if self.estimated_tokens_per_s is not None:
+                text += f" (the step model estimates {self.estimated_tokens_per_s:,.0f})"
         m = self.nearest_published
         if m is None:
             return text + "; no published measurement of a model this size"
@@ -67,6 +71,7 @@ def capacity_estimate(setup: Setup, point: OperatingPoint, input_tokens: int, ou
         limited_by=point.limited_by,
         meets_targets=point.meets_targets,
         throughput_source="your figure" if measured_tokens_per_s is not None else "step model",
+        estimated_tokens_per_s=point.output_tokens_per_s,
         nearest_published=nearest_published(setup, input_tokens, output_tokens, point.concurrency),
     )
 

@@ -31,6 +31,7 @@ __all__ = [
     "Percentiles",
     "RequestTiming",
     "StepSummary",
+    "SweepResult",
     "SweepTally",
     "SweepTargets",
     "FinishedStep",
@@ -229,3 +230,47 @@ class SweepTally:
     @property
     def knee(self) -> StepSummary | None:
         return knee_step(self.steps)
+
+
+class SweepResult(BaseModel):
+    """A finished (or stopped) sweep with what it was measured on: what the page keeps, the Costs
+    page's label and the report read."""
+
+    model_config = ConfigDict(frozen=True)
+
+    server: str
+    model: str
+    hardware: str
+    measured_at: str
+    input_tokens: int
+    output_tokens: int
+    targets: SweepTargets
+    steps: list[StepSummary]
+    stopped_because: str | None = None
+    notes: list[str] = Field(default_factory=list)
+
+    @property
+    def capacity(self) -> StepSummary | None:
+        return capacity_step(self.steps, self.targets.goodput_share)
+
+    @property
+    def knee(self) -> StepSummary | None:
+        return knee_step(self.steps)
+
+    def provenance(self) -> str:
+        """'measured on <server>, <date>, <hardware>': how the Costs page labels the figure."""
+        return f"measured on {self.server}, {self.measured_at}, {self.hardware}"
+
+    def table(self) -> list[dict[str, float | int | str | None]]:
+        """One row a step, as the page and the report show it."""
+        def r(value: float | None, digits: int = 1) -> float | None:
+            return None if value is None else round(value, digits)
+
+        return [{
+            "concurrency": s.concurrency, "requests": s.requests, "errors": s.errors,
+            "TTFT p50 (ms)": r(s.ttft_ms.p50, 0), "TTFT p99 (ms)": r(s.ttft_ms.p99, 0),
+            "TPOT p50 (ms)": r(s.tpot_ms.p50), "TPOT p95 (ms)": r(s.tpot_ms.p95), "TPOT p99 (ms)": r(s.tpot_ms.p99),
+            "ITL p50 (ms)": r(s.itl_ms.p50), "end to end p50 (s)": r(None if s.e2e_ms.p50 is None else s.e2e_ms.p50 / 1000, 2),
+            "output tokens/s": r(s.output_tokens_per_s), "requests/s": r(s.requests_per_s, 3),
+            "goodput": f"{s.goodput_share:.0%} ({s.goodput_ci95[0]:.0%}–{s.goodput_ci95[1]:.0%})",
+        } for s in self.steps]

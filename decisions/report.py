@@ -37,6 +37,8 @@ class ReportTable(BaseModel):
     title: str
     intro: str = ""
     rows: list[dict[str, Any]] = Field(default_factory=list)
+    # A plotly figure (as ``Figure.to_dict()``) drawn under the table in the HTML report; not in the JSON.
+    figure: dict[str, Any] | None = Field(default=None, exclude=True)
 
 
 class DecisionReport(BaseModel):

@@ -213,6 +213,9 @@ def render_html(report: DecisionReport, costs: CostReport | None) -> str:
             "cloud": f"{e.cloud_backend}: {e.cloud_accuracy:.0%}", "measured": e.measured_on}]))
     for table in report.extra_tables:
         parts.append(f"<h2>{esc(table.title)}</h2>" + (f"<p>{esc(table.intro)}</p>" if table.intro else "") + _html_table(table.rows))
+        if table.figure is not None:  # plotly.js is already on the page, with the first chart above
+            chart = go.Figure(table.figure).to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False, "responsive": True})
+            parts.append(f"<div class='chart'>{chart}</div>")
 
     parts.append("<h2>Every assumption</h2><h3>The workload</h3>" + _html_table(scenario_rows(report.decision.scenario)))
     parts.append("<h3>How much each factor counts</h3>" + _html_table(_weight_rows(report)))

@@ -3,6 +3,7 @@
 - ``llama_cpp.server``: llama-cpp-python's OpenAI-compatible server with the bundled model.
 - ``AnthropicServer``: a small HTTP server speaking the documented Messages streaming
   events (SSE): message_start, content_block_start/delta/stop, message_delta, message_stop.
+- ``OpenAIServer``: OpenAI's /v1/models and streamed chat completions, timed chunks and a usage report.
 - ``StatusServer``: answers every request with one status (401, 429, 500...) in the
   providers' error format, counting the requests it got.
 """
@@ -243,5 +244,62 @@ class PixelServer(_Server):
                 self.send_response(204)
                 self.send_header("content-length", "0")
                 self.end_headers()
+
+        self.handler = Handler
+
+
+class OpenAIServer(_Server):
+    """Speaks OpenAI's /v1/models and streamed /v1/chat/completions for the model ``served``:
+    ``status`` answers every chat request with that HTTP status instead; ``tokens`` chunks
+    are streamed ``gap_s`` apart, with a usage report."""
+
+    def __init__(self, served: str = "llama-3.1-8b-instruct", status: int = 200, tokens: int = 6, gap_s: float = 0.005):
+        name, code, count, gap = served, status, tokens, gap_s
+        self.bodies: list[dict] = []
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+            server_state: OpenAIServer
+
+            def _json(self, status: int, data: dict) -> None:
+                payload = json.dumps(data).encode()
+                self.send_response(status)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def do_GET(self):  # noqa: N802
+                self.server_state.headers_seen.append(dict(self.headers))
+                if self.path.rstrip("/") == "/v1/models":
+                    return self._json(200, {"object": "list", "data": [{"id": name, "object": "model"}]})
+                return self._json(404, {"error": {"message": "not found"}})
+
+            def do_POST(self):  # noqa: N802
+                state = self.server_state
+                state.requests += 1
+                state.headers_seen.append(dict(self.headers))
+                body = json.loads(self.rfile.read(int(self.headers.get("content-length", 0))) or b"{}")
+                if not self.path.startswith("/v1/chat/completions"):
+                    return self._json(404, {"error": {"message": "no tokenizer here"}})
+                state.bodies.append(body)
+                if code != 200:
+                    return self._json(code, {"error": {"message": "db_password=hunter2"}})
+                self.send_response(200)
+                self.send_header("content-type", "text/event-stream")
+                self.end_headers()
+                n = min(count, int(body.get("max_tokens", count)))
+                for _ in range(n):
+                    time.sleep(gap)
+                    self._chunk({"choices": [{"index": 0, "delta": {"content": " tok"}}]})
+                self._chunk({"choices": [], "usage": {"prompt_tokens": 40, "completion_tokens": n, "total_tokens": 40 + n}})
+                self.wfile.write(b"data: [DONE]\n\n")
+                self.wfile.flush()
+                self.close_connection = True
+
+            def _chunk(self, data: dict) -> None:
+                payload = {"id": "c1", "object": "chat.completion.chunk", "created": 0, "model": name, **data}
+                self.wfile.write(f"data: {json.dumps(payload)}\n\n".encode())
+                self.wfile.flush()
 
         self.handler = Handler

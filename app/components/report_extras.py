@@ -7,6 +7,8 @@ from typing import Any
 
 import streamlit as st
 
+from calculators.sweep import SweepResult
+from charts.sweep import sweep_throughput_figure
 from decisions.report import ReportTable
 from inference.playground_run import PlaygroundRecord
 from quality.runner import summarise_eval
@@ -14,6 +16,7 @@ from quality.runner import summarise_eval
 PLAYGROUND_LAST = "pg.last"
 PLAYGROUND_VOTES = "pg.tally"
 EVAL_JOB = "ev.job"
+SWEEP_RESULT = "cap.result"
 
 
 def _median(values: list[float | None]) -> float | None:
@@ -73,6 +76,21 @@ def _evaluation() -> ReportTable | None:
     return ReportTable(title=f"Quality check on {job.tasks.source}", intro=f"{len(job.tasks.tasks)} tasks.", rows=rows)
 
 
+def _sweep() -> ReportTable | None:
+    result: SweepResult | None = st.session_state.get(SWEEP_RESULT)
+    if result is None:
+        return None
+    cap = result.capacity
+    found = (f"Throughput at the targets: {cap.output_tokens_per_s:,.1f} output tokens/s at concurrency {cap.concurrency}."
+             if cap else "No step met the targets.")
+    return ReportTable(
+        title=f"Capacity sweep: {result.model[:80]}",
+        intro=f"{result.provenance()}; {result.input_tokens:,} prompt and {result.output_tokens:,} output tokens a request; "
+              f"targets: {result.targets.describe()} for {result.targets.goodput_share:.0%} of requests. {found} "
+              "Definitions as vLLM's bench serve (TPOT excludes the first token).",
+        rows=result.table(), figure=sweep_throughput_figure(result.steps, cap).to_dict())
+
+
 def session_tables() -> list[ReportTable]:
     """Every measurement this session holds, ready for the report."""
-    return [t for t in (_playground_runs(), _votes(), _evaluation()) if t is not None]
+    return [t for t in (_playground_runs(), _votes(), _evaluation(), _sweep()) if t is not None]

@@ -4,76 +4,17 @@ and the key that never shows."""
 from __future__ import annotations
 
 import json
-import time
-from http.server import BaseHTTPRequestHandler
 
 import pytest
 
 from inference.sweep import SweepPlan, concurrency_steps, probe_server, run_sweep
 from inference.types import BackendFailure
 from tests.cli_runner import run_cli
-from tests.peers import _Server, closed_port_url
+from tests.peers import OpenAIServer, closed_port_url
 
 STEP_KEYS = {"concurrency", "requests", "errors", "ttft_ms", "tpot_ms", "itl_ms", "e2e_ms", "output_tokens_per_s",
              "requests_per_s", "goodput"}
 KEY = "sk-sweep-secret-0123456789"
-
-
-class OpenAIServer(_Server):
-    """Speaks OpenAI's /v1/models and streamed /v1/chat/completions for the model ``served``:
-    ``status`` answers every chat request with that HTTP status instead; ``tokens`` chunks
-    are streamed ``gap_s`` apart, with a usage report."""
-
-    def __init__(self, served: str = "llama-3.1-8b-instruct", status: int = 200, tokens: int = 6, gap_s: float = 0.005):
-        name, code, count, gap = served, status, tokens, gap_s
-        self.bodies: list[dict] = []
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-            server_state: OpenAIServer
-
-            def _json(self, status: int, data: dict) -> None:
-                payload = json.dumps(data).encode()
-                self.send_response(status)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def do_GET(self):  # noqa: N802
-                self.server_state.headers_seen.append(dict(self.headers))
-                if self.path.rstrip("/") == "/v1/models":
-                    return self._json(200, {"object": "list", "data": [{"id": name, "object": "model"}]})
-                return self._json(404, {"error": {"message": "not found"}})
-
-            def do_POST(self):  # noqa: N802
-                state = self.server_state
-                state.requests += 1
-                state.headers_seen.append(dict(self.headers))
-                body = json.loads(self.rfile.read(int(self.headers.get("content-length", 0))) or b"{}")
-                if not self.path.startswith("/v1/chat/completions"):
-                    return self._json(404, {"error": {"message": "no tokenizer here"}})
-                state.bodies.append(body)
-                if code != 200:
-                    return self._json(code, {"error": {"message": f"db_password=hunter2 {KEY[:4]}"}})
-                self.send_response(200)
-                self.send_header("content-type", "text/event-stream")
-                self.end_headers()
-                n = min(count, int(body.get("max_tokens", count)))
-                for _ in range(n):
-                    time.sleep(gap)
-                    self._chunk({"choices": [{"index": 0, "delta": {"content": " tok"}}]})
-                self._chunk({"choices": [], "usage": {"prompt_tokens": 40, "completion_tokens": n, "total_tokens": 40 + n}})
-                self.wfile.write(b"data: [DONE]\n\n")
-                self.wfile.flush()
-                self.close_connection = True
-
-            def _chunk(self, data: dict) -> None:
-                payload = {"id": "c1", "object": "chat.completion.chunk", "created": 0, "model": name, **data}
-                self.wfile.write(f"data: {json.dumps(payload)}\n\n".encode())
-                self.wfile.flush()
-
-        self.handler = Handler
 
 
 def test_concurrency_steps_double_up_to_the_maximum():

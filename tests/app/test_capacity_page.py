@@ -1,0 +1,80 @@
+"""The Capacity sweep page through AppTest, against a real OpenAI-compatible server on loopback:
+a sweep runs in the background, its capacity reaches the Costs page (labelled, estimate kept) and the report."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.components.report_extras import session_tables
+from app.state import COSTS_KEY, THROUGHPUT_LABEL_KEY
+from tests.app.conftest import open_page
+from tests.peers import OpenAIServer, closed_port_url
+
+
+@pytest.fixture(autouse=True)
+def _loopback_allowed(monkeypatch):
+    # AppTest serves on no address, which counts as reachable by others; the person running these tests owns the peers.
+    monkeypatch.setenv("CROSSOVER_OUTBOUND", "private")
+
+
+def _sweep(at, url: str, **settings) -> None:
+    at.text_input(key="cap.base_url").input(url)
+    for key, value in {"cap.input_tokens": 16, "cap.output_tokens": 6, "cap.max_concurrency": 2, "cap.requests": 3,
+                       "cap.ttft_ms": 5000.0, **settings}.items():
+        at.number_input(key=key).set_value(value)
+    at.run()
+    at.button(key="cap.action.start").click().run()
+    run = at.session_state["cap.job"]
+    run.job.join(60)
+    assert not run.running
+    at.run()  # the progress fragment sees the end and draws the results
+    assert not at.exception, at.exception
+
+
+def test_a_sweep_reaches_the_costs_page_and_the_report(app):
+    at = open_page(app, "views/capacity.py")
+    assert at.title[0].value == "Capacity sweep"
+    # targets and request shape come from the scenario
+    assert at.number_input(key="cap.output_tokens").value == 300
+    at.selectbox(key="cap.gpu").set_value("l40s")
+    with OpenAIServer(served="Meta-Llama-3.1-8B-Instruct") as server:
+        _sweep(at, f"{server.url}/v1")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Throughput at the targets"].endswith("tokens/s")
+    assert "Capacity model's estimate" in metrics  # llama-3.1-8b on an L40S: the step model's figure beside it
+    assert len(at.dataframe[0].value) >= 1
+    at.button(key="cap.action.use").click().run()
+    label = at.session_state[THROUGHPUT_LABEL_KEY]
+    assert label.startswith(f"measured on {server.url}/v1, ") and "1 x NVIDIA L40S" in label
+    assumed = at.session_state[COSTS_KEY].throughput_tokens_per_s
+    at = open_page(at, "views/costs.py")
+    assert any(f"Throughput {label}" in c.value for c in at.caption)
+    assert any("the step model estimates" in t.value for t in at.text)  # the estimate is still shown
+    assert assumed is not None and assumed > 0
+
+
+def test_a_mismatched_model_needs_treat_as(app):
+    at = open_page(app, "views/capacity.py")
+    with OpenAIServer(served="qwen3-8b") as server:
+        _sweep(at, f"{server.url}/v1")
+    assert at.button(key="cap.action.use").disabled
+    assert any("is not used in the cost model as it stands" in c.value for c in at.caption)
+    at.checkbox(key="cap.treat_as").check().run()
+    at.button(key="cap.action.use").click().run()
+    assert "TREATED AS" in at.session_state[THROUGHPUT_LABEL_KEY]
+
+
+def test_an_unreachable_server_says_what_to_fix(app):
+    at = open_page(app, "views/capacity.py")
+    _sweep(at, closed_port_url())
+    assert any("Cannot connect" in e.value for e in at.error)
+    assert "cap.result" not in at.session_state
+
+
+def test_the_report_includes_the_sweep(app):
+    at = open_page(app, "views/capacity.py")
+    with OpenAIServer() as server:
+        _sweep(at, f"{server.url}/v1")
+    at = open_page(at, "views/report.py")
+    assert not at.exception
+    assert any(c.label.startswith("Capacity sweep") for c in at.checkbox)
