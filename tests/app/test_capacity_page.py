@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from app.components.report_extras import session_tables
 from app.state import COSTS_KEY, THROUGHPUT_LABEL_KEY
 from tests.app.conftest import open_page
 from tests.peers import OpenAIServer, closed_port_url
