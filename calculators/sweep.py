@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import PurePath
 from typing import Protocol
 
 import numpy as np
@@ -257,6 +258,11 @@ class SweepResult(BaseModel):
     def knee(self) -> StepSummary | None:
         return knee_step(self.steps)
 
+    @property
+    def model_name(self) -> str:
+        """The served model's name without a folder (llama.cpp-based servers serve the file's path), at most 120 characters."""
+        return (PurePath(self.model).name or self.model)[:120]
+
     def provenance(self) -> str:
         """'measured on <server>, <date>, <hardware>': how the Costs page labels the figure."""
         return f"measured on {self.server}, {self.measured_at}, {self.hardware}"
@@ -273,4 +279,5 @@ class SweepResult(BaseModel):
             "ITL p50 (ms)": r(s.itl_ms.p50), "end to end p50 (s)": r(None if s.e2e_ms.p50 is None else s.e2e_ms.p50 / 1000, 2),
             "output tokens/s": r(s.output_tokens_per_s), "requests/s": r(s.requests_per_s, 3),
             "goodput": f"{s.goodput_share:.0%} ({s.goodput_ci95[0]:.0%}–{s.goodput_ci95[1]:.0%})",
+            "errors by kind": ", ".join(f"{kind.replace('_', ' ')}: {n}" for kind, n in sorted(s.errors_by_kind.items())) or "none",
         } for s in self.steps]

@@ -231,7 +231,7 @@ def _shape_prompts(texts: Sequence[str], n_tokens: int, tokenizer: _Tokenizer) -
         prompts.append(cut if cut is not None else joined[: n_tokens * 4])
     how = (f"cut to {n_tokens:,} tokens with {tokenizer.name}" if tokenizer.kind
            else f"cut to {n_tokens * 4:,} characters (about {n_tokens:,} tokens at four characters a token: the server exposes no tokenizer)")
-    return prompts, how
+    return prompts, how + ", a request number in front of each"
 
 
 def _request_body(model: str, prompt: str, max_tokens: int, ignore_eos: bool) -> dict:
@@ -250,6 +250,7 @@ def _one_request(http: httpx2.Client, base_url: str, key: SecretStr | None, body
     parts: list[str] = []
     usage_tokens: int | None = None
     prompt_tokens: int | None = None
+    finished = False
     try:
         with http.stream("POST", f"{base_url}/chat/completions", json=body, headers=_headers(key)) as response:
             if response.status_code != 200:
@@ -258,10 +259,11 @@ def _one_request(http: httpx2.Client, base_url: str, key: SecretStr | None, body
             for line in response.iter_lines():
                 if should_stop():
                     return RequestRecord(None, None, 0, error_kind="cancelled")
-                if not line.startswith("data:"):
+                if not line.startswith("data:"):  # comments, event names, keep-alives
                     continue
                 payload = line[5:].strip()
                 if payload == "[DONE]":
+                    finished = True
                     break
                 now = time.perf_counter()
                 try:
@@ -282,6 +284,8 @@ def _one_request(http: httpx2.Client, base_url: str, key: SecretStr | None, body
         return RequestRecord(None, None, 0, error_kind="connection")
     if not chunk_times:
         return RequestRecord(None, None, 0, error_kind="no_tokens")
+    if not finished:  # an OpenAI stream ends with [DONE]; without it the answer was cut off (llama-cpp-python interrupts one)
+        return RequestRecord(None, None, 0, error_kind="cut_off")
     tokens = usage_tokens if isinstance(usage_tokens, int) and usage_tokens > 0 else tokenizer.count("".join(parts))
     if tokens is None:
         tokens = len(chunk_times)  # the last resort, and the sweep says so: one chunk counted as one token
@@ -356,7 +360,9 @@ def _run_step(http: httpx2.Client, info: ServerInfo, key: SecretStr | None, prom
                     return
                 index = sent[0]
                 sent[0] += 1
-            body = _request_body(info.model, prompts[index % len(prompts)], plan.output_tokens, info.ignore_eos)
+            # A request number in front: no two requests share a prefix a server could serve from its cache.
+            prompt = f"[{concurrency}.{index}] {prompts[index % len(prompts)]}"
+            body = _request_body(info.model, prompt, plan.output_tokens, info.ignore_eos)
             record = _one_request(http, info.base_url, key, body, tokenizer, should_stop)
             with lock:  # progress is counted under the lock: workers finish at the same moment
                 records.append(record)

@@ -84,7 +84,7 @@ def _sweep() -> ReportTable | None:
     found = (f"Throughput at the targets: {cap.output_tokens_per_s:,.1f} output tokens/s at concurrency {cap.concurrency}."
              if cap else "No step met the targets.")
     return ReportTable(
-        title=f"Capacity sweep: {result.model[:80]}",
+        title=f"Capacity sweep: {result.model_name}",
         intro=f"{result.provenance()}; {result.input_tokens:,} prompt and {result.output_tokens:,} output tokens a request; "
               f"targets: {result.targets.describe()} for {result.targets.goodput_share:.0%} of requests. {found} "
               "Definitions as vLLM's bench serve (TPOT excludes the first token).",

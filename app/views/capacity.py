@@ -72,9 +72,9 @@ def _settings() -> None:
     cols = st.columns(6)
     cols[0].number_input("Prompt tokens", 1, 32_768, key="cap.input_tokens", **state.KEEP, help="Prefilled from the scenario.")
     cols[1].number_input("Output tokens", 1, 8_192, key="cap.output_tokens", **state.KEEP, help="Prefilled from the scenario.")
-    cols[2].number_input("TTFT target (ms)", 1.0, 600_000.0, key="cap.ttft_ms", **state.KEEP, step=100.0,
+    cols[2].number_input("TTFT target (ms)", 1.0, 600_000.0, key="cap.ttft_ms", **state.KEEP, step=100.0, format="%.0f",
                          placeholder="no target", help="Prefilled from the scenario's first-token target.")
-    cols[3].number_input("TPOT target (ms)", 1.0, 60_000.0, key="cap.tpot_ms", **state.KEEP, step=5.0,
+    cols[3].number_input("TPOT target (ms)", 1.0, 60_000.0, key="cap.tpot_ms", **state.KEEP, step=5.0, format="%.1f",
                          placeholder="no target", help="Prefilled from the Costs page's time-per-token target, if set.")
     cols[4].number_input("Maximum concurrency", 1, MAX_CONCURRENCY, value=8, key="cap.max_concurrency", **state.KEEP)
     cols[5].number_input("Requests per step", 1, MAX_REQUESTS_PER_STEP, value=16, key="cap.requests", **state.KEEP)
@@ -124,7 +124,7 @@ def _estimate(result: SweepResult) -> tuple[CapacityEstimate | None, str]:
     if gpu_id == THIS_MACHINE:
         return None, "No estimate: the capacity model knows the catalog's GPUs, not this machine."
     if model_id is None:
-        return None, f"No estimate: {result.model[:80]} is not a model of the catalog."
+        return None, f"No estimate: {result.model_name} is not a model of the catalog."
     try:
         estimate = estimate_capacity(model_id, gpu_id, "fp16", "fp16", int(st.session_state.get("cap.gpus", 1)),
                                      result.input_tokens, result.output_tokens,
@@ -158,7 +158,7 @@ def _cost_offer(result: SweepResult) -> None:
     gpu_id, count = st.session_state.get("cap.gpu", THIS_MACHINE), int(st.session_state.get("cap.gpus", 1))
     problems = []
     if not names_model(result.model, assumptions.open_model_id):
-        problems.append(f"it was measured on {result.model[:80]}, and the cost model prices {get_open_model(assumptions.open_model_id).name}")
+        problems.append(f"it was measured on {result.model_name}, and the cost model prices {get_open_model(assumptions.open_model_id).name}")
     if gpu_id != assumptions.gpu_id:
         problems.append(f"it was measured on {result.hardware}, and the cost model prices {get_gpu(assumptions.gpu_id).name}")
     elif per_replica is not None and count != per_replica:
@@ -178,7 +178,7 @@ def _cost_offer(result: SweepResult) -> None:
 def _results(result: SweepResult) -> None:
     st.subheader("Result")
     cap, knee = result.capacity, result.knee
-    st.caption(plain(f"{result.model[:120]} at {result.server}, {result.measured_at}, on {result.hardware}. "
+    st.caption(plain(f"{result.model_name} at {result.server}, {result.measured_at}, on {result.hardware}. "
                      f"{result.input_tokens:,} prompt and {result.output_tokens:,} output tokens a request; targets: "
                      f"{result.targets.describe()}, for {result.targets.goodput_share:.0%} of requests."))
     if result.stopped_because:
@@ -191,14 +191,15 @@ def _results(result: SweepResult) -> None:
     else:
         per_month = requests_per_replica_month(cap.output_tokens_per_s, result.output_tokens, state.cost_assumptions())
         columns[0].metric("Throughput at the targets", f"{cap.output_tokens_per_s:,.1f} tokens/s", f"concurrency {cap.concurrency}",
-                          delta_color="off")
+                          delta_color="off", delta_arrow="off")
         columns[1].metric("Requests a month, one replica", f"{per_month:,.0f}",
-                          "at the Costs page's utilisation, hours, peak", delta_color="off")
+                          "at the Costs page's utilisation, hours, peak", delta_color="off", delta_arrow="off")
     if knee is not None:
-        columns[2].metric("Knee", f"concurrency {knee.concurrency}", f"{knee.output_tokens_per_s:,.1f} tokens/s", delta_color="off")
+        columns[2].metric("Knee (concurrency)", f"{knee.concurrency}", f"{knee.output_tokens_per_s:,.1f} tokens/s", delta_color="off", delta_arrow="off")
     if estimate is not None:
         ratio = f"measured ÷ estimate {cap.output_tokens_per_s / estimate.output_tokens_per_s:.2f}" if cap else ""
         columns[3].metric("Capacity model's estimate", f"{estimate.output_tokens_per_s:,.0f} tokens/s", ratio, delta_color="off",
+                          delta_arrow="off",
                           help=f"{basis}, concurrency {estimate.concurrency}: {estimate.sentence()}")
     else:
         columns[3].caption(plain(basis))

@@ -222,10 +222,10 @@ def _capacity_inputs(a: CostAssumptions, report: CostReport, scenario: Scenario)
                     help="Empty: the largest concurrency whose latency meets the targets (throughput at the target).")
         _cost_input(st.number_input, "throughput_tokens_per_s", "Generated tokens/s per replica (all sequences)",
                     float(a.throughput_tokens_per_s or 1), min_value=0.01, max_value=1e7, step=50.0,
-                    help=st.session_state.get(state.THROUGHPUT_LABEL_KEY)
+                    help=plain(st.session_state.get(state.THROUGHPUT_LABEL_KEY) or "")
                     or "Prefilled with the step model's estimate at your request shape; replace it with a measured figure.")
         if label := st.session_state.get(state.THROUGHPUT_LABEL_KEY):
-            st.caption(f"Throughput {label}.")
+            st.caption(f"Throughput {plain(label)}.")  # it names a server someone typed: text, not Markdown
         _cost_input(st.number_input, "peak_to_average", "Peak-to-average load", a.peak_to_average, min_value=1.0, max_value=50.0, step=0.5)
         _cost_input(st.slider, "utilisation_target", "Utilisation target", a.utilisation_target, min_value=0.05, max_value=1.0, step=0.05)
 
@@ -345,7 +345,7 @@ def costs_page() -> None:
         st.button("Reset cost assumptions", key="costs.reset_after_error", on_click=state.reset_cost_assumptions)
         return
     if (label := st.session_state.get(state.THROUGHPUT_LABEL_KEY)) and "TREATED AS" in label:
-        st.warning(f"Throughput per replica is {report.assumptions.throughput_tokens_per_s:,.1f} tokens/s, {label}. "
+        st.warning(f"Throughput per replica is {report.assumptions.throughput_tokens_per_s:,.1f} tokens/s, {plain(label)}. "
                    "Every local figure below rests on it.", icon=":material/warning:")
     _headline(report)
 
