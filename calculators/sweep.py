@@ -224,14 +224,6 @@ class SweepTally:
         self.stopped_because = stop_reason(self.steps)
         return self.stopped_because is None
 
-    @property
-    def capacity(self) -> StepSummary | None:
-        return capacity_step(self.steps, self.targets.goodput_share)
-
-    @property
-    def knee(self) -> StepSummary | None:
-        return knee_step(self.steps)
-
 
 class SweepResult(BaseModel):
     """A finished (or stopped) sweep with what it was measured on: what the page keeps, the Costs

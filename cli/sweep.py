@@ -88,8 +88,9 @@ def sweep_json(tally: SweepTally, output_tokens: int, estimate: dict[str, Any] |
     """The contract's JSON object: the steps, the capacity at the targets, and the estimate (or null)."""
     from calculators.assumptions import CostAssumptions
     from calculators.local_costs import requests_per_replica_month
+    from calculators.sweep import capacity_step
 
-    cap = tally.capacity
+    cap = capacity_step(tally.steps, tally.targets.goodput_share)
     capacity = None if cap is None else {
         "concurrency": cap.concurrency,
         "output_tokens_per_s": round(cap.output_tokens_per_s, 2),
