@@ -47,7 +47,8 @@ from tests.app.conftest import ENTRY
 STEPS = int(os.environ.get("CROSSOVER_MONKEY_STEPS", "200"))
 STEPS_PER_SESSION = 50  # a fresh browser session (AppTest) every 50 steps
 PAGES = ["views/home.py", "views/checklist.py", "views/recommendation.py", "views/costs.py", "views/playground.py",
-         "views/routing.py", "views/evaluation.py", "views/library.py", "views/compare.py", "views/report.py"]
+         "views/routing.py", "views/evaluation.py", "views/capacity.py", "views/library.py", "views/compare.py",
+         "views/report.py"]
 COSTS_TABS = ["Cost curves", "Breakdown", "Total cost over time", "Sensitivity"]
 PRESETS = [p.id for p in list_presets()]
 # Buttons that start inference on the bundled model (seconds each): the Playground, Quality
