@@ -22,7 +22,7 @@ from charts.load import base_burst_curve_figure, typical_week_figure
 from scenario import InputError, Scenario
 from scenario.text import plain
 
-__all__ = ["load_profile_section", "rate_limit_check"]
+__all__ = ["base_burst_share", "load_profile_section", "rate_limit_check"]
 
 PROFILE_KEY = "crossover.load_profile"  # the LoadProfile in use (an upload outlives its widget)
 MODEL_KEY = "load.cloud_model"
@@ -111,6 +111,24 @@ def rate_limit_check(scenario: Scenario) -> RateLimitCheck | None:
     except CostInputError:
         return check_rate_limits(profile.requests_per_minute(scenario.requests_per_month),
                                  scenario.input_tokens_per_request, scenario.output_tokens_per_request, model)
+
+
+def base_burst_share(default: float, key: str) -> float:
+    """The routing simulator's burst share: from the Costs page's load profile when there is one, else a slider."""
+    profile = st.session_state.get(PROFILE_KEY)
+    if profile is not None:
+        try:
+            plan = base_burst(profile, state.scenario(), state.cost_assumptions(), st.session_state.get("load.schedule", "always_on"))
+        except (CostInputError, UnknownCloudModel):
+            plan = None
+        if plan is not None:
+            share = 1.0 - plan.best.local_share
+            st.caption(f"Base load local, bursts to the cloud: from the Costs page's load profile ({plain(profile.name)}), "
+                       f"local capacity for P{plan.best.percentile:g} sends {share:.1%} of requests to the cloud.")
+            return share
+    return float(st.slider("Base load local: share of requests arriving above local capacity (to the cloud)", 0.0, 1.0,
+                           default, 0.01, key=key, **state.KEEP,
+                           help="Analyse a load profile on the Costs page to take this from your traffic."))
 
 
 def _limits(scenario: Scenario, assumptions: CostAssumptions) -> None:

@@ -190,3 +190,17 @@ def test_cli_contract_and_bad_files(tmp_path) -> None:
     assert refused.returncode == 2 and "negative" in refused.stderr and "Accepted:" in refused.stderr and not refused.stdout
     assert run_cli("load", "--profile", str(tmp_path / "missing.csv"), "--scenario", str(scenario)).returncode == 2
     assert run_cli("load", "--shape", "spiky", "--scenario", str(scenario), "--tier", "Tier 9").returncode == 2
+
+
+def test_routing_policy_sends_the_burst_share_to_the_cloud() -> None:
+    from routing.complexity import complexity
+    from routing.policy import POLICIES, BaseBurst, Policy, PromptFacts, decide, dump_policy, parse_policy
+    from routing.simulate import simulate
+
+    policy = POLICIES["base-load-local-bursts-cloud"]
+    assert parse_policy(json.loads(dump_policy(policy))) == policy
+    facts = [PromptFacts(index=i, prompt="hello", findings=[], complexity=complexity("hello"), input_tokens=10) for i in range(4)]
+    rule = Policy(rules=[BaseBurst(percentile=83, burst_share=0.38)])
+    decision = decide(facts[0], rule)
+    assert (decision.route, decision.fallback_route, decision.fallback_rate) == ("local", "cloud", 0.38)
+    assert simulate(facts, rule, SCENARIO, ASSUMPTIONS).local_share == pytest.approx(0.62)
