@@ -159,19 +159,29 @@ def base_burst(profile: LoadProfile, scenario: Scenario, assumptions: CostAssump
     office = _office_mask(profile) if schedule == "office_hours" else None
     demand = rpm[office] if office is not None and office.any() else rpm
     hourly_usd = units.gpu_month_usd / float(resolved.hours_per_month)  # type: ignore[arg-type]
+    levels = np.percentile(demand, list(percentiles)) if demand.size else np.zeros(len(percentiles))
+    # Sorted once: the overflow above a constant capacity is then a search and two sums, not a pass over the minutes.
+    served = np.sort(demand)
+    tail_sums = np.concatenate([np.cumsum(served[::-1])[::-1], [0.0]])
+    outside = float(rpm[~office].sum()) if office is not None else 0.0
+    by_replicas: dict[int, tuple[float, float, float]] = {}  # many percentiles need the same replica count
     curve = []
-    for p in percentiles:
-        level = float(np.percentile(demand, p)) if demand.size else 0.0
-        replicas = 0 if level <= 0 or math.isinf(replica_rpm) else math.ceil(level / replica_rpm - 1e-9)
-        if schedule == "always_on":
-            capacity = np.full(rpm.size, replicas * replica_rpm)
-            gpu_usd = replicas * units.gpus_per_replica * units.gpu_month_usd
-        else:
-            capacity, replica_hours = _capacity_by_minute(schedule, rpm, replicas, replica_rpm, office, cold_start_minutes)
-            gpu_usd = replica_hours * scale * units.gpus_per_replica * hourly_usd
-        overflow = float(np.maximum(rpm - capacity, 0).sum())
-        local_usd = gpu_usd + units.fixed_month_usd if replicas > 0 else 0.0
-        cloud_usd = overflow * scale * per_request
+    for p, level in zip(percentiles, levels, strict=True):
+        replicas = 0 if level <= 0 or math.isinf(replica_rpm) else math.ceil(float(level) / replica_rpm - 1e-9)
+        if replicas not in by_replicas:
+            if schedule == "scale_to_zero":
+                capacity, replica_hours = _capacity_by_minute(schedule, rpm, replicas, replica_rpm, office, cold_start_minutes)
+                overflow = float(np.maximum(rpm - capacity, 0).sum())
+                gpu_usd = replica_hours * scale * units.gpus_per_replica * hourly_usd
+            else:
+                cap = replicas * replica_rpm
+                above = int(np.searchsorted(served, cap, side="right"))
+                overflow = outside + float(tail_sums[above]) - cap * (served.size - above)
+                gpu_usd = (replicas * units.gpus_per_replica * units.gpu_month_usd if schedule == "always_on"
+                           else replicas * float(office.sum()) / 60 * scale * units.gpus_per_replica * hourly_usd)  # type: ignore[union-attr]
+            local_usd = gpu_usd + units.fixed_month_usd if replicas > 0 else 0.0
+            by_replicas[replicas] = (overflow, local_usd, overflow * scale * per_request)
+        overflow, local_usd, cloud_usd = by_replicas[replicas]
         curve.append(BaseBurstPoint(percentile=float(p), replicas=replicas, capacity_rpm=replicas * replica_rpm,
                                     local_share=1 - overflow / total if total > 0 else 0.0, local_usd=local_usd,
                                     cloud_usd=cloud_usd, monthly_usd=local_usd + cloud_usd))

@@ -207,9 +207,11 @@ def _column(frame: pd.DataFrame, names: tuple[str, ...]) -> str | None:
 
 
 def _times(values: pd.Series, where: str) -> pd.Series:
-    numeric = pd.to_numeric(values, errors="coerce")
-    if numeric.notna().all():
-        seconds = numeric.astype(float)
+    if pd.api.types.is_numeric_dtype(values):  # read as numbers by the CSV reader: Unix time (never parse strings twice)
+        seconds = values.astype(float)
+        if seconds.isna().any():
+            row = int(np.flatnonzero(seconds.isna().to_numpy())[0])
+            raise _bad(f"{where} row {row + 2}: the time is empty.")
         if seconds.abs().max() > 1e11:  # milliseconds
             seconds = seconds / 1000
         if seconds.abs().max() > 1e10:
@@ -269,7 +271,8 @@ def parse_profile(name: str, data: bytes) -> LoadProfile:
     if count_col is None:
         span_minutes = int(offsets[-1]) + 1
     else:
-        steps = np.diff(np.unique(offsets))
+        steps = np.diff(offsets)  # sorted already
+        steps = steps[steps > 0]
         step = int(np.median(steps)) if steps.size else 60
         if step not in (1, 60):
             raise _bad(f"{name}: rows are {step} minutes apart; counts must be per minute or per hour.")
