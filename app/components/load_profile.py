@@ -7,6 +7,7 @@ so the Recommendation counts a limit the peak exceeds with the same figures this
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pandas as pd
@@ -141,7 +142,7 @@ def _limits(scenario: Scenario, assumptions: CostAssumptions) -> None:
         st.info(plain(check.sentences[0]), icon=":material/info:")
     else:
         with st.container(horizontal=True, key="metric-row-limits", gap="small"):
-            st.metric("Requests a minute allowed", f"{check.requests_allowed_per_minute:,.0f}", border=True,
+            st.metric("Requests a minute allowed", f"{math.floor(check.requests_allowed_per_minute or 0):,}", border=True,
                       help=f"{check.rpm_limit:,} requests and {check.tpm_limit:,} tokens a minute at {check.tier}.")
             st.metric("Minutes over the limit", f"{check.minutes_over_share:.1%}", border=True)
             st.metric("Tier the peak needs", check.tier_needed or "none published", border=True)
@@ -196,9 +197,12 @@ def load_profile_section(scenario: Scenario, report: CostReport) -> None:
         st.error(f"The base-burst plan cannot be computed: {plain(exc)}.")
         return
     best = plan.best
-    st.markdown(f"Cheapest at **P{best.percentile:g}**: {best.replicas} replica(s) of {plan.gpus_per_replica} GPU(s) "
-                f"({plan.replica_rpm:,.0f} requests a minute each) keep **{best.local_share:.0%}** of requests local; "
-                f"the rest go to {plain(plan.cloud_ref)}: **${best.monthly_usd:,.0f}** a month.")
+    others = {"all cloud": plan.all_cloud_usd, "all local sized for the peak": plan.all_local_peak_usd}
+    cheaper = {name: usd for name, usd in others.items() if usd < best.monthly_usd}
+    st.markdown(f"Base-burst is cheapest at **P{best.percentile:g}**: {best.replicas} replica(s) of {plan.gpus_per_replica} "
+                f"GPU(s) ({plan.replica_rpm:,.0f} requests a minute each) keep **{best.local_share:.1%}** of requests local; "
+                f"the rest go to {plain(plan.cloud_ref)}: **${best.monthly_usd:,.0f}** a month."
+                + (" Cheaper still: " + ", ".join(f"{name} (${usd:,.0f})" for name, usd in cheaper.items()) + "." if cheaper else ""))
     _strategies(report, plan)
     curve_col, week_col = st.columns(2, gap="medium")
     with curve_col:

@@ -387,7 +387,8 @@ def costs_page() -> None:
     st.caption(f"From {report.price_data_version} (the pydantic team's maintained price database, bundled offline), "
                "unless marked as your prices.")
     _price_table(report)
-    load_profile_section(scenario, report)
+    with st.container(key="load-section"):
+        load_profile_section(scenario, report)
 
 
 costs_page()
