@@ -204,3 +204,18 @@ def test_routing_policy_sends_the_burst_share_to_the_cloud() -> None:
     decision = decide(facts[0], rule)
     assert (decision.route, decision.fallback_route, decision.fallback_rate) == ("local", "cloud", 0.38)
     assert simulate(facts, rule, SCENARIO, ASSUMPTIONS).local_share == pytest.approx(0.62)
+
+
+@pytest.mark.parametrize("name", ["office_hours", "consumer_evenings", "nightly_batch", "spiky"])
+@pytest.mark.parametrize("volume", [200_000, 5_000_000, 60_000_000])
+def test_the_plan_ends_where_the_costs_page_is(name, volume) -> None:
+    """Always on, P100 is all local sized for the peak (the Costs page's local at the profile's peak-to-average, 730 h);
+    keeping more local never lowers the local share; the best point is no dearer than any other."""
+    scenario = Scenario(requests_per_month=volume)
+    plan = base_burst(shape_profile(name), scenario, CostAssumptions())
+    if plan.peak_to_average <= 50:
+        assert plan.curve[-1].monthly_usd == pytest.approx(plan.all_local_peak_usd)
+        assert plan.curve[-1].local_share == pytest.approx(1.0)
+    shares = [p.local_share for p in plan.curve]
+    assert all(b >= a - 1e-12 for a, b in zip(shares, shares[1:], strict=False))
+    assert plan.best.monthly_usd <= min(p.monthly_usd for p in plan.curve) + 0.005
