@@ -29,7 +29,7 @@ def base_burst_curve_figure(plan: BaseBurstPlan) -> go.Figure:
     figure.add_scatter(x=[best.percentile], y=[best.monthly_usd], mode="markers+text", name="cheapest",
                        marker=dict(size=14, symbol="diamond", color="#CC79A7"),
                        text=[f"P{best.percentile:g}: ${best.monthly_usd:,.0f}"],
-                       textposition="middle left" if best.percentile > 50 else "middle right",
+                       textposition="top left" if best.percentile > 50 else "top right",
                        hovertemplate="cheapest: P%{x:.0f}, $%{y:,.0f}<extra></extra>")
     figure.update_layout(height=340, margin=dict(l=10, r=10, t=30, b=10), showlegend=False,
                          xaxis=dict(title="percentile of per-minute demand held locally", range=[0, 101]),

@@ -7,7 +7,10 @@ so the Recommendation counts a limit the peak exceeds with the same figures this
 
 from __future__ import annotations
 
+import hashlib
 import math
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -23,7 +26,7 @@ from charts.load import base_burst_curve_figure, typical_week_figure
 from scenario import InputError, Scenario
 from scenario.text import plain
 
-__all__ = ["base_burst_share", "load_profile_section", "rate_limit_check"]
+__all__ = ["base_burst_share", "load_profile_section", "rate_limit_check", "rate_limit_for_what_if"]
 
 PROFILE_KEY = "crossover.load_profile"  # the LoadProfile in use (an upload outlives its widget)
 MODEL_KEY = "load.cloud_model"
@@ -98,20 +101,38 @@ def _limits_inputs(assumptions: CostAssumptions) -> tuple[str, str | None]:
     return model, st.selectbox("Usage tier", names, key=TIER_KEY)
 
 
-def rate_limit_check(scenario: Scenario) -> RateLimitCheck | None:
-    """The session's profile against the chosen model and tier at the scenario's volume (None without a profile)."""
+def _chosen() -> tuple[LoadProfile, str, str | None] | None:
+    """The session's profile, cloud model (one of the Costs page's) and tier, if a profile is in use."""
     profile = st.session_state.get(PROFILE_KEY)
     if profile is None:
         return None
     models = state.cost_assumptions().cloud_models
     model = st.session_state.get(MODEL_KEY) if st.session_state.get(MODEL_KEY) in models else models[0]
+    tiers = [t.tier for t in model_tiers(model)[0]]
     tier = st.session_state.get(TIER_KEY)
-    try:
-        return check_rate_limits(profile.requests_per_minute(scenario.requests_per_month), scenario.input_tokens_per_request,
-                                 scenario.output_tokens_per_request, model, tier)
-    except CostInputError:
-        return check_rate_limits(profile.requests_per_minute(scenario.requests_per_month),
-                                 scenario.input_tokens_per_request, scenario.output_tokens_per_request, model)
+    return profile, model, tier if tier in tiers else None
+
+
+def _check(profile: LoadProfile, model: str, tier: str | None, scenario: Scenario) -> RateLimitCheck:
+    return check_rate_limits(profile.requests_per_minute(scenario.requests_per_month), scenario.input_tokens_per_request,
+                             scenario.output_tokens_per_request, model, tier)
+
+
+def rate_limit_check(scenario: Scenario) -> RateLimitCheck | None:
+    """The session's profile against the chosen model and tier at the scenario's volume (None without a profile)."""
+    chosen = _chosen()
+    return None if chosen is None else _check(*chosen, scenario)
+
+
+def rate_limit_for_what_if() -> tuple[str | None, Callable[[Scenario], RateLimitCheck] | None]:
+    """A cache key and the check as a function of the scenario, so "what would change the answer" re-checks the
+    limit at every volume it tries (the same check the Recommendation counts); (None, None) without a profile."""
+    chosen = _chosen()
+    if chosen is None:
+        return None, None
+    profile, model, tier = chosen
+    digest = hashlib.sha256(profile.counts.tobytes()).hexdigest()[:16]
+    return f"{digest}:{model}:{tier}", partial(_check, profile, model, tier)
 
 
 def base_burst_share(default: float, key: str) -> float:

@@ -26,7 +26,7 @@ def test_uploaded_profile_drives_limits_and_the_base_burst_plan(page: Page, shot
     page.set_viewport_size({"width": 1280, "height": 2400})
     page.goto("/costs")
     wait_for_app(page)
-    set_number(page, "Requests per month", 2_000_000)
+    set_number(page, "Requests per month", 20_000_000)
     page.get_by_text("Analyse a load profile").click()
     wait_for_app(page)
     page.get_by_text("Your own file").click()

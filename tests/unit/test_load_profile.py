@@ -219,3 +219,27 @@ def test_the_plan_ends_where_the_costs_page_is(name, volume) -> None:
     shares = [p.local_share for p in plan.curve]
     assert all(b >= a - 1e-12 for a, b in zip(shares, shares[1:], strict=False))
     assert plan.best.monthly_usd <= min(p.monthly_usd for p in plan.curve) + 0.005
+
+
+def test_the_recommendation_and_what_if_count_the_limit_the_same_way() -> None:
+    from functools import partial
+
+    from advisor import assess, what_would_change
+
+    profile = shape_profile("spiky")
+
+    def check(model: str, scenario: Scenario):
+        rpm = profile.requests_per_minute(scenario.requests_per_month)
+        return check_rate_limits(rpm, scenario.input_tokens_per_request, scenario.output_tokens_per_request, model)
+
+    scenario = Scenario(requests_per_month=3_000_000)
+    limit = check("openai:gpt-4o", scenario)
+    assert limit.exceeded
+    counted = assess(scenario, rate_limit=limit)
+    load = [f for f in counted.factors if f.factor == "load"]
+    assert all(f.reason.startswith("Rate limit: at its peak the load profile sends 2,173 requests a minute") for f in load)
+    assert {f.option: f.points for f in load}["cloud"] < 0 < {f.option: f.points for f in load}["hybrid"]
+    flips = what_would_change(scenario, rate_limit=partial(check, "openai:gpt-4o"))
+    assert flips and all(f.sentence.endswith(f"instead of {counted.recommendation}.") for f in flips)
+    # The rule of thumb's load pattern no longer decides the load factor while the limit is exceeded.
+    assert not [f for f in flips if f.field == "load_pattern"]
