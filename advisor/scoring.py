@@ -511,7 +511,8 @@ def recommend(scenario: Scenario, weights: Weights | None = None, evidence: Qual
     scores = {option: (0.0 if option in ruled_out else round(min(100.0, max(0.0, raw[option])), 6)) for option in OPTIONS}
     ranked = sorted((o for o in OPTIONS if o not in ruled_out), key=lambda o: (-scores[o], _TIE_ORDER[o]))
     notes = [note for note in ((_cost_note(scenario, costs) if costs is not None else None),
-                               (_latency_note(scenario, latency) if latency is not None else None)) if note]
+                               (_latency_note(scenario, latency) if latency is not None else None),
+                               (leans["load"].reason if rate_limit is not None and rate_limit.exceeded else None)) if note]
     return Recommendation(
         recommendation=ranked[0],
         runner_up=ranked[1] if len(ranked) > 1 else None,

@@ -61,5 +61,10 @@ def test_the_recommendation_counts_a_limit_the_peak_exceeds(app):
     at = _open_with_profile(app)
     at = open_page(at, "views/recommendation.py")
     assert not at.exception
-    page = " ".join(e.value for e in at.markdown) + " ".join(str(c.value) for c in at.caption)
-    assert "Rate limit: at its peak the load profile sends 2,173 requests a minute to openai:gpt-4o" in page
+    assert any(w.value.startswith("Rate limit: at its peak the load profile sends 2,173 requests a minute to openai:gpt-4o")
+               for w in at.warning)
+    # Off again: the Recommendation no longer counts it.
+    at = open_page(at, "views/costs.py")
+    at.toggle(key="load.on").set_value(False).run()
+    at = open_page(at, "views/recommendation.py")
+    assert not any(w.value.startswith("Rate limit") for w in at.warning)
