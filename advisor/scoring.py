@@ -440,7 +440,7 @@ def _rate_limited(check: RateLimitCheck) -> Lean:
     needed = f"{check.tier_needed} would hold it" if check.tier_needed else "no published tier holds it"
     return Lean(-0.6, 0.4, 0.7,
                 f"Rate limit: at its peak the load profile sends {check.peak_rpm:,.0f} requests a minute to {check.model}, over "
-                f"{check.tier}'s {check.requests_allowed_per_minute or 0:,.0f} in {check.minutes_over_share or 0:.1%} of minutes "
+                f"{check.tier}'s {check.whole_requests_allowed or 0:,} in {check.minutes_over_share or 0:.1%} of minutes "
                 f"(HTTP 429s); {needed}. Local capacity for the base load, bursts to the cloud, avoids it.")
 
 

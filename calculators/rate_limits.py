@@ -82,6 +82,11 @@ def model_tiers(model_ref: str) -> tuple[list[TierLimit], list[dict]]:
     return tiers, offerings
 
 
+def whole_requests(allowed: float) -> int:
+    """Requests a minute a limit allows, as every page states it: whole requests (37.5 allows 37)."""
+    return math.floor(allowed)
+
+
 class RateLimitCheck(BaseModel):
     """The profile's minutes against one model's limits at one tier.
 
@@ -105,6 +110,11 @@ class RateLimitCheck(BaseModel):
     source: str | None
     checked: str | None
     sentences: list[str]
+
+    @property
+    def whole_requests_allowed(self) -> int | None:
+        """The requests a minute allowed as every page states it: whole requests (37.5 allows 37)."""
+        return None if self.requests_allowed_per_minute is None else whole_requests(self.requests_allowed_per_minute)
 
     @property
     def exceeded(self) -> bool:
@@ -168,7 +178,7 @@ def check_rate_limits(rpm: np.ndarray, input_tokens: int, output_tokens: int, mo
 
 def _what_429s_mean(model_ref: str, tier: TierLimit, allowed: float, peak: float, minutes_over: float,
                     requests_over: float, needed: TierLimit | None) -> list[str]:
-    head = (f"{model_ref} at {tier.tier} ({tier.offering}) allows about {math.floor(allowed):,} requests of this size a "
+    head = (f"{model_ref} at {tier.tier} ({tier.offering}) allows {whole_requests(allowed):,} requests of this size a "
             f"minute; the busiest minute sends {peak:,.0f}.")
     if minutes_over == 0:
         return [head + " No minute of the profile goes over it."]

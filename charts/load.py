@@ -32,7 +32,7 @@ def base_burst_curve_figure(plan: BaseBurstPlan) -> go.Figure:
                        textposition="top left" if best.percentile > 50 else "top right",
                        hovertemplate="cheapest: P%{x:.0f}, $%{y:,.0f}<extra></extra>")
     figure.update_layout(height=340, margin=dict(l=10, r=10, t=30, b=10), showlegend=False,
-                         xaxis=dict(title="percentile of per-minute demand held locally", range=[0, 101]),
+                         xaxis=dict(title="percentile held locally (per-minute demand)", range=[0, 101]),
                          # Not from zero: the strategies differ by a few per cent at most volumes, which a zero-based
                          # axis flattens into one line; the ticks carry the figures.
                          yaxis=dict(title="USD a month", tickprefix="$", tickformat=",.0f"))

@@ -8,7 +8,6 @@ so the Recommendation counts a limit the peak exceeds with the same figures this
 from __future__ import annotations
 
 import hashlib
-import math
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -163,7 +162,7 @@ def _limits(scenario: Scenario, assumptions: CostAssumptions) -> None:
         st.info(plain(check.sentences[0]), icon=":material/info:")
     else:
         with st.container(horizontal=True, key="metric-row-limits", gap="small"):
-            st.metric("Requests a minute allowed", f"{math.floor(check.requests_allowed_per_minute or 0):,}", border=True,
+            st.metric("Requests a minute allowed", f"{check.whole_requests_allowed or 0:,}", border=True,
                       help=f"{check.rpm_limit:,} requests and {check.tpm_limit:,} tokens a minute at {check.tier}.")
             st.metric("Minutes over the limit", f"{check.minutes_over_share:.1%}", border=True)
             st.metric("Tier the peak needs", check.tier_needed or "none published", border=True)
@@ -178,17 +177,18 @@ def _strategies(report: CostReport, plan: Any) -> None:
     rows = [
         {"Strategy": f"All cloud ({report.cloud[0].price.label})", "USD a month": plan.all_cloud_usd, "Local share": 0.0},
         {"Strategy": "All local, sized for the peak", "USD a month": plan.all_local_peak_usd, "Local share": 1.0},
-        {"Strategy": f"Privacy split ({report.hybrid.local_share:.0%} local, the Costs page's hybrid)",
+        {"Strategy": f"Privacy split ({report.hybrid.local_share:.0%} local: the hybrid above)",
          "USD a month": report.hybrid.monthly_usd, "Local share": report.hybrid.local_share},
-        {"Strategy": f"Base load local to P{best.percentile:g}, bursts to the cloud ({SCHEDULES[plan.schedule].lower()})",
+        {"Strategy": f"Base load local to P{best.percentile:g}, bursts to cloud ({SCHEDULES[plan.schedule].lower()})",
          "USD a month": best.monthly_usd, "Local share": best.local_share},
     ]
     cheapest = min(rows, key=lambda r: r["USD a month"])
     for row in rows:
         row["Cheapest"] = "yes" if row is cheapest else ""
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="load.strategies",
-                 column_config={"USD a month": st.column_config.NumberColumn(format="$%,.0f"),
-                                "Local share": st.column_config.NumberColumn(format="percent")})
+                 column_config={"USD a month": st.column_config.NumberColumn(format="$%,.0f", width="small"),
+                                "Local share": st.column_config.NumberColumn(format="percent", width="small"),
+                                "Cheapest": st.column_config.TextColumn(width="small")})
 
 
 def load_profile_section(scenario: Scenario, report: CostReport) -> None:

@@ -239,6 +239,9 @@ def test_the_recommendation_and_what_if_count_the_limit_the_same_way() -> None:
     load = [f for f in counted.factors if f.factor == "load"]
     assert all(f.reason.startswith("Rate limit: at its peak the load profile sends 2,173 requests a minute") for f in load)
     assert {f.option: f.points for f in load}["cloud"] < 0 < {f.option: f.points for f in load}["hybrid"]
+    # The same whole number of requests a minute the Costs page's metric and sentence show (30,000 / 800 = 37.5 -> 37).
+    assert f"over Tier 1's {limit.whole_requests_allowed:,} in" in load[0].reason and limit.whole_requests_allowed == 37
+    assert "allows 37 requests" in limit.sentences[0] and counted.notes[-1] == load[0].reason
     flips = what_would_change(scenario, rate_limit=partial(check, "openai:gpt-4o"))
     assert flips and all(f.sentence.endswith(f"instead of {counted.recommendation}.") for f in flips)
     # The rule of thumb's load pattern no longer decides the load factor while the limit is exceeded.
