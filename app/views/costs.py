@@ -13,6 +13,7 @@ from advisor.providers import privacy_verdict
 from app import state
 from app.components.charts import show_chart
 from app.components.inputs import bound_input, starting_value
+from app.components.load_profile import load_profile_section
 from app.components.widgets import scenario_summary
 from calculators import (
     SUGGESTED_MODELS,
@@ -386,6 +387,8 @@ def costs_page() -> None:
     st.caption(f"From {report.price_data_version} (the pydantic team's maintained price database, bundled offline), "
                "unless marked as your prices.")
     _price_table(report)
+    with st.container(key="load-section"):
+        load_profile_section(scenario, report)
 
 
 costs_page()
