@@ -40,6 +40,7 @@ __all__ = [
     "cloud_request_bill",
     "measure_shared_prefix",
     "model_reasons",
+    "reasoning_multiple_measured",
 ]
 
 BILL_RULES = ASSETS_DIR / "bill_rules.json"
@@ -150,6 +151,13 @@ def batch_rule(ref: str) -> BatchRule | None:
 def model_reasons(ref: str) -> bool:
     """True for model families that think before answering (their reasoning is billed as output)."""
     return any(ref.startswith(f["pattern"]) for f in _rules()["reasoning"]["families"] if f["reasons"])
+
+
+def reasoning_multiple_measured(output_tokens: int | None, reasoning_tokens: int | None) -> float | None:
+    """Reasoning tokens per visible output token from one run's usage (reasoning is counted inside output)."""
+    if not reasoning_tokens or output_tokens is None or output_tokens <= reasoning_tokens:
+        return None
+    return reasoning_tokens / (output_tokens - reasoning_tokens)
 
 
 def measure_shared_prefix(prompts: Sequence[str], system_prompt: str = "", model_ref: str | None = None) -> PrefixMeasure:

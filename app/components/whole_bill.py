@@ -85,26 +85,26 @@ def whole_bill_inputs(a: CostAssumptions, cost_input: Callable[..., Any]) -> Non
                    min_value=0.0, max_value=1e9, step=500.0, help="An enterprise inference-software subscription, or 0 for open source.")
         cost_input(st.number_input, "egress_gb_month", "Data sent out a month (GB, both options)", a.egress_gb_month,
                    min_value=0.0, max_value=1e9, step=10.0)
-        left, right = st.columns(2)
-        with left:
-            cost_input(st.number_input, "egress_usd_per_gb_local", "Local: USD per GB", a.egress_usd_per_gb_local,
-                       min_value=0.0, max_value=10.0, step=0.01)
-        with right:
-            cost_input(st.number_input, "egress_usd_per_gb_cloud", "Cloud: USD per GB", a.egress_usd_per_gb_cloud,
-                       min_value=0.0, max_value=10.0, step=0.01)
+        _number_pairs(a, cost_input, _EGRESS_PRICES)
         cost_input(st.slider, "risk_premium_share", "Risk premium on local (reliability & security)", a.risk_premium_share,
                    min_value=0.0, max_value=1.0, step=0.01, format="%.2f")
-        left, right = st.columns(2)
-        with left:
-            cost_input(st.number_input, "outage_hours_month", "Outage hours a month", a.outage_hours_month,
-                       min_value=0.0, max_value=744.0, step=0.5)
-            cost_input(st.number_input, "incident_probability_yearly", "Security incident: chance a year", a.incident_probability_yearly,
-                       min_value=0.0, max_value=1.0, step=0.01)
-        with right:
-            cost_input(st.number_input, "outage_cost_per_hour_usd", "Cost of an outage hour (USD)", a.outage_cost_per_hour_usd,
-                       min_value=0.0, max_value=1e9, step=100.0)
-            cost_input(st.number_input, "incident_cost_usd", "Cost of an incident (USD)", a.incident_cost_usd,
-                       min_value=0.0, max_value=1e9, step=1000.0)
+        _number_pairs(a, cost_input, _EXPECTED_LOSS)
+
+
+# (field, label, max, step) for number inputs drawn two a row.
+_EGRESS_PRICES = (("egress_usd_per_gb_local", "Local: USD per GB", 10.0, 0.01),
+                  ("egress_usd_per_gb_cloud", "Cloud: USD per GB", 10.0, 0.01))
+_EXPECTED_LOSS = (("outage_hours_month", "Outage hours a month", 744.0, 0.5),
+                  ("outage_cost_per_hour_usd", "Cost of an outage hour (USD)", 1e9, 100.0),
+                  ("incident_probability_yearly", "Security incident: chance a year", 1.0, 0.01),
+                  ("incident_cost_usd", "Cost of an incident (USD)", 1e9, 1000.0))
+
+
+def _number_pairs(a: CostAssumptions, cost_input: Callable[..., Any], specs: tuple[tuple[str, str, float, float], ...]) -> None:
+    columns = st.columns(2)
+    for index, (field, label, high, step) in enumerate(specs):
+        with columns[index % 2]:
+            cost_input(st.number_input, field, label, getattr(a, field), min_value=0.0, max_value=high, step=step)
 
 
 def cache_summary(report: CostReport) -> list[str]:

@@ -64,3 +64,21 @@ def test_the_checklist_asks_for_the_batch_share(app):
     at.run()
     assert "Batch discount" in _table_items(at)
     assert at.session_state[SCENARIO_KEY] == Scenario(batch_share=0.3)
+
+
+def test_the_playgrounds_measured_reasoning_reaches_the_cost_model(app, monkeypatch):
+    # A loopback server speaking OpenAI's protocol reports 12 reasoning tokens inside 15 output tokens.
+    from tests.app.conftest import click_run_and_wait
+    from tests.peers import ChatServer
+
+    monkeypatch.setenv("CROSSOVER_OUTBOUND", "private")
+    with ChatServer("Paris", reasoning_tokens=12) as server:
+        at = open_page(app, "views/playground.py")
+        at.text_input(key="pg.right.base_url").input(server.url + "/v1").run()
+        at.text_input(key="pg.right.model.openai").input("o4-mini").run()
+        at.text_area(key="pg.prompt").input("Capital of France?")
+        at.number_input(key="pg.max_tokens").set_value(4)
+        at = click_run_and_wait(at, timeout=120)
+    assert any("12 of the output tokens were hidden reasoning" in c.value for c in at.caption)
+    at.button(key="pg.action.use_reasoning.1").click().run()
+    assert at.session_state[COSTS_KEY].reasoning_multiple == 4.0

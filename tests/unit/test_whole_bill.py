@@ -223,3 +223,20 @@ def test_cli_bad_whole_bill_values_exit_2_naming_the_flag(flags, message):
     result = run_cli("costs", "--preset", "startup-mvp", *flags)
     assert result.returncode == 2
     assert message in result.stderr
+
+
+def test_a_runs_reported_reasoning_tokens_give_the_multiple():
+    # A reasoning model's usage counts 12 hidden tokens inside its 15 output tokens (3 visible): 12 / 3 = 4.
+    from pydantic import SecretStr
+
+    from calculators.whole_bill import reasoning_multiple_measured
+    from inference import GenerationRequest, OpenAIBackend, measure
+    from tests.peers import ChatServer
+
+    with ChatServer("Paris", reasoning_tokens=12) as server:
+        result = measure(OpenAIBackend("o4-mini", SecretStr("k"), server.url + "/v1", max_retries=0),
+                         GenerationRequest(prompt="Capital of France?", max_tokens=64))
+    assert result.ok, result.error
+    assert (result.output_tokens, result.reasoning_tokens) == (15, 12)
+    assert reasoning_multiple_measured(result.output_tokens, result.reasoning_tokens) == pytest.approx(4.0)
+    assert reasoning_multiple_measured(3, None) is None and reasoning_multiple_measured(3, 0) is None
