@@ -54,14 +54,20 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 
+# Two pytest workers (pytest-xdist): the browser tests spend much of their time waiting on a
+# page, so two at once use both cores. Each worker starts its own app, model and database
+# servers; --dist loadscope keeps a module's shared server in one worker.
+TEST_WORKERS ?= 2
+PYTEST_PARALLEL = -n $(TEST_WORKERS) --dist loadscope
+
 test: lint chromium postgresql
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_PARALLEL)
 
 test-unit: install-dev postgresql
-	$(PY) -m pytest tests/unit tests/app
+	$(PY) -m pytest $(PYTEST_PARALLEL) tests/unit tests/app
 
 test-e2e: install-dev chromium
-	$(PY) -m pytest tests/e2e
+	$(PY) -m pytest $(PYTEST_PARALLEL) tests/e2e
 
 # The in-process benchmarks, then the workshop load bench run end to end with two participants.
 bench: install-dev chromium

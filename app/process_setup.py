@@ -20,7 +20,7 @@ import sys
 import threading
 import time
 
-__all__ = ["log_script_run", "prepare_process"]
+__all__ = ["log_script_run", "prepare_process", "wait_for_warm_up"]
 
 # A line per script run, for the load bench: on only when CROSSOVER_LOG_RERUNS=1.
 RERUN_LOG = logging.getLogger("crossover.rerun")
@@ -32,6 +32,10 @@ _LONG_LIVED = ("pandas", "plotly.graph_objects", "calculators", "advisor", "char
                "inference.local_gguf", "inference.cloud_backends", "quality.runner", "routing.simulate", "routing.sensitive")
 _DONE = threading.Event()
 _LOCK = threading.Lock()
+_WARM = threading.Event()
+# The warm-up's imports take seconds on a loaded 2-core machine; past this a page goes ahead and
+# imports for itself (the race below is then possible again, but only on a machine that stalled).
+WARM_UP_WAIT_S = 60.0
 
 
 def _log_to_stderr() -> None:
@@ -53,16 +57,31 @@ def log_script_run(page: str, started: float) -> None:
 
 
 def _warm_up() -> None:
-    for module in _LONG_LIVED:
-        importlib.import_module(module)
-    gc.collect()
-    gc.freeze()
+    try:
+        for module in _LONG_LIVED:
+            importlib.import_module(module)
+        gc.collect()
+        gc.freeze()
+    finally:
+        _WARM.set()
+
+
+def wait_for_warm_up() -> None:
+    """Block until the background imports are done (at once after the first seconds of a process).
+
+    Import locks alone do not make the two threads safe: plotly (through narwhals) checks
+    ``sys.modules`` for pandas and numpy without importing them, and a figure built while the
+    warm-up thread is half-way through ``import pandas`` failed with "partially initialized module
+    'pandas' has no attribute 'Series'" (seen in the browser tests on a loaded machine). Pages
+    other than Start call this before they run.
+    """
+    if _DONE.is_set():
+        _WARM.wait(WARM_UP_WAIT_S)
 
 
 def prepare_process() -> None:
     """Set up logging, then import what the pages use and freeze it in the background, the first
-    time any session runs. A page that needs a module before the warm-up reaches it imports it
-    itself; Python's import locks make the two meet safely."""
+    time any session runs. Pages other than Start wait for it (``wait_for_warm_up``)."""
     if _DONE.is_set():
         return
     with _LOCK:

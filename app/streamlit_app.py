@@ -5,7 +5,7 @@ import time
 import streamlit as st
 
 from app.presenter import presenter_chrome, presenting
-from app.process_setup import log_script_run, prepare_process
+from app.process_setup import log_script_run, prepare_process, wait_for_warm_up
 from app.share import link_error, share_url, sync_link
 
 started = time.perf_counter()
@@ -40,5 +40,7 @@ with st.sidebar.popover("Share this scenario", icon=":material/link:", width="st
     st.code(share_url(), language=None, wrap_lines=True)
 if problem := link_error():
     st.error(problem, icon=":material/link_off:")
+if page.url_path:  # the Start page ("") needs none of the warm-up's modules: it draws at once
+    wait_for_warm_up()
 page.run()
 log_script_run(page.url_path, started)
