@@ -54,11 +54,11 @@ def _cache_inputs(a: CostAssumptions, cost_input: Callable[..., Any]) -> None:
     st.text(f"Shared prefix: {measured.shared_prefix_tokens:,} tokens of {measured.mean_input_tokens:,.0f} on average "
             f"({measured.share:.0%}), counted by {measured.counted_by}.")
     source = f"{len(prompts.prompts):,} prompts from {prompts.source}" + (" with a system prompt" if system.strip() else "")
-    left, right = st.columns(2)
-    left.button("Use the measured prefix", key="costs.action.use_prefix",
+    # One above the other: side by side, the labels ended in "…" in the inputs column at 1280 px.
+    st.button("Use the measured prefix", key="costs.action.use_prefix",
                 help="Also sets the input tokens a request to these prompts' average.", on_click=_use, args=(measured, source),
                 width="stretch", disabled=a.shared_prefix_tokens == measured.shared_prefix_tokens)
-    right.button("Set the cached share by hand", key="costs.action.cache_by_hand", on_click=_by_hand, width="stretch",
+    st.button("Set the cached share by hand", key="costs.action.cache_by_hand", on_click=_by_hand, width="stretch",
                  disabled=a.shared_prefix_tokens is None)
     if a.shared_prefix_tokens is None:
         cost_input(st.slider, "cached_input_share", "Share of input tokens served from the provider's cache (by hand)",
