@@ -14,6 +14,7 @@ from advisor.scoring import QualityEvidence, Recommendation, Weights, recommend
 from calculators import CostAssumptions, CostInputError, UnknownCloudModel, cost_report
 from calculators.latency import option_latency
 from calculators.options import OptionCosts, option_costs
+from calculators.rate_limits import RateLimitCheck
 from scenario import Scenario
 
 __all__ = ["Assessed", "assess", "cost_inputs"]
@@ -40,10 +41,11 @@ def cost_inputs(scenario: Scenario, assumptions: CostAssumptions | None = None) 
 
 
 def assess(scenario: Scenario, weights: Weights | None = None, evidence: QualityEvidence | None = None,
-           assumptions: CostAssumptions | None = None) -> Recommendation:
-    """Score the scenario with the cost model's figures and the latency check, as every page shows it."""
+           assumptions: CostAssumptions | None = None, rate_limit: RateLimitCheck | None = None) -> Recommendation:
+    """Score the scenario with the cost model's figures and the latency check (and a load profile's rate-limit
+    check when there is one), as every page shows it."""
     inputs = cost_inputs(scenario, assumptions)
-    result = recommend(scenario, weights, evidence, inputs.costs, inputs.latency)
+    result = recommend(scenario, weights, evidence, inputs.costs, inputs.latency, rate_limit)
     if inputs.cost_error:
         result = result.model_copy(update={"notes": [*result.notes, f"The cost model could not run ({inputs.cost_error}): "
                                                      "the volume and latency factors use the articles' rules of thumb."]})

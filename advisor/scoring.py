@@ -24,6 +24,7 @@ from advisor.checklist import Factor
 from advisor.providers import REGULATION_NAMES, privacy_verdict
 from calculators.latency import LatencyEstimate, latency_targets
 from calculators.options import OptionCosts
+from calculators.rate_limits import RateLimitCheck
 from scenario import Scenario
 
 __all__ = [
@@ -433,13 +434,25 @@ _LOAD = {
 }
 
 
+def _rate_limited(check: RateLimitCheck) -> Lean:
+    # The articles: over the limit "the provider blocks subsequent requests and causes immediate service
+    # outages". Local capacity (all of it, or the base of a hybrid) is what the limit cannot refuse.
+    needed = f"{check.tier_needed} would hold it" if check.tier_needed else "no published tier holds it"
+    return Lean(-0.6, 0.4, 0.7,
+                f"Rate limit: at its peak the load profile sends {check.peak_rpm:,.0f} requests a minute to {check.model}, over "
+                f"{check.tier}'s {check.whole_requests_allowed or 0:,} in {check.minutes_over_share or 0:.1%} of minutes "
+                f"(HTTP 429s); {needed}. Local capacity for the base load, bursts to the cloud, avoids it.")
+
+
 def factor_leans(scenario: Scenario, evidence: QualityEvidence | None = None, costs: OptionCosts | None = None,
-                 latency: dict[Option, LatencyEstimate | None] | None = None) -> dict[Factor, Lean]:
+                 latency: dict[Option, LatencyEstimate | None] | None = None,
+                 rate_limit: RateLimitCheck | None = None) -> dict[Factor, Lean]:
     """Every factor's lean for the scenario, in checklist order.
 
     Measured quality evidence, when given, replaces the scenario's stated quality need; the
     cost model's figures replace the volume rule of thumb; what each option delivers in
-    time replaces the latency rule of thumb.
+    time replaces the latency rule of thumb; a load profile whose peak exceeds the cloud
+    model's rate limit (``rate_limit``) replaces the load pattern's rule of thumb.
     """
     return {
         "volume": _cost(scenario, costs) if costs is not None else _volume(scenario),
@@ -449,7 +462,7 @@ def factor_leans(scenario: Scenario, evidence: QualityEvidence | None = None, co
         "horizon": _horizon(scenario),
         "customization": _customization(scenario),
         "quality": _measured_quality(evidence) if evidence else _QUALITY[scenario.quality_need],
-        "load": _LOAD[scenario.load_pattern],
+        "load": _rate_limited(rate_limit) if rate_limit is not None and rate_limit.exceeded else _LOAD[scenario.load_pattern],
     }
 
 
@@ -465,7 +478,8 @@ def _exclusions(s: Scenario) -> list[Exclusion]:
 
 
 def recommend(scenario: Scenario, weights: Weights | None = None, evidence: QualityEvidence | None = None,
-              costs: OptionCosts | None = None, latency: dict[Option, LatencyEstimate | None] | None = None) -> Recommendation:
+              costs: OptionCosts | None = None, latency: dict[Option, LatencyEstimate | None] | None = None,
+              rate_limit: RateLimitCheck | None = None) -> Recommendation:
     """Score cloud, local and hybrid for a scenario.
 
     Pure: the cost model's figures and the latency estimates are passed in (see
@@ -477,12 +491,13 @@ def recommend(scenario: Scenario, weights: Weights | None = None, evidence: Qual
         evidence: A measured local-vs-cloud accuracy gap for the quality factor.
         costs: The cost model's monthly cost per option at the scenario's volume.
         latency: What each option delivers in time for the scenario's answer length.
+        rate_limit: A load profile's peaks against the cloud model's rate limit (the Costs page's check).
 
     Returns:
         Scores 0..100, the winner and runner-up, and per-factor points with reasons.
     """
     weights = weights or Weights()
-    leans = factor_leans(scenario, evidence, costs, latency)
+    leans = factor_leans(scenario, evidence, costs, latency, rate_limit)
     total_weight = sum(weights.of(f) for f in leans)
     factors: list[FactorContribution] = []
     raw = {option: 50.0 for option in OPTIONS}
@@ -496,7 +511,8 @@ def recommend(scenario: Scenario, weights: Weights | None = None, evidence: Qual
     scores = {option: (0.0 if option in ruled_out else round(min(100.0, max(0.0, raw[option])), 6)) for option in OPTIONS}
     ranked = sorted((o for o in OPTIONS if o not in ruled_out), key=lambda o: (-scores[o], _TIE_ORDER[o]))
     notes = [note for note in ((_cost_note(scenario, costs) if costs is not None else None),
-                               (_latency_note(scenario, latency) if latency is not None else None)) if note]
+                               (_latency_note(scenario, latency) if latency is not None else None),
+                               (leans["load"].reason if rate_limit is not None and rate_limit.exceeded else None)) if note]
     return Recommendation(
         recommendation=ranked[0],
         runner_up=ranked[1] if len(ranked) > 1 else None,

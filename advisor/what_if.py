@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from advisor.assess import cost_inputs
 from advisor.scoring import Option, QualityEvidence, Weights, recommend
 from calculators import CostAssumptions
+from calculators.rate_limits import RateLimitCheck
 from scenario import Scenario
 
 __all__ = ["Flip", "what_would_change"]
@@ -64,18 +65,22 @@ class _Scorer:
     share (hybrid's local share), so they are worked out once per distinct set of those.
     """
 
-    def __init__(self, weights: Weights, evidence: QualityEvidence | None, assumptions: CostAssumptions | None, use_cost_model: bool):
+    def __init__(self, weights: Weights, evidence: QualityEvidence | None, assumptions: CostAssumptions | None, use_cost_model: bool,
+                 rate_limit: Callable[[Scenario], RateLimitCheck | None] | None = None):
         self.weights, self.evidence, self.assumptions, self.use_cost_model = weights, evidence, assumptions, use_cost_model
+        self.rate_limit = rate_limit
         self._inputs: dict[tuple[Any, ...], Any] = {}
 
     def winner(self, scenario: Scenario) -> Option:
+        # A load profile's rate-limit check moves with the volume and the request shape: checked again for each try.
+        limit = self.rate_limit(scenario) if self.rate_limit else None
         if not self.use_cost_model:
-            return recommend(scenario, self.weights, self.evidence).recommendation
+            return recommend(scenario, self.weights, self.evidence, rate_limit=limit).recommendation
         key = (scenario.requests_per_month, scenario.input_tokens_per_request, scenario.output_tokens_per_request, scenario.sensitive_share)
         if key not in self._inputs:
             self._inputs[key] = cost_inputs(scenario, self.assumptions)
         inputs = self._inputs[key]
-        return recommend(scenario, self.weights, self.evidence, inputs.costs, inputs.latency).recommendation
+        return recommend(scenario, self.weights, self.evidence, inputs.costs, inputs.latency, limit).recommendation
 
 
 def _winner(scenario: Scenario, field: str, value: Any, weights: Weights, evidence: QualityEvidence | None = None,
@@ -136,7 +141,8 @@ def _numeric_flips(scenario: Scenario, field: str, weights: Weights, current_win
 
 
 def what_would_change(scenario: Scenario, weights: Weights | None = None, evidence: QualityEvidence | None = None,
-                      assumptions: CostAssumptions | None = None, *, use_cost_model: bool = True) -> list[Flip]:
+                      assumptions: CostAssumptions | None = None, *, use_cost_model: bool = True,
+                      rate_limit: Callable[[Scenario], RateLimitCheck | None] | None = None) -> list[Flip]:
     """Find, for each input alone, the nearest change that gives a different winner.
 
     Args:
@@ -146,13 +152,14 @@ def what_would_change(scenario: Scenario, weights: Weights | None = None, eviden
         assumptions: The cost assumptions in force (the defaults when omitted).
         use_cost_model: Score as the pages do (cost model and latency check); False scores on
             the articles' rules of thumb alone.
+        rate_limit: A load profile's rate-limit check for a scenario (the Costs page's), if one is in use.
 
     Returns:
         Flips for numeric inputs (nearest boundary up and down) and for choices (each
         alternative that changes the winner). Empty when no single change flips it.
     """
     weights = weights or Weights()
-    scorer = _Scorer(weights, evidence, assumptions, use_cost_model)
+    scorer = _Scorer(weights, evidence, assumptions, use_cost_model, rate_limit)
     current_winner = scorer.winner(scenario)
     flips: list[Flip] = []
     for field in _NUMERIC:

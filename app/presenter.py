@@ -6,7 +6,6 @@ from __future__ import annotations
 import streamlit as st
 
 from app.share import PRESENT_PARAM
-from app.state import KEEP
 
 PRESENT_KEY = "crossover.present"
 
@@ -49,19 +48,34 @@ _STYLE = """
 
 
 def presenting() -> bool:
-    """True when presenter view is on (from the toggle, or from a link with ``present=1``)."""
-    if PRESENT_KEY not in st.session_state:
-        st.session_state[PRESENT_KEY] = st.query_params.get(PRESENT_PARAM) == "1"
-    return bool(st.session_state[PRESENT_KEY])
+    """True when presenter view is on: from the toggle, or while the address bar says ``present=1``.
+
+    The address bar wins over the widget's state: on a loaded server's first run the toggle's
+    state once came back off while the link still said ``present=1`` (a browser test saw the
+    page without its Leave button). Turning it off goes through the toggle's or the Leave
+    button's callback, which drops ``present=1`` first. A page switch drops the query string,
+    so there the session's state carries it and ``presenter_chrome`` writes it back.
+    """
+    if st.query_params.get(PRESENT_PARAM) == "1" and not st.session_state.get(PRESENT_KEY):
+        st.session_state[PRESENT_KEY] = True
+    return bool(st.session_state.setdefault(PRESENT_KEY, False))
 
 
 def _leave() -> None:
     st.session_state[PRESENT_KEY] = False
+    st.query_params.pop(PRESENT_PARAM, None)
+
+
+def _toggled() -> None:
+    if not st.session_state[PRESENT_KEY]:
+        st.query_params.pop(PRESENT_PARAM, None)
 
 
 def presenter_chrome() -> None:
     """The sidebar switch, and in presenter view the larger type and a way out."""
-    st.sidebar.toggle("Presenter view", key=PRESENT_KEY, help="Larger type and the sidebar closed, for a projector.", **KEEP)
+    # Not persist_state: the main script draws this toggle on every page, and presenting() sets
+    # its state before it is drawn.
+    st.sidebar.toggle("Presenter view", key=PRESENT_KEY, on_change=_toggled, help="Larger type and the sidebar closed, for a projector.")
     st.html(_BASE_STYLE)
     if st.session_state[PRESENT_KEY]:
         st.query_params[PRESENT_PARAM] = "1"

@@ -27,13 +27,15 @@ RERUN_LOG = logging.getLogger("crossover.rerun")
 
 # What the pages import, loaded on a background thread after the first page has been served
 # (so it does not wait for llama.cpp, presidio or SQLAlchemy) and before the freeze, so their
-# objects are frozen too.
-_LONG_LIVED = ("pandas", "plotly.graph_objects", "calculators", "advisor", "charts", "decisions", "sqlalchemy",
+# objects are frozen too. The modules that other libraries peek at in ``sys.modules`` come
+# first: pages wait for those (``wait_for_warm_up``), not for the rest.
+_PEEKED_AT = ("numpy", "pandas", "plotly.graph_objects")
+_LONG_LIVED = (*_PEEKED_AT, "calculators", "advisor", "charts", "decisions", "sqlalchemy",
                "inference.local_gguf", "inference.cloud_backends", "quality.runner", "routing.simulate", "routing.sensitive")
 _DONE = threading.Event()
 _LOCK = threading.Lock()
-_WARM = threading.Event()
-# The warm-up's imports take seconds on a loaded 2-core machine; past this a page goes ahead and
+_PEEKED_AT_LOADED = threading.Event()
+# Those imports take a second or two, more on a loaded machine; past this a page goes ahead and
 # imports for itself (the race below is then possible again, but only on a machine that stalled).
 WARM_UP_WAIT_S = 60.0
 
@@ -58,25 +60,29 @@ def log_script_run(page: str, started: float) -> None:
 
 def _warm_up() -> None:
     try:
-        for module in _LONG_LIVED:
+        for module in _PEEKED_AT:
             importlib.import_module(module)
-        gc.collect()
-        gc.freeze()
     finally:
-        _WARM.set()
+        _PEEKED_AT_LOADED.set()
+    for module in _LONG_LIVED:
+        importlib.import_module(module)
+    gc.collect()
+    gc.freeze()
 
 
 def wait_for_warm_up() -> None:
-    """Block until the background imports are done (at once after the first seconds of a process).
+    """Block until the warm-up has imported the modules other libraries peek at (at once, after
+    the first seconds of a process).
 
     Import locks alone do not make the two threads safe: plotly (through narwhals) checks
     ``sys.modules`` for pandas and numpy without importing them, and a figure built while the
-    warm-up thread is half-way through ``import pandas`` failed with "partially initialized module
+    warm-up thread was half-way through ``import pandas`` failed with "partially initialized module
     'pandas' has no attribute 'Series'" (seen in the browser tests on a loaded machine). Pages
-    other than Start call this before they run.
+    other than Start call this before they run. The rest of the warm-up (llama.cpp, presidio,
+    SQLAlchemy) is imported normally, and the import locks do make that safe.
     """
     if _DONE.is_set():
-        _WARM.wait(WARM_UP_WAIT_S)
+        _PEEKED_AT_LOADED.wait(WARM_UP_WAIT_S)
 
 
 def prepare_process() -> None:

@@ -95,6 +95,26 @@ class CostAssumptions(BaseModel):
     # Hybrid
     local_share: _Share | None = None
 
+    # The whole bill (calculators/whole_bill.py). Every default is zero or "none", so saved
+    # decisions and the articles' worked example cost what they did.
+    # Tokens every prompt shares at its start, measured from the team's prompts; None: the
+    # manual ``cached_input_share`` above applies instead of each provider's caching rules.
+    shared_prefix_tokens: Annotated[int, Field(ge=0, le=10_000_000)] | None = None
+    shared_prefix_source: Annotated[str, Field(max_length=200)] | None = None
+    cache_lifetime: Literal["5m", "1h"] = "5m"
+    # Hidden reasoning tokens per visible output token, billed as output.
+    reasoning_multiple: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] = 0.0
+    licence_per_gpu_year_usd: _Money = 0.0
+    egress_gb_month: Annotated[float, Field(ge=0, le=1e9, allow_inf_nan=False)] = 0.0
+    egress_usd_per_gb_local: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)] = 0.0
+    egress_usd_per_gb_cloud: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)] = 0.0
+    # Reliability and security: a share on top of local's cost, and/or an expected loss.
+    risk_premium_share: _Share = 0.0
+    outage_hours_month: Annotated[float, Field(ge=0, le=744, allow_inf_nan=False)] = 0.0
+    outage_cost_per_hour_usd: _Money = 0.0
+    incident_probability_yearly: _Share = 0.0
+    incident_cost_usd: _Money = 0.0
+
 
 def parse_assumptions(data: dict) -> CostAssumptions:
     """Validate a dict into :class:`CostAssumptions`, naming the fields that are wrong.

@@ -77,6 +77,9 @@ class CloudPrice(BaseModel):
     overridden: bool
     source_urls: tuple[str, ...]
     data_version: str
+    # Cache writes (Anthropic's 5-minute write price) and where a long-context tier starts, from the data.
+    cache_write_per_mtok: float | None = None
+    tier_starts_tokens: int | None = None
 
 
 @cache
@@ -220,7 +223,15 @@ def _lookup_price(ref: str, override: PriceOverride | None, day: date) -> CloudP
         overridden=False,
         source_urls=tuple(provider.pricing_urls or ()),
         data_version=price_data_version(),
+        cache_write_per_mtok=_per_mtok(getattr(prices, "cache_write_mtok", None)),
+        tier_starts_tokens=_first_tier(getattr(prices, "input_mtok", None)),
     )
+
+
+def _first_tier(value: Decimal | TieredPrices | None) -> int | None:
+    if isinstance(value, TieredPrices) and value.tiers:
+        return int(value.tiers[0].start)
+    return None
 
 
 @lru_cache(maxsize=4096)

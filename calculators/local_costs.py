@@ -15,7 +15,8 @@ import numpy.typing as npt
 
 from calculators.assumptions import HOURS_PER_MONTH, CostAssumptions
 
-__all__ = ["LocalUnitCosts", "local_gpus", "local_monthly_usd", "local_unit_costs", "requests_per_replica_month"]
+__all__ = ["LocalUnitCosts", "expected_loss_monthly_usd", "local_gpus", "local_monthly_usd", "local_unit_costs",
+           "requests_per_replica_month"]
 
 SECONDS_PER_HOUR = 3600.0
 
@@ -38,6 +39,9 @@ class LocalUnitCosts:
             replica serves a month at the utilisation target, sized for the peak.
         input_token_weight: What a prompt token costs against a generated one, from the
             step model's prefill time (only for requests of another shape than the scenario's).
+        per_request_usd: What each request adds on its own (data transfer), risk premium included.
+        risk_share: The reliability and security premium on top of every local cost.
+        expected_loss_month_usd: The expected loss a month from outages and incidents (in ``fixed_month_usd``).
     """
 
     gpu_month_usd: float
@@ -50,6 +54,9 @@ class LocalUnitCosts:
     upfront_per_gpu_usd: float
     weighted_tokens_per_replica: float
     input_token_weight: float
+    per_request_usd: float = 0.0
+    risk_share: float = 0.0
+    expected_loss_month_usd: float = 0.0
 
     def marginal_cost_usd(self, input_tokens: int, output_tokens: int) -> float:
         """What one request of this shape costs on capacity that is already paid for, pro rata."""
@@ -57,8 +64,16 @@ class LocalUnitCosts:
         return self.replica_month_usd * weighted / self.weighted_tokens_per_replica
 
 
-def local_unit_costs(a: CostAssumptions, input_tokens: int, output_tokens: int) -> LocalUnitCosts:
-    """Unit costs from *resolved* assumptions (see ``calculators.assumptions.resolve``)."""
+def expected_loss_monthly_usd(a: CostAssumptions) -> float:
+    """Outage hours a month x their cost an hour, plus a yearly incident probability x its cost / 12."""
+    return a.outage_hours_month * a.outage_cost_per_hour_usd + a.incident_probability_yearly * a.incident_cost_usd / 12
+
+
+def local_unit_costs(a: CostAssumptions, input_tokens: int, output_tokens: int, requests_per_month: int = 0) -> LocalUnitCosts:
+    """Unit costs from *resolved* assumptions (see ``calculators.assumptions.resolve``).
+
+    ``requests_per_month`` turns the month's data transfer into a figure per request.
+    """
     hours = float(a.hours_per_month)  # type: ignore[arg-type]
     if a.payment == "rent":
         parts = {"rent": float(a.gpu_hourly_usd) * hours}  # type: ignore[arg-type]
@@ -71,7 +86,13 @@ def local_unit_costs(a: CostAssumptions, input_tokens: int, output_tokens: int) 
             "maintenance": purchase * a.maintenance_share_yearly / 12,
         }
         upfront = purchase
-    gpu_month = sum(parts.values())
+    if a.licence_per_gpu_year_usd:
+        parts["licences"] = a.licence_per_gpu_year_usd / 12
+    # The risk premium is a share on top of everything local pays; the expected loss is a sum a month.
+    risk = 1.0 + a.risk_premium_share
+    expected_loss = expected_loss_monthly_usd(a)
+    egress = a.egress_gb_month * a.egress_usd_per_gb_local / requests_per_month if requests_per_month else 0.0
+    gpu_month = sum(parts.values()) * risk
     per_replica = int(a.gpus_per_replica)  # type: ignore[arg-type]
     # The throughput is generated tokens/s at the scenario's own request shape, prefill
     # included (the step model's, or one measured), so a replica serves throughput / output
@@ -87,13 +108,16 @@ def local_unit_costs(a: CostAssumptions, input_tokens: int, output_tokens: int) 
         gpu_month_usd=gpu_month,
         gpu_month_parts=parts,
         replica_month_usd=gpu_month * per_replica,
-        fixed_month_usd=float(a.staff_monthly_usd) + a.infra_monthly_usd,  # type: ignore[arg-type]
+        fixed_month_usd=(float(a.staff_monthly_usd) + a.infra_monthly_usd) * risk + expected_loss,  # type: ignore[arg-type]
         requests_per_replica=requests_per_replica,
         gpus_per_replica=per_replica,
         gpus_fixed=a.gpus_fixed,
         upfront_per_gpu_usd=upfront,
         weighted_tokens_per_replica=weighted_tokens_per_replica,
         input_token_weight=weight,
+        per_request_usd=egress * risk,
+        risk_share=a.risk_premium_share,
+        expected_loss_month_usd=expected_loss,
     )
 
 
@@ -120,5 +144,6 @@ def local_gpus(requests_per_month: npt.ArrayLike, units: LocalUnitCosts) -> npt.
 
 
 def local_monthly_usd(requests_per_month: npt.ArrayLike, units: LocalUnitCosts) -> npt.NDArray[np.float64]:
-    """Local cost a month at each volume: GPUs plus fixed costs (a non-decreasing staircase)."""
-    return local_gpus(requests_per_month, units) * units.gpu_month_usd + units.fixed_month_usd
+    """Local cost a month at each volume: GPUs, fixed costs and per-request data transfer (non-decreasing)."""
+    volume = np.asarray(requests_per_month, dtype=float)
+    return local_gpus(volume, units) * units.gpu_month_usd + units.fixed_month_usd + units.per_request_usd * volume

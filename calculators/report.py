@@ -13,9 +13,10 @@ from calculators.assumptions import CostAssumptions, resolve, serving_point
 from calculators.breakeven import TOKEN_CEILING, breakeven_requests
 from calculators.capacity import CapacityEstimate, capacity_estimate
 from calculators.catalog import get_gpu, get_open_model
-from calculators.cloud_prices import CloudPrice, lookup_price, price_data_version, price_per_request
+from calculators.cloud_prices import CloudPrice, lookup_price, price_data_version
 from calculators.local_costs import LocalUnitCosts, local_gpus, local_monthly_usd, local_unit_costs
 from calculators.serving import OperatingPoint, Setup
+from calculators.whole_bill import RequestBill, cloud_request_bill, model_reasons
 from scenario import Scenario
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "LocalCost",
     "cost_report",
     "local_serving_point",
+    "option_lines",
     "prepare",
 ]
 
@@ -40,11 +42,14 @@ class CostLine(BaseModel):
 
 
 class CloudCost(BaseModel):
-    """One cloud model at the scenario's volume."""
+    """One cloud model at the scenario's volume; ``lines`` (a month) add up to ``monthly_usd``."""
 
     price: CloudPrice
     per_request_usd: float
     monthly_usd: float
+    lines: list[CostLine] = []
+    cached_tokens: int = 0
+    cache_hit_rate: float = 0.0
 
 
 class LocalCost(BaseModel):
@@ -126,15 +131,20 @@ def prepare(scenario: Scenario, assumptions: CostAssumptions) -> tuple[CostAssum
         scenario.sensitive_share,
     )
     prices = [lookup_price(ref, resolved.price_overrides.get(ref)) for ref in resolved.cloud_models]
-    units = local_unit_costs(resolved, scenario.input_tokens_per_request, scenario.output_tokens_per_request)
+    units = local_unit_costs(resolved, scenario.input_tokens_per_request, scenario.output_tokens_per_request,
+                             scenario.requests_per_month)
     return resolved, prices, units
 
 
+def cloud_bill(scenario: Scenario, assumptions: CostAssumptions, price: CloudPrice) -> RequestBill:
+    """One request of the scenario's shape on a cloud model, line by line (calculators/whole_bill.py)."""
+    return cloud_request_bill(price, scenario.input_tokens_per_request, scenario.output_tokens_per_request,
+                              scenario.requests_per_month, scenario.batch_share, assumptions)
+
+
 def cloud_per_request(scenario: Scenario, assumptions: CostAssumptions, price: CloudPrice) -> float:
-    """USD one request of the scenario's shape costs on a cloud model, after the price scale."""
-    return assumptions.cloud_price_scale * price_per_request(
-        price, scenario.input_tokens_per_request, scenario.output_tokens_per_request, assumptions.cached_input_share
-    )
+    """USD one request of the scenario's shape costs on a cloud model: the sum of its bill's lines."""
+    return cloud_bill(scenario, assumptions, price).total_usd
 
 
 def _local_cost(volume: int, a: CostAssumptions, units: LocalUnitCosts) -> LocalCost:
@@ -147,6 +157,7 @@ def _local_cost(volume: int, a: CostAssumptions, units: LocalUnitCosts) -> Local
             "amortisation": f"{gpus} GPU x ${a.gpu_purchase_usd:,.0f} / {a.depreciation_months} months",
             "power": f"{gpus} GPU x {a.gpu_power_w:,.0f} W x {a.hours_per_month:,.0f} h x PUE {a.pue} x ${a.kwh_usd}/kWh",
             "maintenance": f"{a.maintenance_share_yearly:.0%} of purchase a year",
+            "licences": f"{gpus} GPU x ${a.licence_per_gpu_year_usd:,.0f} a GPU a year / 12",
         }[part]
         lines.append(CostLine(item=f"GPUs: {part}", monthly_usd=gpus * per_gpu, basis=basis))
     staff_basis = (
@@ -156,6 +167,7 @@ def _local_cost(volume: int, a: CostAssumptions, units: LocalUnitCosts) -> Local
     )
     lines.append(CostLine(item="Staff (DevOps/MLOps)", monthly_usd=float(a.staff_monthly_usd or 0), basis=staff_basis))
     lines.append(CostLine(item="Infrastructure & monitoring", monthly_usd=a.infra_monthly_usd, basis="fixed a month"))
+    lines.extend(_local_bill_lines(volume, a, units, sum(line.monthly_usd for line in lines)))
     capacity = None if math.isinf(units.requests_per_replica) else units.requests_per_replica * gpus / units.gpus_per_replica
     return LocalCost(
         monthly_usd=float(local_monthly_usd(volume, units)),
@@ -168,6 +180,25 @@ def _local_cost(volume: int, a: CostAssumptions, units: LocalUnitCosts) -> Local
     )
 
 
+def _local_bill_lines(volume: int, a: CostAssumptions, units: LocalUnitCosts, subtotal: float) -> list[CostLine]:
+    """Data transfer and the risk premium: the local lines the articles name beyond GPUs and people."""
+    lines = []
+    egress = units.per_request_usd / (1 + units.risk_share) * volume
+    if egress:
+        lines.append(CostLine(item="Data transfer", monthly_usd=egress,
+                              basis=f"{a.egress_gb_month:,g} GB a month at ${a.egress_usd_per_gb_local:g}/GB"))
+    if units.risk_share or units.expected_loss_month_usd:
+        parts = [f"{units.risk_share:.0%} of ${subtotal + egress:,.0f}"] if units.risk_share else []
+        if a.outage_hours_month and a.outage_cost_per_hour_usd:
+            parts.append(f"outages {a.outage_hours_month:g} h x ${a.outage_cost_per_hour_usd:,.0f}/h")
+        if a.incident_probability_yearly and a.incident_cost_usd:
+            parts.append(f"incidents {a.incident_probability_yearly:.0%} a year x ${a.incident_cost_usd:,.0f} / 12")
+        lines.append(CostLine(item="Risk premium (reliability & security)",
+                              monthly_usd=units.risk_share * (subtotal + egress) + units.expected_loss_month_usd,
+                              basis=" + ".join(parts)))
+    return lines
+
+
 def assumptions_staff_from_fte(a: CostAssumptions) -> bool:
     """True when the resolved staff cost is FTE x salary rather than a figure set directly."""
     return math.isclose(float(a.staff_monthly_usd or 0), a.staff_fte * a.staff_salary_yearly_usd / 12)
@@ -175,8 +206,9 @@ def assumptions_staff_from_fte(a: CostAssumptions) -> bool:
 
 def _breakeven(scenario: Scenario, price: CloudPrice, per_request: float, units: LocalUnitCosts) -> BreakEven:
     fixed_gpus = units.gpus_fixed * units.gpu_month_usd if units.gpus_fixed is not None else None
+    # Local's own cost per request (data transfer) comes off what each request saves.
     first, stays = breakeven_requests(
-        per_request, units.replica_month_usd, units.fixed_month_usd, units.requests_per_replica, fixed_gpus
+        per_request - units.per_request_usd, units.replica_month_usd, units.fixed_month_usd, units.requests_per_replica, fixed_gpus
     )
     first_v, stays_v = float(first), float(stays)
     tokens_per_request = scenario.input_tokens_per_request + scenario.output_tokens_per_request
@@ -213,8 +245,11 @@ def cost_report(scenario: Scenario, assumptions: CostAssumptions | None = None) 
     volume = scenario.requests_per_month
     cloud = []
     for price in prices:
-        per_request = cloud_per_request(scenario, resolved, price)
-        cloud.append(CloudCost(price=price, per_request_usd=per_request, monthly_usd=per_request * volume))
+        bill = cloud_bill(scenario, resolved, price)
+        per_request = bill.total_usd
+        cloud.append(CloudCost(price=price, per_request_usd=per_request, monthly_usd=per_request * volume,
+                               lines=[CostLine(item=line.item, monthly_usd=line.usd * volume, basis=line.basis) for line in bill.lines],
+                               cached_tokens=bill.cached_tokens, cache_hit_rate=bill.cache_hit_rate))
 
     local = _local_cost(volume, resolved, units)
     share = float(resolved.local_share or 0.0)
@@ -245,6 +280,24 @@ def cost_report(scenario: Scenario, assumptions: CostAssumptions | None = None) 
         price_data_version=price_data_version(),
         notes=_notes(scenario, resolved, local, cloud, units) + _capacity_notes(scenario, capacity),
     )
+
+
+def option_lines(report: CostReport) -> dict[OptionName, list[CostLine]]:
+    """Each option's monthly bill line by line (cloud: the first model), adding up to its headline figure.
+
+    Hybrid is its local part's lines and its cloud part's, the cloud lines scaled to the
+    requests it sends there.
+    """
+    first, hybrid = report.cloud[0], report.hybrid
+    cloud_share = hybrid.cloud_requests_per_month / report.requests_per_month if report.requests_per_month else 0.0
+    local_part = hybrid.local.lines if hybrid.local_requests_per_month > 0 else []
+    return {
+        "cloud": list(first.lines),
+        "local": list(report.local.lines),
+        "hybrid": [CostLine(item=f"Local part: {line.item}", monthly_usd=line.monthly_usd, basis=line.basis) for line in local_part]
+        + [CostLine(item=f"Cloud part: {line.item}", monthly_usd=line.monthly_usd * cloud_share,
+                    basis=f"{hybrid.cloud_requests_per_month:,} requests; {line.basis}") for line in first.lines],
+    }
 
 
 def local_serving_point(scenario: Scenario, resolved: CostAssumptions) -> OperatingPoint:
@@ -289,7 +342,23 @@ def _notes(scenario: Scenario, a: CostAssumptions, local: LocalCost, cloud: list
         if c.per_request_usd == 0 and scenario.input_tokens_per_request + scenario.output_tokens_per_request > 0:
             notes.append(f"{c.price.label} is free at these prices: local never gets cheaper than it.")
         if c.price.has_tiers:
-            notes.append(f"{c.price.label} has long-context price tiers; each request is priced at its own length.")
+            tier = c.price.tier_starts_tokens
+            if tier is not None and scenario.input_tokens_per_request > tier:
+                notes.append(f"{c.price.label}'s long-context tier applies: a request of {scenario.input_tokens_per_request:,} input "
+                             f"tokens is past {tier:,}, so all its tokens are billed at the tier's higher rate.")
+            else:
+                notes.append(f"{c.price.label} has long-context price tiers"
+                             + (f" from {tier:,} input tokens" if tier is not None else "")
+                             + "; each request is priced at its own length, below the tier here.")
+        if a.reasoning_multiple and not (model_reasons(c.price.ref) or c.price.overridden):
+            notes.append(f"{c.price.label} answers without reasoning first: the reasoning multiple does not apply to it.")
+        if model_reasons(c.price.ref) and a.reasoning_multiple == 0:
+            notes.append(f"{c.price.label} thinks before answering and bills its reasoning tokens as output; no provider "
+                         "publishes a per-request figure, so none is counted. Set the reasoning multiple, or measure it in the Playground.")
+    prefix = a.shared_prefix_tokens
+    if prefix is not None and prefix > scenario.input_tokens_per_request:
+        notes.append(f"The prompts share a prefix of {prefix:,} tokens, longer than the {scenario.input_tokens_per_request:,} input "
+                     "tokens a request here: only those can be cached. Set the input tokens to your prompts' average.")
     if local.servers > 1:
         notes.append(
             f"The volume needs {local.gpus} GPUs: more than one {gpu.gpus_per_server}-GPU server ({local.servers} servers)."

@@ -11,7 +11,7 @@ import pandas as pd
 
 from calculators.assumptions import CostAssumptions, serving_point
 from calculators.breakeven import TOKEN_CEILING, breakeven_requests
-from calculators.report import CostReport, cloud_per_request, cost_report, prepare
+from calculators.report import CostReport, cloud_bill, cost_report, prepare
 from calculators.serving import Constants
 from scenario import Scenario
 
@@ -44,6 +44,40 @@ def _scenario(field: str, label: str) -> _Knob:
     return _Knob(label, apply)
 
 
+def _share(field: str, label: str) -> _Knob:
+    """A scenario share (0..1), varied and kept within its range."""
+
+    def apply(s: Scenario, a: CostAssumptions, factor: float) -> tuple[Scenario, CostAssumptions]:
+        return s.model_copy(update={field: min(1.0, max(0.0, getattr(s, field) * factor))}), a
+
+    return _Knob(label, apply)
+
+
+def _prefix(label: str) -> _Knob:
+    def apply(s: Scenario, a: CostAssumptions, factor: float) -> tuple[Scenario, CostAssumptions]:
+        return s, a.model_copy(update={"shared_prefix_tokens": round((a.shared_prefix_tokens or 0) * factor)})
+
+    return _Knob(label, apply)
+
+
+def _whole_bill_knobs(s: Scenario, a: CostAssumptions) -> list[_Knob]:
+    """The whole bill's uncertain inputs, where they are in play (a zero varied by 20% stays zero)."""
+    knobs = []
+    if a.shared_prefix_tokens:
+        knobs.append(_prefix("Shared prompt prefix (cache)"))
+    if s.batch_share:
+        knobs.append(_share("batch_share", "Share of requests that can wait (batch)"))
+    if a.reasoning_multiple:
+        knobs.append(_assumption("reasoning_multiple", "Reasoning tokens per output token", upper=100.0))
+    if a.licence_per_gpu_year_usd:
+        knobs.append(_assumption("licence_per_gpu_year_usd", "Software licences per GPU"))
+    if a.egress_gb_month and (a.egress_usd_per_gb_local or a.egress_usd_per_gb_cloud):
+        knobs.append(_assumption("egress_gb_month", "Data transfer (GB a month)"))
+    if a.risk_premium_share:
+        knobs.append(_assumption("risk_premium_share", "Risk premium", upper=1.0))
+    return knobs
+
+
 def _step_constant(field: str, label: str) -> _Knob:
     """A calibrated constant of the step model: the throughput is worked out again with it changed."""
 
@@ -57,7 +91,7 @@ def _step_constant(field: str, label: str) -> _Knob:
     return _Knob(label, apply)
 
 
-def _knobs(a: CostAssumptions, throughput_from_model: bool) -> list[_Knob]:
+def _knobs(s: Scenario, a: CostAssumptions, throughput_from_model: bool) -> list[_Knob]:
     gpu_price = (
         _assumption("gpu_hourly_usd", "GPU rent per hour") if a.payment == "rent"
         else _assumption("gpu_purchase_usd", "GPU purchase price")
@@ -77,7 +111,7 @@ def _knobs(a: CostAssumptions, throughput_from_model: bool) -> list[_Knob]:
         _assumption("infra_monthly_usd", "Infrastructure cost"),
         _scenario("output_tokens_per_request", "Output tokens per request"),
         _scenario("requests_per_month", "Volume (requests a month)"),
-    ]
+    ] + _whole_bill_knobs(s, a)
 
 
 def tornado(scenario: Scenario, report: CostReport, change: float = 0.2) -> pd.DataFrame:
@@ -94,7 +128,7 @@ def tornado(scenario: Scenario, report: CostReport, change: float = 0.2) -> pd.D
     base_diff = report.local.monthly_usd - report.cloud[0].monthly_usd
     base_breakeven = report.breakeven[0].requests_per_month
     rows = []
-    for knob in _knobs(base, report.capacity.throughput_source == "step model"):
+    for knob in _knobs(scenario, base, report.capacity.throughput_source == "step model"):
         row: dict[str, float | str] = {"assumption": knob.label}
         for side, factor in (("low", 1 - change), ("high", 1 + change)):
             s, a = knob.apply(scenario, base, factor)
@@ -124,6 +158,10 @@ class BreakevenBand:
 def breakeven_band(scenario: Scenario, report: CostReport, spread: float = 0.2, samples: int = 2000, seed: int = 7) -> BreakevenBand:
     """Sample cloud prices, utilisation and throughput uniformly within +/- ``spread``.
 
+    The whole bill's uncertain lines are sampled too: the reasoning tokens and the batch
+    discount each move by their own factor within +/- ``spread`` (each line is linear in
+    its input, so scaling the line is exact but for long-context tiers).
+
     When the throughput is the step model's, it is also off by a factor drawn from the
     calibration's own band (estimate / published between 0.8 and 1.25, the acceptance band
     of tests/unit/test_serving_calibration.py). The break-even against the first cloud
@@ -131,9 +169,13 @@ def breakeven_band(scenario: Scenario, report: CostReport, spread: float = 0.2, 
     """
     resolved, prices, units = prepare(scenario, report.assumptions)
     rng = np.random.default_rng(seed)
-    price_f, util_f, throughput_f = (rng.uniform(1 - spread, 1 + spread, samples) for _ in range(3))
+    price_f, util_f, throughput_f, reasoning_f, batch_f = (rng.uniform(1 - spread, 1 + spread, samples) for _ in range(5))
     utilisation = np.minimum(resolved.utilisation_target * util_f, 1.0) / resolved.utilisation_target
-    per_request = cloud_per_request(scenario, resolved, prices[0]) * price_f
+    bill = cloud_bill(scenario, resolved, prices[0])
+    line = {b.item: b.usd for b in bill.lines}
+    batch_f = np.minimum(batch_f, 1.0 / scenario.batch_share) if scenario.batch_share else batch_f
+    per_request = (bill.total_usd + line.get("Reasoning tokens", 0.0) * (reasoning_f - 1)
+                   + line.get("Batch discount", 0.0) * (batch_f - 1)) * price_f - units.per_request_usd
     if report.capacity.throughput_source == "step model":
         throughput_f = throughput_f / rng.uniform(CALIBRATION_BAND[0], CALIBRATION_BAND[1], samples)
     capacity = units.requests_per_replica * utilisation * throughput_f

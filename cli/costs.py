@@ -6,10 +6,11 @@ import argparse
 import json
 import math
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cli.capacity import add_serving_flags, capacity_json
-from scenario import InputError, Scenario, load_scenario_file
+from scenario import InputError, Scenario, load_scenario_file, parse_scenario
 
 if TYPE_CHECKING:  # the cost model (pandas, price data) loads only when the command runs
     from calculators import CostAssumptions, CostReport
@@ -27,6 +28,10 @@ FLAG_FOR_FIELD = {
     "price_overrides": "--cloud-price-in/--cloud-price-out", "cloud_models": "--cloud-model",
     "quantisation": "--precision", "kv_precision": "--kv-precision", "gpus_per_replica": "--gpus-per-replica",
     "concurrent_sequences": "--concurrency", "ttft_target_ms": "--ttft-ms", "tpot_target_ms": "--tpot-ms",
+    "reasoning_multiple": "--reasoning-multiple", "licence_per_gpu_year_usd": "--licence-per-gpu-year",
+    "egress_gb_month": "--egress-gb-month", "egress_usd_per_gb_local": "--egress-usd-per-gb",
+    "egress_usd_per_gb_cloud": "--egress-usd-per-gb", "risk_premium_share": "--risk-premium",
+    "batch_share": "--batch-share",
 }
 
 
@@ -54,6 +59,17 @@ def add_costs_command(commands: argparse._SubParsersAction) -> None:  # type: ig
     costs.add_argument("--staff-monthly", type=float, metavar="USD", help="staff cost a month (replaces FTE x salary)")
     costs.add_argument("--infra-monthly", type=float, metavar="USD", help="infrastructure and monitoring a month")
     costs.add_argument("--local-share", type=float, metavar="F", help="share of requests hybrid keeps local, 0..1")
+    whole = costs.add_argument_group("the whole bill")
+    whole.add_argument("--prompts", metavar="FILE",
+                       help="your prompts (.csv with a 'prompt' column, .jsonl or .txt): the prefix they share is priced "
+                            "at each provider's cached rate, under its caching rules")
+    whole.add_argument("--batch-share", type=float, metavar="F", help="share of requests that can wait for a batch API, 0..1")
+    whole.add_argument("--reasoning-multiple", type=float, metavar="X",
+                       help="hidden reasoning tokens per output token of models that think, billed as output")
+    whole.add_argument("--licence-per-gpu-year", type=float, metavar="USD", help="inference-software licence per GPU a year")
+    whole.add_argument("--egress-gb-month", type=float, metavar="N", help="data sent out a month, in GB (both options)")
+    whole.add_argument("--egress-usd-per-gb", type=float, metavar="USD", help="price of that data transfer per GB (both options)")
+    whole.add_argument("--risk-premium", type=float, metavar="F", help="reliability and security premium on local, 0..1")
     costs.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     costs.set_defaults(handler=_cmd_costs)
 
@@ -78,6 +94,9 @@ def _assumptions(args: argparse.Namespace) -> CostAssumptions:
         "infra_monthly_usd": args.infra_monthly, "local_share": args.local_share,
         "quantisation": args.precision, "kv_precision": args.kv_precision, "gpus_per_replica": args.gpus_per_replica,
         "concurrent_sequences": args.concurrency, "ttft_target_ms": args.ttft_ms, "tpot_target_ms": args.tpot_ms,
+        "reasoning_multiple": args.reasoning_multiple, "licence_per_gpu_year_usd": args.licence_per_gpu_year,
+        "egress_gb_month": args.egress_gb_month, "egress_usd_per_gb_local": args.egress_usd_per_gb,
+        "egress_usd_per_gb_cloud": args.egress_usd_per_gb, "risk_premium_share": args.risk_premium,
     }
     data.update({k: v for k, v in flags.items() if v is not None})
     if args.own:
@@ -85,14 +104,47 @@ def _assumptions(args: argparse.Namespace) -> CostAssumptions:
     try:
         return parse_assumptions(data)
     except CostInputError as exc:
-        message = str(exc)
-        for field, flag in FLAG_FOR_FIELD.items():
-            message = message.replace(f"{field}", flag)
-        raise CostInputError(message) from None
+        raise CostInputError(_name_flags(str(exc))) from None
+
+
+def _name_flags(message: str) -> str:
+    for field, flag in FLAG_FOR_FIELD.items():
+        message = message.replace(f"{field}", flag)
+    return message
+
+
+def _with_flags(scenario: Scenario, args: argparse.Namespace) -> Scenario:
+    """The scenario with ``--batch-share`` in force, validated like any scenario field."""
+    if args.batch_share is None:
+        return scenario
+    try:
+        return parse_scenario({**scenario.model_dump(), "batch_share": args.batch_share})
+    except InputError as exc:
+        raise InputError([_name_flags(p) for p in exc.problems]) from None
+
+
+def _measured_prefix(args: argparse.Namespace, assumptions: CostAssumptions) -> CostAssumptions:
+    """``--prompts``: the prefix the team's prompts share, measured with the tokenizer the app uses."""
+    if not args.prompts:
+        return assumptions
+    from calculators.whole_bill import measure_shared_prefix
+    from routing.prompt_files import parse_prompt_file
+    from scenario.limits import read_user_file
+    from scenario.uploads import MAX_BYTES
+
+    path = Path(args.prompts)
+    try:
+        prompts = parse_prompt_file(path.name, read_user_file(path, MAX_BYTES))
+    except InputError as exc:
+        raise InputError([f"--prompts: {p}" for p in exc.problems]) from None
+    measured = measure_shared_prefix(prompts.prompts, model_ref=assumptions.cloud_models[0])
+    return assumptions.model_copy(update={"shared_prefix_tokens": measured.shared_prefix_tokens,
+                                          "shared_prefix_source": f"{path.name[:120]}, {measured.prompts:,} prompts"})
 
 
 def _as_json(report: CostReport) -> dict[str, Any]:
     from calculators.options import usd
+    from calculators.report import option_lines
 
     def number(value: float | None) -> float | None:
         return None if value is None or math.isnan(value) else usd(value)
@@ -130,6 +182,10 @@ def _as_json(report: CostReport) -> dict[str, Any]:
             "stays_cheaper_from_requests": number(be.stays_cheaper_from_requests),
         },
         "capacity": capacity_json(report.capacity),
+        "lines": {option: [{"item": line.item, "monthly_usd": number(line.monthly_usd), "basis": line.basis} for line in lines]
+                  for option, lines in option_lines(report).items()},
+        "cache": {"shared_prefix_tokens": report.assumptions.shared_prefix_tokens,
+                  "cached_tokens": first.cached_tokens, "hit_rate": round(first.cache_hit_rate, 4)},
         "notes": report.notes,
     }
 
@@ -139,6 +195,8 @@ def _as_text(report: CostReport) -> str:
     for c in report.cloud:
         mark = " (your prices)" if c.price.overridden else ""
         lines.append(f"  Cloud  {c.price.label}{mark:<16} ${c.monthly_usd:>14,.2f}   (${c.per_request_usd:.6f} a request)")
+        if c is report.cloud[0] and len(c.lines) > 1:
+            lines.extend(f"           {line.item:<30} ${line.monthly_usd:>12,.2f}  {line.basis}" for line in c.lines)
     lines.append(f"  Local  {report.local.gpus} GPU(s), {report.local.servers} server(s){'':<8} ${report.local.monthly_usd:>14,.2f}")
     for line in report.local.lines:
         lines.append(f"           {line.item:<30} ${line.monthly_usd:>12,.2f}  {line.basis}")
@@ -161,9 +219,11 @@ def _cmd_costs(args: argparse.Namespace) -> int:
 
     try:
         scenario: Scenario = get_preset(args.preset).scenario if args.preset else load_scenario_file(args.scenario)
-        report = cost_report(scenario, _assumptions(args))
+        scenario = _with_flags(scenario, args)
+        report = cost_report(scenario, _measured_prefix(args, _assumptions(args)))
     except InputError as exc:
-        print("crossover: the scenario is not valid:\n  " + "\n  ".join(exc.problems), file=sys.stderr)
+        what = "a flag is not valid" if all(p.startswith("--") for p in exc.problems) else "the scenario is not valid"
+        print(f"crossover: {what}:\n  " + "\n  ".join(exc.problems), file=sys.stderr)
         return EXIT_BAD_INPUT
     except (CostInputError, UnknownCloudModel, KeyError) as exc:
         print(f"crossover: {exc.args[0]}", file=sys.stderr)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from cli.capacity import add_capacity_command
 from cli.costs import add_costs_command
 from cli.eval import add_eval_command
+from cli.load import add_load_command
 from cli.playground import add_playground_commands
 from cli.providers import add_providers_command
 from cli.recommend import add_presets_command, add_recommend_command
@@ -36,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     add_playground_commands(commands)
     add_route_command(commands)
     add_eval_command(commands)
+    add_load_command(commands)
     add_report_command(commands)
     add_providers_command(commands)
     add_presets_command(commands)

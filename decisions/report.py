@@ -124,6 +124,9 @@ def _costs(report: CostReport) -> dict[str, Any]:
             "cloud_model": report.hybrid.cloud_ref, "cloud_usd": round(report.hybrid.cloud_usd, 2),
         },
         "breakeven": [b.sentence for b in report.breakeven],
+        # The first cloud model's bill line by line (caching, batch, reasoning, data transfer), as the Costs page shows it.
+        "cloud_lines": [{"item": line.item, "monthly_usd": round(line.monthly_usd, 2), "basis": line.basis}
+                        for line in report.cloud[0].lines],
         "notes": list(report.notes),
         "price_data_version": report.price_data_version,
     }

@@ -39,6 +39,7 @@ _SCENARIO_LABELS = {
     "needs_fine_tuning": "Needs fine-tuning",
     "quality_need": "Quality needed",
     "load_pattern": "Load pattern",
+    "batch_share": "Share of requests that can wait (batch)",
 }
 
 
@@ -200,6 +201,8 @@ def render_html(report: DecisionReport, costs: CostReport | None) -> str:
         parts.append(_html_table(_cost_rows(c)))
         parts.append("<h3>Break-even</h3><ul>" + "".join(f"<li>{esc(s)}</li>" for s in c["breakeven"]) + "</ul>")
         parts.append("<h3>Local cost, line by line</h3>" + _html_table(c["local"]["lines"]))
+        if c.get("cloud_lines"):
+            parts.append(f"<h3>Cloud cost, line by line: {esc(c['cloud'][0]['model'])}</h3>" + _html_table(c["cloud_lines"]))
         if c["notes"]:
             parts.append("<h3>Notes</h3><ul>" + "".join(f"<li>{esc(n)}</li>" for n in c["notes"]) + "</ul>")
         parts.append("<h3>Cloud prices and their sources</h3>" + _html_table(_price_rows(c)))
@@ -266,6 +269,8 @@ def render_markdown(report: DecisionReport) -> str:
         out.append(_md_table(_cost_rows(c)))
         out += ["### Break-even", ""] + [f"- {s}" for s in c["breakeven"]] + [""]
         out += ["### Local cost, line by line", "", _md_table(c["local"]["lines"])]
+        if c.get("cloud_lines"):
+            out += [f"### Cloud cost, line by line: {plain(c['cloud'][0]['model'])}", "", _md_table(c["cloud_lines"])]
         out += ["### Cloud prices and their sources", "", _md_table(_price_rows(c))]
         out += [f"- Note: {n}" for n in c["notes"]] + [""]
     else:

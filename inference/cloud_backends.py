@@ -115,10 +115,12 @@ class OpenAIBackend(_CloudBackend):
                     if chunk.usage is not None:
                         usage_seen = True
                         details = getattr(chunk.usage, "prompt_tokens_details", None)
+                        thinking = getattr(chunk.usage, "completion_tokens_details", None)
                         yield StreamEvent(
                             input_tokens=chunk.usage.prompt_tokens,
                             output_tokens=chunk.usage.completion_tokens,
                             cached_prompt_tokens=getattr(details, "cached_tokens", None),
+                            reasoning_tokens=getattr(thinking, "reasoning_tokens", None),
                             token_source="the provider's usage report",
                         )
                     for choice in chunk.choices:

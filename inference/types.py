@@ -37,6 +37,8 @@ class StreamEvent:
     input_tokens: int | None = None
     output_tokens: int | None = None
     cached_prompt_tokens: int | None = None
+    # Hidden thinking tokens, already counted in output_tokens (OpenAI's completion_tokens_details).
+    reasoning_tokens: int | None = None
     status: str | None = None
     load_ms: float | None = None
     retries: int | None = None
@@ -72,6 +74,7 @@ class RunResult(BaseModel):
     cold: bool = False
     load_ms: float | None = None
     cached_prompt_tokens: int | None = None
+    reasoning_tokens: int | None = None
     waited_ms: float = 0.0
     retries: int = 0
     error_kind: ErrorKind | None = None

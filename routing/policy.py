@@ -10,6 +10,9 @@ local or to the cloud and records why. Rules:
   the cloud.
 - ``fallback``: everything goes to a primary route and falls back to the other on failure
   (local first and cloud on failure, or cloud first and local during an outage).
+- ``base_burst``: local capacity holds the base load (sized to a percentile of per-minute
+  demand); the share of requests above it, the bursts, goes to the cloud. The share comes
+  from a load profile (``calculators.base_burst``: the Costs page and ``crossover load``).
 
 Policies load from and save to JSON or YAML, rationale included.
 """
@@ -32,6 +35,7 @@ from scenario.limits import Limit, read_json, read_user_file, read_yaml
 __all__ = [
     "POLICIES",
     "RouteDecision",
+    "BaseBurst",
     "DevProd",
     "Fallback",
     "Policy",
@@ -89,7 +93,15 @@ class Fallback(_Rule):
     failure_rate: float = Field(default=0.02, ge=0, le=1, allow_inf_nan=False)
 
 
-Rule = Annotated[PrivacySplit | DevProd | Tiered | Fallback, Field(discriminator="kind")]
+class BaseBurst(_Rule):
+    """Everything local up to the capacity sized for ``percentile``; a share ``burst_share`` above it goes to the cloud."""
+
+    kind: Literal["base_burst"] = "base_burst"
+    percentile: float = Field(default=90, ge=0, le=100, allow_inf_nan=False)
+    burst_share: float = Field(default=0.1, ge=0, le=1, allow_inf_nan=False)
+
+
+Rule = Annotated[PrivacySplit | DevProd | Tiered | Fallback | BaseBurst, Field(discriminator="kind")]
 
 
 class Policy(BaseModel):
@@ -102,7 +114,7 @@ class Policy(BaseModel):
     rules: list[Rule] = Field(default_factory=list)
     default_route: Route = "cloud"
 
-    def rule_of(self, kind: str) -> PrivacySplit | DevProd | Tiered | Fallback | None:
+    def rule_of(self, kind: str) -> PrivacySplit | DevProd | Tiered | Fallback | BaseBurst | None:
         """The first rule of a kind, if the policy has one."""
         return next((r for r in self.rules if r.kind == kind), None)
 
@@ -162,6 +174,13 @@ def decide(facts: PromptFacts, policy: Policy) -> RouteDecision:
             return RouteDecision(prompt_index=facts.index, route=rule.primary, rule="fallback chain",
                             reason=f"{rule.primary} first; {other} on failure ({rule.failure_rate:.0%} of requests)",
                             fallback_route=other, fallback_rate=rule.failure_rate)
+        if isinstance(rule, BaseBurst):
+            # Which prompt lands in a burst depends on when it arrives, not on what it says: every prompt is
+            # local first and the burst share overflows, like a fallback that is decided by capacity.
+            return RouteDecision(prompt_index=facts.index, route="local", rule="base load / bursts",
+                            reason=f"base load local (capacity for P{rule.percentile:g} of per-minute demand); "
+                                   f"{rule.burst_share:.0%} of requests arrive in bursts above it and go to the cloud",
+                            fallback_route="cloud", fallback_rate=rule.burst_share)
     return RouteDecision(prompt_index=facts.index, route=policy.default_route, rule="default",
                     reason=f"no rule decided: the default route, {policy.default_route}")
 
@@ -195,6 +214,13 @@ POLICIES: dict[str, Policy] = {
         rationale="Fallback chain the other way: cloud normally, local during an outage.",
         rules=[PrivacySplit(rationale="Sensitive data stays local."),
                Fallback(primary="cloud", failure_rate=0.01, rationale="Cloud first, local during an outage.")],
+    ),
+    "base-load-local-bursts-cloud": Policy(
+        name="base-load-local-bursts-cloud",
+        rationale="Own enough GPUs for the base load and send the bursts to an API: sensitive data stays local, "
+                  "everything else runs local until capacity is full. Set the burst share from a load profile.",
+        rules=[PrivacySplit(rationale="Sensitive data stays local, bursts or not."),
+               BaseBurst(rationale="Base load local; what arrives above local capacity goes to the cloud.")],
     ),
     "dev-local-prod-cloud": Policy(
         name="dev-local-prod-cloud",

@@ -148,12 +148,20 @@ def _monthly(scenario: Scenario, assumptions: CostAssumptions, local_share: floa
     return blended.hybrid.monthly_usd, blended.cloud[0].monthly_usd, blended.local.monthly_usd
 
 
+def _local_part(decision: RouteDecision) -> float:
+    """How much of a prompt's traffic runs local: a base-load rule's bursts go to the cloud (a failure fallback
+    is not counted here: it is the exception, priced on the primary route as before)."""
+    if decision.rule == "base load / bursts":
+        return 1.0 - decision.fallback_rate
+    return float(decision.route == "local")
+
+
 def simulate(facts: Sequence[PromptFacts], policy: Policy, scenario: Scenario, assumptions: CostAssumptions,
              latency: LatencyAssumptions | None = None) -> Simulation:
     """Route every analysed prompt and work out what that means at the scenario's volume."""
     decisions = [decide(f, policy) for f in facts]
     n = max(len(facts), 1)
-    local_share = sum(d.route == "local" for d in decisions) / n
+    local_share = sum(_local_part(d) for d in decisions) / n
     average_input = float(np.mean([f.input_tokens for f in facts])) if facts else 0.0
     monthly, cloud_only, local_only = _monthly(scenario, assumptions, local_share, round(average_input))
 

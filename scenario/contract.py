@@ -65,6 +65,8 @@ class Scenario(BaseModel):
     needs_fine_tuning: bool = False
     quality_need: QualityNeed = "standard"
     load_pattern: LoadPattern = "unknown"
+    # Share of requests that can wait for a provider's batch API (results within hours).
+    batch_share: Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)] = 0.0
 
     @property
     def tokens_per_month(self) -> int:

@@ -1,8 +1,14 @@
 """Fixtures shared by every test folder: the real local peers for the cloud code paths."""
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from tests.peers import AnthropicServer, llama_server
+
+# Property tests check values, never speed (performance lives in bench/): no per-example
+# deadline and no too-slow health check, which failed on a loaded 2-core machine.
+settings.register_profile("crossover", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("crossover")
 
 
 @pytest.fixture(scope="session")

@@ -153,8 +153,13 @@ class ChatServer(_Server):
     chunk every ``drip_s`` seconds for ever instead (a server that never finishes).
     """
 
-    def __init__(self, answer: str = "Paris", drip_s: float = 0.0):
+    def __init__(self, answer: str = "Paris", drip_s: float = 0.0, reasoning_tokens: int | None = None):
         text, drip = answer, drip_s
+        # A reasoning model reports its hidden thinking inside completion_tokens, as OpenAI's usage does.
+        usage = {"prompt_tokens": 5, "completion_tokens": 3, "total_tokens": 8}
+        if reasoning_tokens is not None:
+            usage = {"prompt_tokens": 5, "completion_tokens": 3 + reasoning_tokens, "total_tokens": 8 + reasoning_tokens,
+                     "completion_tokens_details": {"reasoning_tokens": reasoning_tokens}}
         self.streaming = threading.Event()  # set once an answer has started: a test can press Stop then
 
         class Handler(BaseHTTPRequestHandler):
@@ -177,7 +182,7 @@ class ChatServer(_Server):
                             time.sleep(drip)
                     for start in range(0, len(text), max(1, len(text) // 3)):
                         self._chunk({"choices": [{"index": 0, "delta": {"content": text[start:start + max(1, len(text) // 3)]}}]})
-                    self._chunk({"choices": [], "usage": {"prompt_tokens": 5, "completion_tokens": 3, "total_tokens": 8}})
+                    self._chunk({"choices": [], "usage": usage})
                     self.wfile.write(b"data: [DONE]\n\n")
                     self.wfile.flush()
                 except (BrokenPipeError, ConnectionResetError):

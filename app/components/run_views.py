@@ -6,6 +6,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from app import state
+from calculators.whole_bill import reasoning_multiple_measured
 from charts.layout import legible
 from inference import RunResult, summarise
 from scenario.text import plain
@@ -24,8 +26,8 @@ def _fmt(value: float | None, digits: int = 0) -> str:
     return "n/a" if value is None else f"{value:,.{digits}f}"
 
 
-def run_figures(result: RunResult) -> None:
-    """The figures of one run, under its answer."""
+def run_figures(result: RunResult, side: int = 0) -> None:
+    """The figures of one run, under its answer (``side`` keeps the two sides' buttons apart)."""
     if result.fallback_from:
         st.warning(f"Answered by the local model (fallback): {plain(result.fallback_from)}")
     if not result.ok:
@@ -46,11 +48,17 @@ def run_figures(result: RunResult) -> None:
     ]
     if result.cached_prompt_tokens:
         notes.append(f"reused {result.cached_prompt_tokens:,} cached prompt tokens")
+    if result.reasoning_tokens:
+        notes.append(f"{result.reasoning_tokens:,} of the output tokens were hidden reasoning")
     if result.waited_ms:
         notes.append(f"waited {result.waited_ms:,.0f} ms for the local model (not counted above)")
     if result.retries:
         notes.append(f"{result.retries} retr{'y' if result.retries == 1 else 'ies'}")
     st.caption(" · ".join(notes))
+    if (multiple := reasoning_multiple_measured(result.output_tokens, result.reasoning_tokens)) is not None:
+        st.button(f"Use {multiple:.2f} reasoning tokens per output token in the cost model", key=f"pg.action.use_reasoning.{side}",
+                  on_click=state.update_cost_assumption, args=("reasoning_multiple", round(min(multiple, 100.0), 2)),
+                  kwargs={"from_widget": False}, help="Measured from this run's usage report; the Costs page bills it as output.")
 
 
 def repeat_summary(results: list[RunResult]) -> None:

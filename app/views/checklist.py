@@ -103,6 +103,9 @@ def _quality_inputs() -> None:
 
 def _load_inputs() -> None:
     scenario_input(st.radio, "load_pattern", "Traffic pattern", options=list(LOAD_LABELS), format_func=LOAD_LABELS.__getitem__)
+    scenario_input(st.slider, "batch_share", "Share of requests that can wait hours for an answer (batch)", min_value=0.0,
+                   max_value=1.0, step=0.05, help="Cloud providers halve the price of requests sent through their batch APIs "
+                   "(results within 24 hours); the Costs page prices this share at each provider's published discount.")
 
 
 _INPUTS: dict[Factor, Callable[[], None]] = {

@@ -13,6 +13,8 @@ from advisor.providers import privacy_verdict
 from app import state
 from app.components.charts import show_chart
 from app.components.inputs import bound_input, starting_value
+from app.components.load_profile import load_profile_section
+from app.components.whole_bill import cache_summary, whole_bill_inputs
 from app.components.widgets import scenario_summary
 from calculators import (
     SUGGESTED_MODELS,
@@ -89,6 +91,8 @@ def _headline(report: CostReport) -> None:
     # Sentences that name models, and a model's name can come from a link: shown as text.
     for b in report.breakeven:
         st.markdown(f"- {plain(b.sentence)}")
+    if cached := cache_summary(report):
+        st.success("**Prompt cache, measured from your prompts.** " + " ".join(plain(s) for s in cached), icon=":material/cached:")
     for note in report.notes:
         st.info(plain(note), icon=":material/info:")
 
@@ -134,9 +138,6 @@ def _cloud_inputs(a: CostAssumptions) -> None:
             ok, why = verdicts.get(ref, (None, ""))
             if ok is False:
                 st.warning(f"**{plain(ref)}** is not compatible with your rules. {why}", icon=":material/gpp_bad:")
-        _cost_input(st.slider, "cached_input_share", "Share of input tokens served from the provider's cache",
-                    a.cached_input_share, min_value=0.0, max_value=1.0, step=0.05,
-                    help="Providers that discount cached input bill it at their cached rate.")
         st.markdown("**Your own prices, or a custom OpenAI-compatible provider** (USD per 1M tokens)")
         ref = st.text_input("Model", key="costs.override.ref", placeholder="e.g. openai:gpt-4o or my-vllm:llama-70b", **state.KEEP)
         left, right = st.columns(2)
@@ -296,8 +297,8 @@ def _price_table(report: CostReport) -> None:
 
 
 def _breakdown(report: CostReport) -> None:
-    rows = [{"Option": f"Cloud: {c.price.label}", "Item": "Tokens", "USD a month": c.monthly_usd,
-             "Basis": f"{report.requests_per_month:,} requests x ${c.per_request_usd:.5f}"} for c in report.cloud]
+    rows = [{"Option": f"Cloud: {c.price.label}", "Item": line.item, "USD a month": line.monthly_usd, "Basis": line.basis}
+            for c in report.cloud for line in c.lines]
     rows += [{"Option": f"Local ({report.local.gpus} GPUs)", "Item": line.item, "USD a month": line.monthly_usd, "Basis": line.basis}
              for line in report.local.lines]
     hybrid = report.hybrid
@@ -353,6 +354,7 @@ def costs_page() -> None:
     with inputs:
         _volume_inputs(report.assumptions)
         _cloud_inputs(report.assumptions)
+        whole_bill_inputs(report.assumptions, _cost_input)
         _local_inputs(report.assumptions, scenario)
         _capacity_inputs(report.assumptions, report, scenario)
         _owning_and_people_inputs(report.assumptions)
@@ -386,6 +388,8 @@ def costs_page() -> None:
     st.caption(f"From {report.price_data_version} (the pydantic team's maintained price database, bundled offline), "
                "unless marked as your prices.")
     _price_table(report)
+    with st.container(key="load-section"):
+        load_profile_section(scenario, report)
 
 
 costs_page()

@@ -286,7 +286,7 @@ def _results() -> None:
             result = runs[index][-1]
             st.markdown(f"#### {plain(last.labels[index])}")
             st.markdown(result.text or "_(no answer)_")
-            run_figures(result)
+            run_figures(result, side=index)
             if len(runs[index]) > 1:
                 repeat_summary(runs[index])
             if configs[index].kind == "local" and result.ok and result.decode_tokens_per_s:

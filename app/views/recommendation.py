@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from advisor import (
@@ -15,6 +17,7 @@ from advisor.labels import FACTOR_LABELS, OPTION_LABELS, lead_text, score_text
 from app import state
 from app.components.charts import show_chart
 from app.components.decision import current_recommendation
+from app.components.load_profile import rate_limit_for_what_if
 from app.components.widgets import scenario_summary
 from calculators import CostAssumptions
 from charts.recommendation import factor_contributions, option_scores
@@ -23,11 +26,13 @@ from scenario.text import plain
 
 
 @st.cache_data(max_entries=512, show_spinner="Looking for the inputs that would change the answer…")
-def _flips(scenario_json: str, weights_json: str, evidence_json: str | None, assumptions_json: str) -> list[Flip]:
+def _flips(scenario_json: str, weights_json: str, evidence_json: str | None, assumptions_json: str,
+           rate_limit_key: str | None = None, _rate_limit: Any = None) -> list[Flip]:
     # A few hundred re-scorings with the cost model; cached so moving a weight back and forth stays instant.
+    # The load profile's check is keyed by rate_limit_key (its data, model and tier); the function itself is not hashed.
     evidence = QualityEvidence.model_validate_json(evidence_json) if evidence_json else None
     return what_would_change(Scenario.model_validate_json(scenario_json), Weights.model_validate_json(weights_json), evidence,
-                             CostAssumptions.model_validate_json(assumptions_json))
+                             CostAssumptions.model_validate_json(assumptions_json), rate_limit=_rate_limit)
 
 
 def _commit_weight(factor: str, key: str) -> None:
@@ -123,7 +128,7 @@ def recommendation_page() -> None:
         show_chart(option_scores(result), key="chart.scores")
         st.markdown("#### What would change the answer")
         flips = _flips(scenario.model_dump_json(), weights.model_dump_json(), evidence.model_dump_json() if evidence else None,
-                       state.cost_assumptions().model_dump_json())
+                       state.cost_assumptions().model_dump_json(), *rate_limit_for_what_if())
         if flips:
             st.markdown("\n".join(f"- {flip.sentence}" for flip in flips))
         else:

@@ -62,6 +62,10 @@ def report_page() -> None:
             c = report.costs
             st.markdown(f"Monthly at {c['requests_per_month']:,} requests: cloud ({plain(c['cloud'][0]['model'])}) "
                         f"${c['cloud'][0]['monthly_usd']:,.0f} · local ${c['local']['monthly_usd']:,.0f} · hybrid ${c['hybrid']['monthly_usd']:,.0f}")
+            # The whole bill's lines beyond list price (cache, batch, reasoning, transfer), as the report tables them.
+            if extra := [f"{line['item']} {'-' if line['monthly_usd'] < 0 else ''}${abs(line['monthly_usd']):,.0f}"
+                         for line in c.get("cloud_lines", [])[1:]]:
+                st.text(f"{c['cloud'][0]['model']}'s bill beyond list price: " + " · ".join(extra) + " a month.")
         elif report.cost_error:
             st.warning(plain(report.cost_error))
         st.caption(f"Prices: {report.costs['price_data_version'] if report.costs else 'n/a'} · {len(included)} measurement table(s)")

@@ -11,6 +11,7 @@ import streamlit as st
 
 from app import state
 from app.components.charts import show_chart
+from app.components.load_profile import base_burst_share
 from app.components.safety import backend
 from app.components.widgets import scenario_summary
 from calculators import CostInputError, UnknownCloudModel, cost_report, request_cost
@@ -20,6 +21,7 @@ from inference import BackendConfig, measure
 from inference.types import GenerationRequest
 from routing.policy import (
     POLICIES,
+    BaseBurst,
     DevProd,
     Fallback,
     Policy,
@@ -133,6 +135,8 @@ def _policy_editor() -> Policy:
         elif isinstance(rule, Fallback):
             rate = st.slider(f"Fallback: share of {rule.primary} calls that fail over", 0.0, 0.5, rule.failure_rate, 0.01, key=key, **state.KEEP)
             rules.append(rule.model_copy(update={"failure_rate": rate}))
+        elif isinstance(rule, BaseBurst):
+            rules.append(rule.model_copy(update={"burst_share": base_burst_share(rule.burst_share, key)}))
         elif isinstance(rule, DevProd):
             environment = st.radio("Dev/prod split: this traffic is", ["dev", "prod"], index=0 if rule.environment == "dev" else 1,
                                    horizontal=True, key=key, **state.KEEP)

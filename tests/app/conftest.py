@@ -8,9 +8,9 @@ ENTRY = str(Path(__file__).resolve().parents[2] / "app" / "streamlit_app.py")
 
 @pytest.fixture(scope="session", autouse=True)
 def warmed_up_process():
-    """The app's background imports done once, before the first page: a page waits for them
-    (app.process_setup.wait_for_warm_up), and on a loaded machine that wait could eat most of
-    one AppTest run's time limit."""
+    """The app's background imports started once, and pandas and plotly loaded, before the first
+    page: a page waits for those (app.process_setup.wait_for_warm_up), and on a loaded machine
+    that wait could eat much of one AppTest run's time limit."""
     from app.process_setup import prepare_process, wait_for_warm_up
 
     prepare_process()

@@ -70,6 +70,10 @@ BUTTON_REPLACES: list[tuple[str, set[str]]] = [
     ("checklist.", {"checklist.nav"}),
     ("costs.reset", {"cost"}),
     ("costs.action.use_counts", {"input.input_tokens_per_request", "input.output_tokens_per_request"}),
+    # The measured prompt cache brings the prompts' average length with it; by hand puts the share back.
+    ("costs.action.use_prefix", {"input.input_tokens_per_request", "cost.shared_prefix_tokens", "cost.shared_prefix_source"}),
+    ("costs.action.cache_by_hand", {"cost.shared_prefix_tokens", "cost.shared_prefix_source"}),
+    ("pg.action.use_reasoning", {"cost.reasoning_multiple"}),
     ("costs.action.", {"cost.cloud_models", "cost.price_overrides"}),
     ("weights.reset", {"weight"}),
     ("lib.action.open", _OPENS),

@@ -3,9 +3,10 @@ from playwright.sync_api import Page, expect
 READY = '[data-testid="stApp"][data-test-connection-state="CONNECTED"][data-test-script-state="notRunning"]'
 
 
-def wait_for_app(page: Page, timeout: float = 30_000) -> None:
+def wait_for_app(page: Page, timeout: float = 60_000) -> None:
     """Wait until the script has finished its rerun, nothing is pending and no stale copy of
-    an element from the previous run is still on the page."""
+    an element from the previous run is still on the page. The timeout is only an upper bound:
+    a fresh server on a loaded 2-core machine takes tens of seconds for its first page."""
     page.wait_for_selector(READY, state="attached", timeout=timeout)
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=timeout)
     expect(page.locator('[data-stale="true"]')).to_have_count(0, timeout=timeout)

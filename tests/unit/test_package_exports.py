@@ -29,9 +29,9 @@ def test_a_light_import_loads_no_heavy_module():
 def test_after_the_warm_up_its_modules_are_whole():
     # A page built a figure while the warm-up thread was half-way through importing pandas and
     # plotly found a partial module; pages other than Start now wait for the warm-up.
-    code = ("import sys; from app.process_setup import _LONG_LIVED, prepare_process, wait_for_warm_up; "
+    code = ("import sys; from app.process_setup import _PEEKED_AT, prepare_process, wait_for_warm_up; "
             "prepare_process(); wait_for_warm_up(); "
-            "missing = [m for m in _LONG_LIVED if m not in sys.modules]; assert missing == [], missing; "
+            "missing = [m for m in _PEEKED_AT if m not in sys.modules]; assert missing == [], missing; "
             "import pandas, plotly.graph_objects as go; pandas.Series; go.Figure(go.Bar(x=pandas.Series([1])))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
