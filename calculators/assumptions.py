@@ -6,11 +6,13 @@ those in, so what the cost model computes with is always explicit and can be sho
 
 from __future__ import annotations
 
+import json
+from functools import cache
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from calculators.catalog import Quantisation, get_gpu, get_open_model
+from calculators.catalog import ASSETS_DIR, Quantisation, get_gpu, get_open_model
 from calculators.cloud_prices import PriceOverride
 from calculators.errors import CostInputError
 from calculators.serving import Constants, KvPrecision, OperatingPoint, Setup, operating_point
@@ -37,6 +39,13 @@ _Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 # Names come from links and imports anyone can write: bounded, so one decision stays small.
 _Ref = Annotated[str, Field(min_length=1, max_length=120)]
 _Id = Annotated[str, Field(min_length=1, max_length=64)]
+
+
+@cache
+def egress_default_usd_per_gb() -> float:
+    """The local option's default internet egress price per GB (the sourced figure in assets/bill_rules.json)."""
+    rules = json.loads((ASSETS_DIR / "bill_rules.json").read_text(encoding="utf-8"))
+    return float(rules["data_transfer"]["local_default_usd_per_gb"])
 
 
 class CostAssumptions(BaseModel):
@@ -103,10 +112,15 @@ class CostAssumptions(BaseModel):
     shared_prefix_source: Annotated[str, Field(max_length=200)] | None = None
     cache_lifetime: Literal["5m", "1h"] = "5m"
     # Hidden reasoning tokens per visible output token, billed as output.
-    reasoning_multiple: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] = 0.0
+    # None: each model family's sourced default (assets/bill_rules.json); a number (typed, or measured
+    # in the Playground) applies to every model that reasons.
+    reasoning_multiple: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] | None = None
     licence_per_gpu_year_usd: _Money = 0.0
     egress_gb_month: Annotated[float, Field(ge=0, le=1e9, allow_inf_nan=False)] = 0.0
-    egress_usd_per_gb_local: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)] = 0.0
+    # Default: a cloud's published internet egress price (assets/bill_rules.json, "data_transfer").
+    egress_usd_per_gb_local: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)] = Field(
+        default_factory=lambda: egress_default_usd_per_gb())
+    # Default 0: cloud LLM APIs bill tokens, not the bytes of their responses (assets/bill_rules.json).
     egress_usd_per_gb_cloud: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)] = 0.0
     # Reliability and security: a share on top of local's cost, and/or an expected loss.
     risk_premium_share: _Share = 0.0

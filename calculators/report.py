@@ -16,7 +16,7 @@ from calculators.catalog import get_gpu, get_open_model
 from calculators.cloud_prices import CloudPrice, lookup_price, price_data_version
 from calculators.local_costs import LocalUnitCosts, local_gpus, local_monthly_usd, local_unit_costs
 from calculators.serving import OperatingPoint, Setup
-from calculators.whole_bill import RequestBill, cloud_request_bill, model_reasons
+from calculators.whole_bill import RequestBill, cloud_request_bill, model_reasons, reasoning_default, reasoning_note
 from scenario import Scenario
 
 __all__ = [
@@ -352,9 +352,11 @@ def _notes(scenario: Scenario, a: CostAssumptions, local: LocalCost, cloud: list
                              + "; each request is priced at its own length, below the tier here.")
         if a.reasoning_multiple and not (model_reasons(c.price.ref) or c.price.overridden):
             notes.append(f"{c.price.label} answers without reasoning first: the reasoning multiple does not apply to it.")
-        if model_reasons(c.price.ref) and a.reasoning_multiple == 0:
-            notes.append(f"{c.price.label} thinks before answering and bills its reasoning tokens as output; no provider "
-                         "publishes a per-request figure, so none is counted. Set the reasoning multiple, or measure it in the Playground.")
+        if model_reasons(c.price.ref) and a.reasoning_multiple is None and (default := reasoning_default(c.price.ref)):
+            notes.append(reasoning_note(c.price.label, default))
+        elif model_reasons(c.price.ref) and a.reasoning_multiple == 0:
+            notes.append(f"{c.price.label} thinks before answering and bills its reasoning tokens as output; the reasoning "
+                         "multiple is set to 0, so none is counted.")
     prefix = a.shared_prefix_tokens
     if prefix is not None and prefix > scenario.input_tokens_per_request:
         notes.append(f"The prompts share a prefix of {prefix:,} tokens, longer than the {scenario.input_tokens_per_request:,} input "

@@ -13,6 +13,7 @@ from calculators.assumptions import CostAssumptions, serving_point
 from calculators.breakeven import TOKEN_CEILING, breakeven_requests
 from calculators.report import CostReport, cloud_bill, cost_report, prepare
 from calculators.serving import Constants
+from calculators.whole_bill import reasoning_default
 from scenario import Scenario
 
 __all__ = ["CALIBRATION_BAND", "BreakevenBand", "breakeven_band", "tornado"]
@@ -60,6 +61,22 @@ def _prefix(label: str) -> _Knob:
     return _Knob(label, apply)
 
 
+def _reasoning_in_force(a: CostAssumptions) -> float:
+    """The user's reasoning multiple, or else the largest sourced default among the models compared."""
+    if a.reasoning_multiple is not None:
+        return a.reasoning_multiple
+    defaults = [d.multiple for d in map(reasoning_default, a.cloud_models) if d is not None]
+    return max(defaults, default=0.0)
+
+
+def _reasoning(multiple: float) -> _Knob:
+    # A sourced default is uncertain too: varied like a typed multiple, it applies to every model that reasons.
+    def apply(s: Scenario, a: CostAssumptions, factor: float) -> tuple[Scenario, CostAssumptions]:
+        return s, a.model_copy(update={"reasoning_multiple": min(multiple * factor, 100.0)})
+
+    return _Knob("Reasoning tokens per output token", apply)
+
+
 def _whole_bill_knobs(s: Scenario, a: CostAssumptions) -> list[_Knob]:
     """The whole bill's uncertain inputs, where they are in play (a zero varied by 20% stays zero)."""
     knobs = []
@@ -67,8 +84,8 @@ def _whole_bill_knobs(s: Scenario, a: CostAssumptions) -> list[_Knob]:
         knobs.append(_prefix("Shared prompt prefix (cache)"))
     if s.batch_share:
         knobs.append(_share("batch_share", "Share of requests that can wait (batch)"))
-    if a.reasoning_multiple:
-        knobs.append(_assumption("reasoning_multiple", "Reasoning tokens per output token", upper=100.0))
+    if multiple := _reasoning_in_force(a):
+        knobs.append(_reasoning(multiple))
     if a.licence_per_gpu_year_usd:
         knobs.append(_assumption("licence_per_gpu_year_usd", "Software licences per GPU"))
     if a.egress_gb_month and (a.egress_usd_per_gb_local or a.egress_usd_per_gb_cloud):

@@ -32,15 +32,21 @@ __all__ = [
     "BillLine",
     "CacheRule",
     "PrefixMeasure",
+    "ReasoningDefault",
     "RequestBill",
     "batch_rule",
     "cache_hit_rate",
     "cache_rule",
     "cacheable_tokens",
     "cloud_request_bill",
+    "data_transfer_rules",
+    "documented_multiple",
     "measure_shared_prefix",
     "model_reasons",
+    "reasoning_default",
+    "reasoning_multiple_for",
     "reasoning_multiple_measured",
+    "reasoning_note",
 ]
 
 BILL_RULES = ASSETS_DIR / "bill_rules.json"
@@ -79,6 +85,21 @@ class BatchRule(BaseModel):
     discount: float
     window: str
     source: str
+    as_of: str
+
+
+class ReasoningDefault(BaseModel):
+    """The reasoning multiple a model family is priced at until the user sets one, and where it comes from.
+
+    ``multiple`` is 0 where no provider figure could be found; ``basis`` then says why.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    pattern: str
+    multiple: float
+    basis: str
+    source: str | None = None
     as_of: str
 
 
@@ -151,6 +172,64 @@ def batch_rule(ref: str) -> BatchRule | None:
 def model_reasons(ref: str) -> bool:
     """True for model families that think before answering (their reasoning is billed as output)."""
     return any(ref.startswith(f["pattern"]) for f in _rules()["reasoning"]["families"] if f["reasons"])
+
+
+def _family(ref: str) -> dict | None:
+    families = [f for f in _rules()["reasoning"]["families"] if f["reasons"] and ref.startswith(f["pattern"])]
+    return max(families, key=lambda f: len(f["pattern"])) if families else None
+
+
+def reasoning_default(ref: str) -> ReasoningDefault | None:
+    """The sourced default multiple of a model that reasons (None for one that answers straight away).
+
+    Each default is computed from the usage the provider's documentation shows for one example
+    request, with the same sum the Playground uses on a measured run.
+    """
+    family = _family(ref)
+    if family is None:
+        return None
+    if family.get("default") is None:
+        return ReasoningDefault(pattern=family["pattern"], multiple=0.0, basis=family["no_default"],
+                                source=family.get("source"), as_of=family["as_of"])
+    figure = _rules()["reasoning"]["defaults"][family["default"]]
+    multiple = reasoning_multiple_measured(figure["output_tokens"], figure["reasoning_tokens"]) or 0.0
+    return ReasoningDefault(pattern=family["pattern"], multiple=multiple, basis=figure["basis"], source=figure["source"],
+                            as_of=figure["as_of"])
+
+
+def reasoning_multiple_for(price: CloudPrice, a: CostAssumptions) -> float:
+    """The multiple a cloud model is billed at: the user's (typed or measured) wins, then its family's sourced default.
+
+    Models that answer straight away get none; a model priced by hand may be one that reasons,
+    so the user's multiple applies to it too.
+    """
+    if not (model_reasons(price.ref) or price.overridden):
+        return 0.0
+    if a.reasoning_multiple is not None:
+        return a.reasoning_multiple
+    default = reasoning_default(price.ref)
+    return default.multiple if default else 0.0
+
+
+def documented_multiple(provider: str) -> float | None:
+    """The multiple in a provider's documented example (Anthropic's too, whose models think only when asked)."""
+    figure = _rules()["reasoning"]["defaults"].get(provider)
+    return reasoning_multiple_measured(figure["output_tokens"], figure["reasoning_tokens"]) if figure else None
+
+
+def data_transfer_rules() -> dict:
+    """The sourced internet-egress prices per GB (assets/bill_rules.json, "data_transfer")."""
+    return _rules()["data_transfer"]
+
+
+def reasoning_note(label: str, default: ReasoningDefault) -> str:
+    """One sentence on the default a reasoning model is priced at, for the page, the report and the CLI."""
+    if not default.multiple:
+        return (f"{label} thinks before answering and bills its reasoning tokens as output; no figure is counted by "
+                f"default ({default.basis}). Set the reasoning multiple, or measure it in the Playground.")
+    return (f"{label} thinks before answering: priced at the sourced default of {default.multiple:.2f} hidden reasoning "
+            f"tokens per output token, an estimate ({default.basis}; {default.source}, read {default.as_of}). "
+            "Set your own multiple, or measure it in the Playground.")
 
 
 def reasoning_multiple_measured(output_tokens: int | None, reasoning_tokens: int | None) -> float | None:
@@ -241,7 +320,7 @@ def cloud_request_bill(price: CloudPrice, input_tokens: int, output_tokens: int,
 
     Lines, in order (each the change from the one before, so they add up):
     tokens at list price; reasoning tokens (``reasoning_multiple`` x output, billed as
-    output, for models that reason or are priced by hand); the prompt cache (reads at the cached rate, a saving) and its writes (the
+    output, for models that reason or are priced by hand, see :func:`reasoning_multiple_for`); the prompt cache (reads at the cached rate, a saving) and its writes (the
     write premium, where the provider charges one); the batch discount on the share of
     requests that can wait; data transfer. ``cloud_price_scale`` scales the token lines.
 
@@ -253,15 +332,16 @@ def cloud_request_bill(price: CloudPrice, input_tokens: int, output_tokens: int,
     scale = a.cloud_price_scale
     provider_rule = cache_rule(price.ref)
     _, model = _provider(price.ref)
-    # Only models that think are billed for thinking; your own prices may be for one that does.
-    reasoning = round(output_tokens * a.reasoning_multiple) if model_reasons(price.ref) or price.overridden else 0
+    multiple = reasoning_multiple_for(price, a)
+    reasoning = round(output_tokens * multiple)
     base = price_per_request(price, input_tokens, output_tokens)
     with_reasoning = price_per_request(price, input_tokens, output_tokens + reasoning)
     lines = [BillLine(item="Tokens at list price", usd=scale * base,
                       basis=f"{input_tokens:,} in + {output_tokens:,} out at ${price.input_per_mtok:g}/${price.output_per_mtok:g} per 1M")]
     if reasoning:
         lines.append(BillLine(item="Reasoning tokens", usd=scale * (with_reasoning - base),
-                              basis=f"{reasoning:,} hidden tokens ({a.reasoning_multiple:g} x output), billed as output"))
+                              basis=f"{reasoning:,} hidden tokens ({multiple:.3g} x output"
+                                    f"{', sourced default' if a.reasoning_multiple is None else ''}), billed as output"))
     read = writes_usd = 0.0
     cached, hit = 0, 0.0
     lifetime = a.cache_lifetime if provider_rule and provider_rule.write_multiple_1h else "5m"

@@ -65,10 +65,12 @@ def add_costs_command(commands: argparse._SubParsersAction) -> None:  # type: ig
                             "at each provider's cached rate, under its caching rules")
     whole.add_argument("--batch-share", type=float, metavar="F", help="share of requests that can wait for a batch API, 0..1")
     whole.add_argument("--reasoning-multiple", type=float, metavar="X",
-                       help="hidden reasoning tokens per output token of models that think, billed as output")
+                       help="hidden reasoning tokens per output token of models that think, billed as output "
+                            "(default: each model family's sourced estimate, see assets/bill_rules.json)")
     whole.add_argument("--licence-per-gpu-year", type=float, metavar="USD", help="inference-software licence per GPU a year")
     whole.add_argument("--egress-gb-month", type=float, metavar="N", help="data sent out a month, in GB (both options)")
-    whole.add_argument("--egress-usd-per-gb", type=float, metavar="USD", help="price of that data transfer per GB (both options)")
+    whole.add_argument("--egress-usd-per-gb", type=float, metavar="USD", help="price of that data transfer per GB, both options (default: local pays AWS's published internet "
+                            "egress price, cloud APIs $0: they bill tokens; see assets/bill_rules.json)")
     whole.add_argument("--risk-premium", type=float, metavar="F", help="reliability and security premium on local, 0..1")
     costs.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     costs.set_defaults(handler=_cmd_costs)

@@ -10,7 +10,14 @@ import streamlit as st
 
 from app import state
 from calculators import CostAssumptions, CostReport
-from calculators.whole_bill import PrefixMeasure, cache_rule, measure_shared_prefix
+from calculators.whole_bill import (
+    PrefixMeasure,
+    cache_rule,
+    data_transfer_rules,
+    documented_multiple,
+    measure_shared_prefix,
+    reasoning_default,
+)
 from routing.prompt_files import MAX_PROMPT_CHARS, PromptSet, load_sample_prompts
 from scenario.text import plain
 
@@ -75,20 +82,46 @@ def whole_bill_inputs(a: CostAssumptions, cost_input: Callable[..., Any]) -> Non
     """Inputs for the lines beyond tokens and GPUs; ``cost_input`` is the page's widget for one assumption."""
     with st.expander("The whole bill: caching, reasoning, licences, data transfer, risk", expanded=True):
         _cache_inputs(a, cost_input)
-        st.markdown("**Reasoning models**")
-        cost_input(st.number_input, "reasoning_multiple", "Hidden reasoning tokens per output token", a.reasoning_multiple,
-                   min_value=0.0, max_value=100.0, step=0.5,
-                   help="Models that think before answering (o-series, GPT-5, Gemini 2.5) bill it as output. No provider "
-                        "publishes a typical figure: measure it in the Playground (usage reports reasoning tokens).")
+        _reasoning_inputs(a, cost_input)
         st.markdown("**Local lines the articles name**")
         cost_input(st.number_input, "licence_per_gpu_year_usd", "Software licences per GPU a year (USD)", a.licence_per_gpu_year_usd,
                    min_value=0.0, max_value=1e9, step=500.0, help="An enterprise inference-software subscription, or 0 for open source.")
         cost_input(st.number_input, "egress_gb_month", "Data sent out a month (GB, both options)", a.egress_gb_month,
                    min_value=0.0, max_value=1e9, step=10.0)
         _number_pairs(a, cost_input, _EGRESS_PRICES)
+        st.caption(_egress_caption(a))
         cost_input(st.slider, "risk_premium_share", "Risk premium on local (reliability & security)", a.risk_premium_share,
                    min_value=0.0, max_value=1.0, step=0.01, format="%.2f")
         _number_pairs(a, cost_input, _EXPECTED_LOSS)
+
+
+def _reasoning_inputs(a: CostAssumptions, cost_input: Callable[..., Any]) -> None:
+    st.markdown("**Reasoning models**")
+    cost_input(st.number_input, "reasoning_multiple", "Hidden reasoning tokens per output token (empty: sourced defaults)",
+               a.reasoning_multiple, min_value=0.0, max_value=100.0, step=0.5, placeholder="each family's sourced default",
+               help="Models that think before answering (o-series, GPT-5, Gemini 2.5) bill it as output. A number here, typed or "
+                    "measured in the Playground (usage reports reasoning tokens), applies to every model that reasons.")
+    in_use = [(ref, d) for ref in a.cloud_models if (d := reasoning_default(ref)) is not None]
+    for ref, default in in_use:
+        figure = f"{default.multiple:.2f}, an estimate {default.basis}" if default.multiple else f"none ({default.basis})"
+        st.caption(f"Sourced default for {plain(ref)}: {figure}. Source: {default.source or 'none'}, read {default.as_of}.")
+    if any(ref.startswith("anthropic:") for ref in a.cloud_models) and (claude := documented_multiple("anthropic")):
+        st.caption(f"Claude thinks only when a request turns extended thinking on, so it is priced without; with it on, "
+                   f"Anthropic's documented example is {claude:.2f} (assets/bill_rules.json).")
+    if a.reasoning_multiple is not None:
+        st.button("Back to the sourced defaults", key="costs.action.reasoning_defaults", width="stretch",
+                  on_click=state.update_cost_assumption, args=("reasoning_multiple", None),
+                  kwargs={"from_widget": False})
+
+
+def _egress_caption(a: CostAssumptions) -> str:
+    rules = data_transfer_rules()
+    clouds = rules["clouds"]
+    return (f"Default local price: AWS's internet egress, ${clouds['aws']['usd_per_gb']:g}/GB ({clouds['aws']['tier']}); "
+            f"Google Cloud ${clouds['gcp']['usd_per_gb']:g}, Azure ${clouds['azure']['usd_per_gb']:g}. Cloud APIs bill tokens, "
+            f"not response bytes: ${rules['cloud_api_default_usd_per_gb']:g}/GB. Read {clouds['aws']['as_of']}, "
+            "sources in assets/bill_rules.json."
+            + ("" if a.egress_gb_month else " Enter the GB a month to count it."))
 
 
 # (field, label, max, step) for number inputs drawn two a row.

@@ -82,3 +82,20 @@ def test_the_playgrounds_measured_reasoning_reaches_the_cost_model(app, monkeypa
     assert any("12 of the output tokens were hidden reasoning" in c.value for c in at.caption)
     at.button(key="pg.action.use_reasoning.1").click().run()
     assert at.session_state[COSTS_KEY].reasoning_multiple == 4.0
+
+
+def test_reasoning_and_egress_show_their_sourced_defaults(app):
+    app.session_state[COSTS_KEY] = CostAssumptions(cloud_models=["openai:gpt-5", "anthropic:claude-sonnet-4-5"])
+    at = open_page(app, "views/costs.py")
+    captions = [c.value for c in at.caption]
+    assert any("Sourced default for openai:gpt-5: 6.32, an estimate from OpenAI's example usage" in c for c in captions)
+    assert any("Anthropic's documented example is 8.67" in c for c in captions)
+    assert any("AWS's internet egress, $0.09/GB" in c and "Cloud APIs bill tokens" in c for c in captions)
+    field = key_of(at, "cost.", "reasoning_multiple")
+    assert at.number_input(key=field).value is None  # empty: each family's default is in force
+    at.number_input(key=field).set_value(2.0).run()
+    assert at.session_state[COSTS_KEY].reasoning_multiple == 2.0
+    at.button(key="costs.action.reasoning_defaults").click().run()
+    assert not at.exception
+    assert at.session_state[COSTS_KEY].reasoning_multiple is None
+    assert at.number_input(key=key_of(at, "cost.", "reasoning_multiple")).value is None  # the field is emptied too

@@ -240,3 +240,65 @@ def test_a_runs_reported_reasoning_tokens_give_the_multiple():
     assert (result.output_tokens, result.reasoning_tokens) == (15, 12)
     assert reasoning_multiple_measured(result.output_tokens, result.reasoning_tokens) == pytest.approx(4.0)
     assert reasoning_multiple_measured(3, None) is None and reasoning_multiple_measured(3, 0) is None
+
+
+def test_reasoning_defaults_are_the_providers_documented_examples():
+    from calculators.whole_bill import documented_multiple, reasoning_default
+
+    # OpenAI's reasoning guide: 1,024 of 1,186 output tokens were reasoning, 162 visible: 1,024 / 162 = 6.3210.
+    for ref in ("openai:gpt-5", "openai:gpt-5-mini", "openai:o3", "openai:o4-mini", "openai:o1"):
+        assert reasoning_default(ref).multiple == pytest.approx(6.320988, abs=1e-6)
+    assert "platform.openai.com/docs/guides/reasoning" in reasoning_default("openai:gpt-5").source
+    # Anthropic's extended-thinking page: 312 of 348 output tokens were thinking, 36 visible: 312 / 36 = 8.6667.
+    # Claude thinks only when asked, so it is not priced with it by default.
+    assert documented_multiple("anthropic") == pytest.approx(8.666667, abs=1e-6)
+    assert reasoning_default("anthropic:claude-sonnet-4-5") is None
+    # No published figure for Gemini 2.5 or DeepSeek-R1: 0, with the reason.
+    gemini = reasoning_default("google:gemini-2.5-pro")
+    assert gemini.multiple == 0 and "thinking budgets" in gemini.basis
+    assert reasoning_default("deepseek:deepseek-reasoner").multiple == 0
+    assert reasoning_default("openai:gpt-4o") is None
+
+
+def test_the_sourced_default_is_billed_until_the_user_sets_a_multiple():
+    # GPT-5: 500 output tokens x 6.3210 = 3,160 hidden tokens (rounded) at $10 per 1M: $0.0316 a request, $31.60 for 1,000.
+    scenario = Scenario(requests_per_month=1_000, input_tokens_per_request=1_000, output_tokens_per_request=500)
+    report = cost_report(scenario, CostAssumptions(cloud_models=["openai:gpt-5", "google:gemini-2.5-pro"]))
+    assert _lines(report.cloud[0])["Reasoning tokens"] == pytest.approx(31.60)
+    assert "Reasoning tokens" not in _lines(report.cloud[1])  # no published figure for Gemini 2.5
+    assert any("sourced default of 6.32" in n for n in report.notes)
+    assert any("Gemini 2.5 Pro thinks before answering" in n and "no figure is counted" in n for n in report.notes)
+    # The user's multiple (typed, or measured in the Playground) wins: 500 x 3 = 1,500 tokens, $15; 0 counts none.
+    typed = cost_report(scenario, CostAssumptions(cloud_models=["openai:gpt-5"], reasoning_multiple=3))
+    assert _lines(typed.cloud[0])["Reasoning tokens"] == pytest.approx(15.0)
+    assert "Reasoning tokens" not in _lines(cost_report(scenario, CostAssumptions(cloud_models=["openai:gpt-5"],
+                                                                                  reasoning_multiple=0)).cloud[0])
+    # The default is uncertain too: the tornado varies it.
+    table = tornado(scenario, cost_report(scenario, CostAssumptions(cloud_models=["openai:gpt-5"])))
+    assert "Reasoning tokens per output token" in set(table["assumption"])
+
+
+def test_data_transfer_defaults_to_a_clouds_published_egress_price():
+    # Local rented in a cloud pays internet egress: AWS's first paid tier, $0.09 per GB; cloud APIs bill tokens only.
+    a = CostAssumptions()
+    assert (a.egress_usd_per_gb_local, a.egress_usd_per_gb_cloud, a.egress_gb_month) == (0.09, 0.0, 0.0)
+    from calculators.whole_bill import data_transfer_rules
+
+    rules = data_transfer_rules()
+    assert {name: c["usd_per_gb"] for name, c in rules["clouds"].items()} == {"aws": 0.09, "gcp": 0.12, "azure": 0.087}
+    # The worked example: no GB a month, no line. 500 GB a month at the default: 500 x $0.09 = $45 on local only.
+    plain = cost_report(WORKED, CostAssumptions(cloud_models=["openai:gpt-4"], **WORKED_LOCAL))
+    assert plain.local.monthly_usd == pytest.approx(7_820, abs=0.005) and "Data transfer" not in _lines(plain.local)
+    sent = cost_report(WORKED, CostAssumptions(cloud_models=["openai:gpt-4"], **WORKED_LOCAL, egress_gb_month=500))
+    assert _lines(sent.local)["Data transfer"] == pytest.approx(45.0)
+    assert "Data transfer" not in _lines(sent.cloud[0])
+    assert sent.cloud[0].monthly_usd == pytest.approx(45_000, abs=0.005)
+
+
+def test_cli_shows_the_sourced_reasoning_default():
+    result = run_cli("costs", "--preset", "startup-mvp", "--cloud-model", "openai:gpt-5", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert any("sourced default of 6.32" in n for n in data["notes"])
+    reasoning = [line for line in data["lines"]["cloud"] if line["item"] == "Reasoning tokens"]
+    assert reasoning and "sourced default" in reasoning[0]["basis"]
