@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app.share import PRESENT_PARAM
+from app.state import KEEP
 
 PRESENT_KEY = "crossover.present"
 
@@ -73,9 +74,8 @@ def _toggled() -> None:
 
 def presenter_chrome() -> None:
     """The sidebar switch, and in presenter view the larger type and a way out."""
-    # Not persist_state: the main script draws this toggle on every page, and presenting() sets
-    # its state before it is drawn.
-    st.sidebar.toggle("Presenter view", key=PRESENT_KEY, on_change=_toggled, help="Larger type and the sidebar closed, for a projector.")
+    # persist_state: without it a page switch from a button (st.switch_page) dropped the state.
+    st.sidebar.toggle("Presenter view", key=PRESENT_KEY, on_change=_toggled, help="Larger type and the sidebar closed, for a projector.", **KEEP)
     st.html(_BASE_STYLE)
     if st.session_state[PRESENT_KEY]:
         st.query_params[PRESENT_PARAM] = "1"

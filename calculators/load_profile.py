@@ -273,7 +273,9 @@ def parse_profile(name: str, data: bytes) -> LoadProfile:
     else:
         steps = np.diff(offsets)  # sorted already
         steps = steps[steps > 0]
-        step = int(np.median(steps)) if steps.size else 60
+        if not steps.size:  # one time: per minute or per hour cannot be told, and either is under a day's shape
+            raise _bad(f"{name} has counts for one time only; give a row per minute or per hour, at least an hour of them.")
+        step = int(np.median(steps))
         if step not in (1, 60):
             raise _bad(f"{name}: rows are {step} minutes apart; counts must be per minute or per hour.")
         source = "per minute" if step == 1 else "per hour"

@@ -145,6 +145,8 @@ def test_shapes_are_a_week(name) -> None:
     ("a,b\nfoo,1\nbar,2\n", "no usable time column"),
     ("timestamp,count\n2026-03-02T09:00:00,5\n2026-03-02T09:01:00,-3\n", "negative"),
     ("timestamp,count\n2026-03-02T09:00:00,5\n2026-03-02T09:01:00,3\n", "at least one hour"),
+    # One row of counts: per minute or per hour cannot be told (it was taken as an hour once).
+    ("time,count\n2026-01-01T00:00,5\n", "one time only"),
     ("timestamp,count\n2026-03-02T09:00:00,5\n2026-03-02T09:05:00,3\n2026-03-02T09:10:00,3\n", "per minute or per hour"),
     ("timestamp,count\n2026-03-02T09:00:00,5\nnot a time,3\n", "row 3"),
     ("timestamp,count\n2026-03-02T09:00:00,x\n2026-03-02T10:00:00,3\n", "not a number"),
