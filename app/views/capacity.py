@@ -151,6 +151,12 @@ def _cost_offer(result: SweepResult) -> None:
     if cap is None:
         return
     assumptions = state.cost_assumptions()
+    label = st.session_state.get(state.THROUGHPUT_LABEL_KEY) or ""
+    if label.startswith(result.provenance()) and assumptions.throughput_tokens_per_s == round(cap.output_tokens_per_s, 2):
+        # Say so, rather than offer the same button again: the user sees the click took.
+        st.success(f"The cost model uses this measured capacity ({cap.output_tokens_per_s:,.1f} tokens/s): see the Costs page.",
+                   icon=":material/check_circle:")
+        return
     try:
         per_replica = cost_report(state.scenario(), assumptions).assumptions.gpus_per_replica
     except Exception:  # noqa: BLE001 - the Costs page says what is wrong with its inputs

@@ -43,6 +43,8 @@ def test_a_sweep_reaches_the_costs_page_and_the_report(app):
     assert "Capacity model's estimate" in metrics  # llama-3.1-8b on an L40S: the step model's figure beside it
     assert len(at.dataframe[0].value) >= 1
     at.button(key="cap.action.use").click().run()
+    assert any(m.value.startswith("The cost model uses this measured capacity") for m in at.success)  # the click is confirmed
+    assert not [b for b in at.button if b.key == "cap.action.use"]  # not offered twice
     label = at.session_state[THROUGHPUT_LABEL_KEY]
     assert label.startswith(f"measured on {server.url}/v1, ") and "1 x NVIDIA L40S" in label
     assumed = at.session_state[COSTS_KEY].throughput_tokens_per_s

@@ -28,6 +28,7 @@ def test_sweep_then_cost_it(page: Page, shots):
     expect(page.locator(".js-plotly-plot")).to_have_count(2)
     page.screenshot(path=str(shots / "capacity-sweep.png"), full_page=True)
     page.get_by_role("button", name=re.compile(r"^Use this measured capacity in the cost model")).click()
+    expect(page.get_by_text(re.compile(r"^The cost model uses this measured capacity"))).to_be_visible()
     wait_for_app(page)
     page.get_by_role("link", name="Costs").click()
     wait_for_app(page)
