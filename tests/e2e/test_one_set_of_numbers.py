@@ -113,11 +113,15 @@ def test_empty_answers_are_errors_and_no_gap_is_offered(page: Page, shots):
         field = page.get_by_label("Another OpenAI-compatible server (optional)", exact=True)
         field.fill(server.url + "/v1")
         field.press("Enter")
-        wait_for_app(page)
+        # The server is a choice once the app has the URL (waiting for the page alone could return
+        # before that rerun began, and removing Local then left nothing to run).
+        expect(page.get_by_text(f"OpenAI-compatible server {server.url}/v1", exact=True)).to_be_visible()
         # Only the empty server: the local model would take minutes on 40 tasks here.
         page.get_by_test_id("stMultiSelect").get_by_role("button", name=re.compile("Remove Local")).first.click()
         wait_for_app(page)
-        page.get_by_role("button", name="Run", exact=True).click()
+        run = page.get_by_role("button", name="Run", exact=True)
+        expect(run).to_be_enabled()
+        run.click()
         expect(page.get_by_text(re.compile(r"answered none of its 40 tasks"))).to_be_visible(timeout=120_000)
     expect(page.get_by_text(re.compile("gave no answer \\(empty, or only punctuation\\)"))).to_be_visible()
     expect(page.get_by_role("button", name="Use this gap in the decision")).to_have_count(0)
