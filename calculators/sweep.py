@@ -12,6 +12,10 @@ so a figure here reads the same as one from the field's tools:
 - Goodput: the share of the step's requests that met every latency target (a failed
   request meets none), with a 95% Wilson interval.
 
+The closed-loop steps (``concurrency`` requests in flight) make the curve, the knee and the
+capacity at the targets; an open-loop step (requests sent at a fixed rate, Poisson arrivals)
+is summarised the same way and shown beside them, as a check of one offered load.
+
 Nothing here does I/O: the measuring is ``inference.sweep``; these functions take what it recorded.
 """
 
@@ -117,6 +121,15 @@ class StepSummary(BaseModel):
     requests_per_s: float
     goodput_share: float
     goodput_ci95: tuple[float, float]
+    # The open-loop step's offered rate (requests a second; ``concurrency`` is then its cap), None for a closed-loop step.
+    request_rate: float | None = None
+
+    @property
+    def load(self) -> str:
+        """How the step loaded the server, in words."""
+        if self.request_rate is None:
+            return f"concurrency {self.concurrency}"
+        return f"{self.request_rate:g} requests/s, Poisson (at most {self.concurrency} in flight)"
 
 
 def tpot_s(record: RequestTiming) -> float:
@@ -134,7 +147,8 @@ def _good(record: RequestTiming, targets: SweepTargets) -> bool:
     return targets.tpot_ms is None or tpot_s(record) * 1000 <= targets.tpot_ms
 
 
-def summarise_step(concurrency: int, records: Sequence[RequestTiming], duration_s: float, targets: SweepTargets) -> StepSummary:
+def summarise_step(concurrency: int, records: Sequence[RequestTiming], duration_s: float, targets: SweepTargets,
+                   request_rate: float | None = None) -> StepSummary:
     """One step's figures from its requests and its wall time (first request sent -> last one done)."""
     done = [r for r in records if r.error_kind is None and r.ttft_s is not None and r.e2e_s is not None]
     failed = [r for r in records if not (r.error_kind is None and r.ttft_s is not None and r.e2e_s is not None)]
@@ -156,6 +170,7 @@ def summarise_step(concurrency: int, records: Sequence[RequestTiming], duration_
         requests_per_s=len(done) / wall,
         goodput_share=good / len(records) if records else 0.0,
         goodput_ci95=wilson_interval(good, len(records)),
+        request_rate=request_rate,
     )
 
 
@@ -207,6 +222,8 @@ class FinishedStep(Protocol):
     def records(self) -> Sequence[RequestTiming]: ...
     @property
     def duration_s(self) -> float: ...
+    @property
+    def request_rate(self) -> float | None: ...
 
 
 class SweepTally:
@@ -215,12 +232,17 @@ class SweepTally:
 
     def __init__(self, targets: SweepTargets) -> None:
         self.targets = targets
-        self.steps: list[StepSummary] = []
+        self.steps: list[StepSummary] = []  # the closed-loop steps
+        self.open_loop: StepSummary | None = None
         self.stopped_because: str | None = None
 
     def add(self, step: FinishedStep) -> bool:
-        """Summarise ``step``; True to go on to the next concurrency."""
-        self.steps.append(summarise_step(step.concurrency, step.records, step.duration_s, self.targets))
+        """Summarise ``step``; True to go on to the next concurrency (an open-loop step is only kept)."""
+        summary = summarise_step(step.concurrency, step.records, step.duration_s, self.targets, step.request_rate)
+        if summary.request_rate is not None:
+            self.open_loop = summary
+            return True
+        self.steps.append(summary)
         self.stopped_because = stop_reason(self.steps)
         return self.stopped_because is None
 
@@ -235,12 +257,17 @@ class SweepResult(BaseModel):
     model: str
     hardware: str
     measured_at: str
+    # The catalog GPU and count it ran on (what the estimate and the cost model compare with); None: not a catalog GPU.
+    gpu_id: str | None = None
+    gpus: int = 1
     input_tokens: int
     output_tokens: int
     targets: SweepTargets
     steps: list[StepSummary]
+    open_loop: StepSummary | None = None
     stopped_because: str | None = None
     notes: list[str] = Field(default_factory=list)
+    prompts: str = "the bundled sample prompts"  # where the prompt texts came from
 
     @property
     def capacity(self) -> StepSummary | None:
@@ -260,16 +287,17 @@ class SweepResult(BaseModel):
         return f"measured on {self.server}, {self.measured_at}, {self.hardware}"
 
     def table(self) -> list[dict[str, float | int | str | None]]:
-        """One row a step, as the page and the report show it."""
+        """One row a step (the open-loop step last), as the page and the report show it."""
         def r(value: float | None, digits: int = 1) -> float | None:
             return None if value is None else round(value, digits)
 
+        steps = [*self.steps, *([self.open_loop] if self.open_loop else [])]
         return [{
-            "concurrency": s.concurrency, "requests": s.requests, "errors": s.errors,
+            "load": s.load, "requests": s.requests, "errors": s.errors,
             "TTFT p50 (ms)": r(s.ttft_ms.p50, 0), "TTFT p99 (ms)": r(s.ttft_ms.p99, 0),
             "TPOT p50 (ms)": r(s.tpot_ms.p50), "TPOT p95 (ms)": r(s.tpot_ms.p95), "TPOT p99 (ms)": r(s.tpot_ms.p99),
             "ITL p50 (ms)": r(s.itl_ms.p50), "end to end p50 (s)": r(None if s.e2e_ms.p50 is None else s.e2e_ms.p50 / 1000, 2),
             "output tokens/s": r(s.output_tokens_per_s), "requests/s": r(s.requests_per_s, 3),
             "goodput": f"{s.goodput_share:.0%} ({s.goodput_ci95[0]:.0%}–{s.goodput_ci95[1]:.0%})",
             "errors by kind": ", ".join(f"{kind.replace('_', ' ')}: {n}" for kind, n in sorted(s.errors_by_kind.items())) or "none",
-        } for s in self.steps]
+        } for s in steps]

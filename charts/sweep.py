@@ -40,8 +40,10 @@ def sweep_throughput_figure(steps: Sequence[StepSummary], chosen: StepSummary | 
     return legible(figure)
 
 
-def sweep_latency_figure(steps: Sequence[StepSummary], chosen: StepSummary | None, tpot_target_ms: float | None) -> go.Figure:
-    """p95 time per output token against output tokens/s, one point per concurrency; the target as a line."""
+def sweep_latency_figure(steps: Sequence[StepSummary], chosen: StepSummary | None, tpot_target_ms: float | None,
+                         open_loop: StepSummary | None = None) -> go.Figure:
+    """p95 time per output token against output tokens/s, one point per concurrency (and the open-loop
+    step apart, a diamond, where there is one); the target as a line."""
     usable = [s for s in steps if s.tpot_ms.p95 is not None]
     figure = go.Figure()
     figure.add_trace(go.Scatter(
@@ -50,6 +52,12 @@ def sweep_latency_figure(steps: Sequence[StepSummary], chosen: StepSummary | Non
         marker={"color": OPTION_COLORS["local"], "size": 8},
         hovertemplate="%{x:,.1f} tokens/s<br>p95 %{y:,.1f} ms a token<extra></extra>",
     ))
+    if open_loop is not None and open_loop.tpot_ms.p95 is not None:
+        figure.add_trace(go.Scatter(
+            x=[open_loop.output_tokens_per_s], y=[open_loop.tpot_ms.p95], mode="markers+text", name="open loop",
+            text=[f"{open_loop.request_rate:g} req/s"], textposition="bottom center",
+            marker={"symbol": "diamond", "size": 11, "color": OPTION_COLORS["hybrid"]},
+            hovertemplate=f"{open_loop.load}<br>%{{x:,.1f}} tokens/s<br>p95 %{{y:,.1f}} ms a token<extra></extra>"))
     if chosen is not None and chosen.tpot_ms.p95 is not None:
         figure.add_trace(go.Scatter(x=[chosen.output_tokens_per_s], y=[chosen.tpot_ms.p95], mode="markers", marker=_CHOSEN,
                                     name="chosen", hovertemplate="chosen: %{x:,.1f} tokens/s<extra></extra>"))

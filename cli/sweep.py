@@ -63,6 +63,11 @@ def add_sweep_command(commands: argparse._SubParsersAction) -> None:  # type: ig
     cmd.add_argument("--goodput-share", type=float, default=0.95, metavar="S",
                      help="share of requests that must meet the targets for a step to count (default 0.95)")
     cmd.add_argument("--hardware", metavar="GPU_IDxN", help="what the server runs on, e.g. h100-80gbx2: adds the capacity model's estimate")
+    cmd.add_argument("--request-rate", type=_positive_float, metavar="R",
+                     help="after the concurrency steps, one open-loop step at R requests/s on average (Poisson arrivals, "
+                          "at most --max-concurrency in flight), reported as open_loop in --json")
+    cmd.add_argument("--prompts", metavar="FILE",
+                     help="the team's own prompts (CSV/JSONL/text, as the routing simulator reads) instead of the bundled sample set")
     cmd.add_argument("--json", action="store_true", help="print one JSON object")
     cmd.set_defaults(handler=_cmd_sweep)
 
@@ -85,7 +90,8 @@ def _step_json(s: StepSummary) -> dict[str, Any]:
 
 
 def sweep_json(tally: SweepTally, output_tokens: int, estimate: dict[str, Any] | None) -> dict[str, Any]:
-    """The contract's JSON object: the steps, the capacity at the targets, and the estimate (or null)."""
+    """The contract's JSON object: the steps, the capacity at the targets and the estimate (or null);
+    with --request-rate also ``open_loop``: a step's keys and its ``request_rate``."""
     from calculators.assumptions import CostAssumptions
     from calculators.local_costs import requests_per_replica_month
     from calculators.sweep import capacity_step
@@ -96,7 +102,10 @@ def sweep_json(tally: SweepTally, output_tokens: int, estimate: dict[str, Any] |
         "output_tokens_per_s": round(cap.output_tokens_per_s, 2),
         "requests_per_month": round(requests_per_replica_month(cap.output_tokens_per_s, output_tokens, CostAssumptions())),
     }
-    return {"steps": [_step_json(s) for s in tally.steps], "capacity": capacity, "estimate": estimate}
+    result = {"steps": [_step_json(s) for s in tally.steps], "capacity": capacity, "estimate": estimate}
+    if tally.open_loop is not None:
+        result["open_loop"] = {"request_rate": tally.open_loop.request_rate, **_step_json(tally.open_loop)}
+    return result
 
 
 def _estimate(args: argparse.Namespace, served_model: str) -> tuple[dict[str, Any] | None, str | None]:
@@ -125,7 +134,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     from inference.keys import resolve_key
     from inference.sweep import SweepPlan, probe_server, run_sweep
     from inference.types import BackendFailure
-    from routing.prompt_files import load_sample_prompts
+    from routing.prompt_files import load_sample_prompts, parse_prompt_file
 
     if not 0 < args.goodput_share <= 1:
         return fail(f"--goodput-share {args.goodput_share} must be a share above 0 and at most 1, e.g. 0.95")
@@ -134,12 +143,26 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
             parse_hardware(args.hardware)
         except ValueError as exc:
             return fail(str(exc))
-    plan = SweepPlan(args.base_url, args.model, args.input_tokens, args.output_tokens, args.max_concurrency, args.requests_per_step)
+    texts = load_sample_prompts().prompts
+    if args.prompts:
+        from pathlib import Path
+
+        from scenario import InputError
+        from scenario.limits import read_user_file
+        from scenario.uploads import MAX_BYTES
+
+        path = Path(args.prompts)
+        try:
+            texts = parse_prompt_file(path.name, read_user_file(path, MAX_BYTES)).prompts
+        except InputError as exc:
+            return fail(f"--prompts: {exc}")
+    plan = SweepPlan(args.base_url, args.model, args.input_tokens, args.output_tokens, args.max_concurrency, args.requests_per_step,
+                     request_rate=args.request_rate)
     key = resolve_key("openai", base_url=args.base_url, caller_owns_environment=True).value
     targets = SweepTargets(ttft_ms=args.ttft_ms, tpot_ms=args.tpot_ms, goodput_share=args.goodput_share)
     tally = SweepTally(targets)
     try:
-        info, prompts = probe_server(plan, key, load_sample_prompts().prompts)
+        info, prompts = probe_server(plan, key, texts)
 
         def progress(step: int, steps: int, done: int) -> None:
             if not args.json and done == 0:
@@ -165,6 +188,10 @@ def _print_table(tally: SweepTally, result: dict[str, Any], model: str, why_not:
     for s in tally.steps:
         print(f"{s.concurrency:>5} {s.requests:>4} {s.errors:>4} {s.ttft_ms.p50 or 0:>9.0f} {s.tpot_ms.p50 or 0:>9.1f} "
               f"{s.tpot_ms.p99 or 0:>9.1f} {s.output_tokens_per_s:>9.1f} {s.goodput_share:>8.0%}")
+    if (o := tally.open_loop) is not None:
+        print(f"Open loop at {o.request_rate:g} requests/s (Poisson, at most {o.concurrency} in flight): {o.requests} requests, "
+              f"{o.errors} errors, TTFT p50 {o.ttft_ms.p50 or 0:,.0f} ms, TPOT p50 {o.tpot_ms.p50 or 0:,.1f} ms, "
+              f"{o.output_tokens_per_s:,.1f} tokens/s, goodput {o.goodput_share:.0%}.")
     if tally.stopped_because:
         print(f"Stopped: {tally.stopped_because}.")
     cap = result["capacity"]

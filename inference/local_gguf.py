@@ -290,6 +290,12 @@ class LocalGGUFBackend(Backend):
             return failure
         return None
 
+    def loaded_model(self) -> LocalModel:
+        """The one loaded copy of this backend's model with its settings, loading it in turn if needed."""
+        file = _model_file(self._path, self._any_path)
+        limits = model_limits(file, self._n_ctx, self._n_threads)
+        return load_local_model(file, limits.n_ctx, limits.n_threads)[0]
+
     def events(self, request: GenerationRequest) -> Iterator[StreamEvent]:
         file = _model_file(self._path, self._any_path)
         limits = model_limits(file, self._n_ctx, self._n_threads)

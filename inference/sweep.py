@@ -2,7 +2,9 @@
 
 vLLM, llama.cpp's server, Ollama, TGI and SGLang all speak OpenAI's streaming chat
 completions, so one client measures them all. Each step keeps ``concurrency`` requests in
-flight (a new one starts as one finishes) until the step's requests are done, and records
+flight (a new one starts as one finishes) until the step's requests are done; an optional
+open-loop step then sends requests at a fixed rate with Poisson arrivals (as vLLM's
+``bench serve --request-rate``), whether or not earlier ones have finished. Each records
 per request the time to the first streamed token, every gap between chunks, the end-to-end
 time and the output tokens the server reported. What the figures mean (percentiles,
 goodput, the knee) is ``calculators.sweep``'s business; the caller passes in the rule that
@@ -15,11 +17,13 @@ followed, and the key is sent only as a bearer header, never logged or put in a 
 from __future__ import annotations
 
 import json
+import random
 import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 import httpx2
 from pydantic import SecretStr
@@ -30,20 +34,25 @@ from inference.types import BackendFailure
 
 __all__ = [
     "MAX_CONCURRENCY",
+    "MAX_REQUEST_RATE",
     "MAX_REQUESTS_PER_STEP",
     "RequestRecord",
     "ServerInfo",
     "StepRecords",
     "SweepPlan",
+    "PromptCutter",
     "concurrency_steps",
+    "poisson_send_times",
     "probe_server",
     "run_sweep",
+    "shape_prompts",
 ]
 
 MAX_CONCURRENCY = 256
 MAX_REQUESTS_PER_STEP = 2_000
 MAX_INPUT_TOKENS = 32_768
 MAX_OUTPUT_TOKENS = 8_192
+MAX_REQUEST_RATE = 1_000.0  # requests a second in the open-loop step
 # A served name longer than this is not a model name; it is cut before it is shown.
 _NAME_CHARS = 120
 # Distinct prompts a sweep cycles through, so a server's prefix cache cannot answer them all from one.
@@ -70,6 +79,8 @@ class StepRecords:
     concurrency: int
     records: tuple[RequestRecord, ...]
     duration_s: float
+    # Set for the open-loop step: the rate requests were sent at (Poisson arrivals); ``concurrency`` is then its cap.
+    request_rate: float | None = None
 
 
 @dataclass(frozen=True)
@@ -85,10 +96,19 @@ class SweepPlan:
     timeout_s: float = 120.0
     # Explicit steps instead of 1, 2, 4, ... up to the maximum (each at most the maximum).
     concurrencies: tuple[int, ...] = ()
+    # After the closed-loop steps, one open-loop step at this many requests a second (Poisson
+    # arrivals, at most ``max_concurrency`` in flight); None for none.
+    request_rate: float | None = None
+    seed: int = 0  # of the arrival times, so two sweeps of one plan send at the same moments
 
     @property
     def steps(self) -> tuple[int, ...]:
         return self.concurrencies or concurrency_steps(self.max_concurrency)
+
+    @property
+    def step_count(self) -> int:
+        """Closed-loop steps, and the open-loop one if asked for (what "step k of n" counts)."""
+        return len(self.steps) + (self.request_rate is not None)
 
     def problems(self) -> list[str]:
         """What is out of bounds, each naming the setting and what it accepts."""
@@ -101,6 +121,8 @@ class SweepPlan:
                 out.append(f"{name} is {value}; use a whole number from 1 to {top:,}")
         if any(not 1 <= c <= self.max_concurrency for c in self.concurrencies):
             out.append(f"every step's concurrency must be from 1 to the maximum, {self.max_concurrency}")
+        if self.request_rate is not None and not 0 < self.request_rate <= MAX_REQUEST_RATE:
+            out.append(f"request rate is {self.request_rate:g}; use requests a second above 0 and at most {MAX_REQUEST_RATE:,.0f}")
         return out
 
 
@@ -225,7 +247,17 @@ class _Tokenizer:
         return value if isinstance(value, str) and value else None
 
 
-def _shape_prompts(texts: Sequence[str], n_tokens: int, tokenizer: _Tokenizer) -> tuple[list[str], str]:
+class PromptCutter(Protocol):
+    """A tokenizer that can cut a text to a number of tokens: the server's (``_Tokenizer``) or a model's own."""
+
+    @property
+    def kind(self) -> object | None: ...  # None: there is no tokenizer to use
+    @property
+    def name(self) -> str | None: ...
+    def cut(self, text: str, n: int) -> str | None: ...
+
+
+def shape_prompts(texts: Sequence[str], n_tokens: int, tokenizer: PromptCutter) -> tuple[list[str], str]:
     """Distinct prompts of ``n_tokens`` each: the texts joined (from a different start each) and
     cut with the server's tokenizer, or to four characters a token where it has none."""
     source = [t.strip() for t in texts if t.strip()] or ["Describe the weather in a city you know well."]
@@ -330,7 +362,7 @@ def probe_server(plan: SweepPlan, key: SecretStr | None = None, texts: Sequence[
             raise BackendFailure("unknown_model", f"{base_url} does not serve {model[:_NAME_CHARS]!r}; it serves {names}. "
                                                   "Give one of those as the model.")
         tokenizer = _Tokenizer(http, base_url, model, key)
-        prompts, how = _shape_prompts(texts, plan.input_tokens, tokenizer)
+        prompts, how = shape_prompts(texts, plan.input_tokens, tokenizer)
         notes = [f"Prompts: {how}."]
         # The first request warms the server up and finds out whether it takes ignore_eos
         # (generate exactly max_tokens); it is not counted.
@@ -388,35 +420,93 @@ def _run_step(http: httpx2.Client, info: ServerInfo, key: SecretStr | None, prom
     return StepRecords(concurrency, tuple(records), duration)
 
 
+def poisson_send_times(rate: float, n: int, seed: int = 0) -> list[float]:
+    """When each of ``n`` requests is sent, in seconds from the step's start, at ``rate`` a second on
+    average: the first at once, then exponential gaps (Poisson arrivals, vLLM's burstiness 1)."""
+    rng = random.Random(seed)
+    times, at = [], 0.0
+    for _ in range(n):
+        times.append(at)
+        at += rng.expovariate(rate)
+    return times
+
+
+def _run_open_loop(http: httpx2.Client, info: ServerInfo, key: SecretStr | None, prompts: Sequence[str], plan: SweepPlan,
+                   should_stop: Callable[[], bool], on_request: Callable[[], None]) -> StepRecords | None:
+    """``plan.requests_per_step`` requests sent at Poisson times, whether or not earlier ones are done
+    (at most ``plan.max_concurrency`` in flight: a request past the cap waits, and its clock starts when
+    it is sent, as in vLLM's ``--max-concurrency``); None when stopped part-way."""
+    assert plan.request_rate is not None
+    lock = threading.Lock()
+    records: list[RequestRecord] = []
+    tokenizer = _Tokenizer(http, info.base_url, info.model, key, known=info.tokenizer)
+
+    def send(index: int) -> None:
+        if should_stop():
+            return
+        prompt = f"[rate {plan.request_rate:g}.{index}] {prompts[index % len(prompts)]}"
+        body = _request_body(info.model, prompt, plan.output_tokens, info.ignore_eos)
+        sent_at = time.perf_counter() - start
+        record = replace(_one_request(http, info.base_url, key, body, tokenizer, should_stop), sent_s=sent_at)
+        with lock:
+            records.append(record)
+            on_request()
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=plan.max_concurrency, thread_name_prefix="crossover-sweep-rate") as pool:
+        for index, at in enumerate(poisson_send_times(plan.request_rate, plan.requests_per_step, plan.seed)):
+            # Sleep in short slices so Stop is seen within a tenth of a second.
+            while (wait := start + at - time.perf_counter()) > 0 and not should_stop():
+                time.sleep(min(wait, 0.1))
+            if should_stop():
+                break
+            pool.submit(send, index)
+    duration = time.perf_counter() - start
+    if should_stop() or len(records) < plan.requests_per_step:
+        return None
+    return StepRecords(plan.max_concurrency, tuple(records), duration, request_rate=plan.request_rate)
+
+
 def run_sweep(plan: SweepPlan, info: ServerInfo, prompts: Sequence[str], key: SecretStr | None = None, *,
               go_on: Callable[[StepRecords], bool] = lambda step: True,
               should_stop: Callable[[], bool] = lambda: False,
               on_progress: Callable[[int, int, int], None] = lambda step, steps, done: None,
               policy: OutboundPolicy | None = None) -> list[StepRecords]:
-    """Run the steps 1, 2, 4, ... ``plan.max_concurrency`` against a probed server.
+    """Run the steps 1, 2, 4, ... ``plan.max_concurrency`` against a probed server, then the
+    open-loop step if the plan asks for one.
 
     Args:
-        go_on: Asked after each finished step; False ends the sweep (the caller's stop rule).
+        go_on: Given each finished step (the caller keeps them); after a closed-loop step, False
+            ends the closed-loop steps (the caller's stop rule). The open-loop step, asked for
+            in the plan, runs all the same.
         should_stop: The Stop button; a step it interrupts is dropped, finished ones are kept.
         on_progress: (step number from 1, number of steps, requests done in the step).
 
     Returns the finished steps.
     """
-    steps = plan.steps
+    steps, total = plan.steps, plan.step_count
     finished: list[StepRecords] = []
+
+    def counter(number: int) -> Callable[[], None]:
+        done = [0]
+        on_progress(number, total, 0)
+
+        def counted() -> None:
+            done[0] += 1
+            on_progress(number, total, done[0])
+        return counted
+
     with _client(policy or outbound_policy(), info.base_url, plan.timeout_s, plan.max_concurrency) as http:
         for number, concurrency in enumerate(steps, 1):
-            done = [0]
-            on_progress(number, len(steps), 0)
-
-            def counted(number: int = number, done: list[int] = done) -> None:
-                done[0] += 1
-                on_progress(number, len(steps), done[0])
-
-            step = _run_step(http, info, key, prompts, plan, concurrency, should_stop, counted)
+            step = _run_step(http, info, key, prompts, plan, concurrency, should_stop, counter(number))
             if step is None:
-                break
+                return finished
             finished.append(step)
             if not go_on(step):
                 break
+        if plan.request_rate is not None and not should_stop():
+            step = _run_open_loop(http, info, key, prompts, plan, should_stop, counter(total))
+            if step is not None:
+                finished.append(step)
+                go_on(step)
     return finished

@@ -7,7 +7,8 @@ import streamlit as st
 
 from app import state
 from app.components.charts import show_chart
-from app.components.safety import key_for, outbound
+from app.components.local_model import local_model_choice
+from app.components.safety import backend, key_for, outbound
 from app.components.sweep_run import SweepRun
 from app.components.tab_watch import tab_closed_check
 from app.components.widgets import scenario_summary
@@ -19,17 +20,28 @@ from calculators.measured import catalog_model_for, names_model
 from calculators.report import cost_report
 from calculators.sweep import SweepResult, SweepTargets
 from charts.sweep import sweep_latency_figure, sweep_throughput_figure
-from inference.sweep import MAX_CONCURRENCY, MAX_REQUESTS_PER_STEP, SweepPlan
-from routing.prompt_files import load_sample_prompts
+from inference.registry import BackendConfig
+from inference.sweep import MAX_CONCURRENCY, MAX_REQUEST_RATE, MAX_REQUESTS_PER_STEP, SweepPlan
+from routing.prompt_files import PromptSet, load_sample_prompts
 from scenario.text import plain
 
 JOB_KEY = "cap.job"
 RESULT_KEY = "cap.result"
 THIS_MACHINE = "this-machine"
 GPU_COUNTS = (1, 2, 4, 8)
+# What to sweep: a server the team runs, or this app's own model (shared by the workshop).
+SERVER, LOCAL = "server", "local"
+# The app's own model serves everyone: a sweep of it sends at most this many requests, one at a time.
+LOCAL_MAX_REQUESTS = 32
+ROUTING_PROMPTS_KEY = "rt.prompt_set"  # the Hybrid routing page's prompt set (app/views/routing.py)
+SAMPLE, ROUTING = "sample", "routing"
 DEFINITIONS = (
     "**How it is measured** (the definitions of vLLM's `bench serve`): each step keeps *concurrency* requests in flight "
-    "(closed loop: a new one starts as one finishes) until its requests are done. **TTFT**: request sent → first streamed "
+    "(closed loop: a new one starts as one finishes) until its requests are done. The optional **open-loop step** sends "
+    "requests at a fixed rate with Poisson arrivals (vLLM's `--request-rate`), at most the maximum concurrency in flight, "
+    "whether or not earlier ones are done: a check of one offered load, shown as its own row, not part of the curve. "
+    "This app's own model is swept at concurrency 1 only, each request through the queue the whole workshop shares; "
+    "time spent waiting behind others is left out. **TTFT**: request sent → first streamed "
     "token. **TPOT** (time per output token): (end-to-end − TTFT) ÷ (output tokens − 1), the first token excluded. "
     "**ITL**: every gap between two streamed chunks. **Output tokens/s** and **requests/s**: the whole server's, over the "
     "step's wall time. **Goodput**: the share of the step's requests that met every target (a failed request meets none), "
@@ -45,6 +57,28 @@ def _hardware_label(gpu_id: str, count: int) -> str:
     return f"{count} x {get_gpu(gpu_id).name}"
 
 
+def _routing_prompts() -> PromptSet | None:
+    """The Hybrid routing page's prompts, when the team loaded its own there."""
+    prompts: PromptSet | None = st.session_state.get(ROUTING_PROMPTS_KEY)
+    return prompts if prompts is not None and prompts.prompts and prompts.source != load_sample_prompts().source else None
+
+
+def _prompt_choice() -> None:
+    own = _routing_prompts()
+    options = [SAMPLE, *([ROUTING] if own else [])]
+    if own is not None and st.session_state.get("cap.prompts_offered") != own.source:
+        # The team's own prompts, newly loaded on the routing page, are what a sweep should send.
+        st.session_state["cap.prompts"] = ROUTING
+        st.session_state["cap.prompts_offered"] = own.source
+    elif st.session_state.get("cap.prompts") not in options:
+        st.session_state["cap.prompts"] = SAMPLE
+    st.radio("Prompt texts", options, key="cap.prompts", **state.KEEP, horizontal=True,
+             format_func=lambda o: (f"the Hybrid routing page's ({plain(own.source)[:60]}, {len(own.prompts):,} prompts)"
+                                    if o == ROUTING and own else "the bundled sample set"),
+             help="Joined and cut to the prompt length with the model's own tokenizer where the server exposes one. "
+                  "Load your own prompts on the Hybrid routing page to sweep with them.")
+
+
 def _settings() -> None:
     scenario, costs = state.scenario(), state.cost_assumptions()
     right = state.playground_side("right")
@@ -52,19 +86,34 @@ def _settings() -> None:
     if right.set_up and right.config.kind == "openai" and right.config.base_url:
         st.session_state.setdefault("cap.base_url", right.config.base_url)
         st.session_state.setdefault("cap.model", right.config.model)
+    st.session_state.setdefault("cap.target", SERVER)
+    st.radio("What to sweep", (SERVER, LOCAL), key="cap.target", **state.KEEP, horizontal=True,
+             format_func=lambda t: "a server (OpenAI-compatible)" if t == SERVER else local_model_choice("this app's local model"),
+             help="This app's model serves the whole workshop: it is swept at concurrency 1 only, each request waiting its "
+                  "turn in the same queue as everyone's runs.")
+    local = st.session_state["cap.target"] == LOCAL
     left, middle, right_col = st.columns(3)
-    left.text_input("Server base URL", key="cap.base_url", **state.KEEP, max_chars=500,
-                    placeholder="http://127.0.0.1:8080/v1", help="Any OpenAI-compatible server: vLLM, llama.cpp's llama-server, "
-                    "Ollama, TGI, SGLang. The Playground's rules apply: where this server may send requests, and whose key goes where.")
-    middle.text_input("Model", key="cap.model", **state.KEEP, max_chars=200, placeholder="empty: the first the server lists")
+    if local:
+        left.text_input("Server base URL", value="(this app's local model)", disabled=True, key="cap.base_url_local")
+        middle.text_input("Model", value="the Playground's local model", disabled=True, key="cap.model_local")
+    else:
+        left.text_input("Server base URL", key="cap.base_url", **state.KEEP, max_chars=500,
+                        placeholder="http://127.0.0.1:8080/v1", help="Any OpenAI-compatible server: vLLM, llama.cpp's "
+                        "llama-server, Ollama, TGI, SGLang. The Playground's rules apply: where this server may send requests, "
+                        "and whose key goes where.")
+        middle.text_input("Model", key="cap.model", **state.KEEP, max_chars=200, placeholder="empty: the first the server lists")
     options = [THIS_MACHINE, *(g.id for g in gpus())]
     st.session_state.setdefault("cap.gpu", costs.gpu_id)
     with right_col:
         gpu_col, count_col = st.columns([3, 2])
-        gpu_col.selectbox("Hardware it runs on", options, key="cap.gpu", **state.KEEP,
-                          format_func=lambda g: "this machine" if g == THIS_MACHINE else get_gpu(g).name)
+        if local:  # the app's model runs here, whatever the cost model prices
+            gpu_col.selectbox("Hardware it runs on", [THIS_MACHINE], format_func=lambda g: "this machine", disabled=True,
+                              key="cap.gpu_local")
+        else:
+            gpu_col.selectbox("Hardware it runs on", options, key="cap.gpu", **state.KEEP,
+                              format_func=lambda g: "this machine" if g == THIS_MACHINE else get_gpu(g).name)
         count_col.selectbox("GPUs", GPU_COUNTS, key="cap.gpus", **state.KEEP,
-                            disabled=st.session_state.get("cap.gpu") == THIS_MACHINE)
+                            disabled=local or st.session_state.get("cap.gpu") == THIS_MACHINE)
     st.session_state.setdefault("cap.input_tokens", scenario.input_tokens_per_request or 1)
     st.session_state.setdefault("cap.output_tokens", scenario.output_tokens_per_request or 1)
     st.session_state.setdefault("cap.ttft_ms", float(scenario.first_token_target_ms))
@@ -76,25 +125,54 @@ def _settings() -> None:
                          placeholder="no target", help="Prefilled from the scenario's first-token target.")
     cols[3].number_input("TPOT target (ms)", 1.0, 60_000.0, key="cap.tpot_ms", **state.KEEP, step=5.0, format="%.1f",
                          placeholder="no target", help="Prefilled from the Costs page's time-per-token target, if set.")
-    cols[4].number_input("Maximum concurrency", 1, MAX_CONCURRENCY, value=8, key="cap.max_concurrency", **state.KEEP)
-    cols[5].number_input("Requests per step", 1, MAX_REQUESTS_PER_STEP, value=16, key="cap.requests", **state.KEEP)
-    st.slider("Goodput a step needs (share of requests meeting every target)", 0.5, 1.0, 0.95, 0.01, key="cap.share", **state.KEEP)
+    if local:
+        cols[4].number_input("Maximum concurrency", 1, 1, value=1, disabled=True, key="cap.max_concurrency_local",
+                             help="This app's model serves everyone, one request at a time.")
+        cols[5].number_input("Requests per step", 1, LOCAL_MAX_REQUESTS, value=8, key="cap.requests_local", **state.KEEP,
+                             help=f"At most {LOCAL_MAX_REQUESTS}: each one holds the shared model while it answers.")
+    else:
+        cols[4].number_input("Maximum concurrency", 1, MAX_CONCURRENCY, value=8, key="cap.max_concurrency", **state.KEEP)
+        cols[5].number_input("Requests per step", 1, MAX_REQUESTS_PER_STEP, value=16, key="cap.requests", **state.KEEP)
+    share_col, rate_col = st.columns([3, 2])
+    share_col.slider("Goodput a step needs (share of requests meeting every target)", 0.5, 1.0, 0.95, 0.01, key="cap.share",
+                     **state.KEEP)
+    if not local:
+        rate_col.number_input("Open-loop step (requests/s)", 0.01, MAX_REQUEST_RATE, value=None, step=0.5, format="%.2f",
+                              key="cap.request_rate", **state.KEEP, placeholder="none",
+                              help="After the concurrency steps, send the step's requests at this average rate with Poisson "
+                                   "arrivals (vLLM's --request-rate), at most the maximum concurrency in flight. Empty: none.")
+    _prompt_choice()
 
 
 def _start() -> None:
+    local = st.session_state.get("cap.target") == LOCAL
     url = str(st.session_state.get("cap.base_url") or "").strip()
-    if not url:
+    if not url and not local:
         st.session_state["cap.error"] = "Give the server's base URL first, e.g. http://127.0.0.1:8080/v1."
         return
     st.session_state.pop("cap.error", None)
-    gpu_id = st.session_state.get("cap.gpu", THIS_MACHINE)
-    plan = SweepPlan(url, str(st.session_state.get("cap.model") or "").strip(), int(st.session_state["cap.input_tokens"]),
-                     int(st.session_state["cap.output_tokens"]), int(st.session_state["cap.max_concurrency"]),
-                     int(st.session_state["cap.requests"]))
+    own = _routing_prompts() if st.session_state.get("cap.prompts") == ROUTING else None
+    texts, source = (own.prompts, f"the Hybrid routing page's prompts ({own.source})") if own else \
+        (load_sample_prompts().prompts, "the bundled sample prompts")
     targets = SweepTargets(ttft_ms=st.session_state.get("cap.ttft_ms"), tpot_ms=st.session_state.get("cap.tpot_ms"),
                            goodput_share=float(st.session_state.get("cap.share", 0.95)))
-    st.session_state[JOB_KEY] = SweepRun(plan, targets, _hardware_label(gpu_id, int(st.session_state.get("cap.gpus", 1))),
-                                         key_for("openai", url).value, load_sample_prompts().prompts, outbound(), tab_closed_check())
+    shape = int(st.session_state["cap.input_tokens"]), int(st.session_state["cap.output_tokens"])
+    if local:
+        plan = SweepPlan("", "", *shape, 1, int(st.session_state.get("cap.requests_local", 8)))
+        # The Playground's own local settings (model file, context, threads), built by the same rules and queued alike.
+        configs = [state.playground_side(side).config for side in ("left", "right")]
+        config = next((c for c in configs if c.kind == "local"), BackendConfig())
+        st.session_state[JOB_KEY] = SweepRun(plan, targets, "this machine", None, texts, outbound(), tab_closed_check(),
+                                             local=backend(config), prompts=source)
+        return
+    gpu_id, count = st.session_state.get("cap.gpu", THIS_MACHINE), int(st.session_state.get("cap.gpus", 1))
+    rate = st.session_state.get("cap.request_rate")
+    plan = SweepPlan(url, str(st.session_state.get("cap.model") or "").strip(), *shape,
+                     int(st.session_state["cap.max_concurrency"]), int(st.session_state["cap.requests"]),
+                     request_rate=None if rate is None else float(rate))
+    st.session_state[JOB_KEY] = SweepRun(plan, targets, _hardware_label(gpu_id, count), key_for("openai", url).value, texts,
+                                         outbound(), tab_closed_check(), prompts=source,
+                                         gpu=None if gpu_id == THIS_MACHINE else (gpu_id, count))
 
 
 @st.fragment(run_every=1.0)
@@ -105,7 +183,7 @@ def _progress() -> None:
     if run.running:
         per_step = run.plan.requests_per_step
         text = (f"Step {run.step} of up to {run.steps}: {run.done} of {per_step} requests" if run.step
-                else "Checking the server and shaping the prompts…")
+                else "Checking the model and shaping the prompts…" if run.local else "Checking the server and shaping the prompts…")
         if run.job.stop.is_set():
             text = "Stopping… the finished steps are kept"
         st.progress(min(1.0, ((max(run.step, 1) - 1) + run.done / per_step) / run.steps), text=text)
@@ -118,20 +196,20 @@ def _progress() -> None:
 
 
 def _estimate(result: SweepResult) -> tuple[CapacityEstimate | None, str]:
-    """The capacity model's estimate for the served model on the chosen hardware, or why there is none."""
-    gpu_id = st.session_state.get("cap.gpu", THIS_MACHINE)
+    """The capacity model's estimate for the served model on the hardware it was measured on, or why there is none."""
+    gpu_id, count = result.gpu_id, result.gpus
     model_id = catalog_model_for(result.model)
-    if gpu_id == THIS_MACHINE:
+    if gpu_id is None:
         return None, "No estimate: the capacity model knows the catalog's GPUs, not this machine."
     if model_id is None:
         return None, f"No estimate: {result.model_name} is not a model of the catalog."
     try:
-        estimate = estimate_capacity(model_id, gpu_id, "fp16", "fp16", int(st.session_state.get("cap.gpus", 1)),
+        estimate = estimate_capacity(model_id, gpu_id, "fp16", "fp16", count,
                                      result.input_tokens, result.output_tokens,
                                      ttft_target_ms=result.targets.ttft_ms, tpot_target_ms=result.targets.tpot_ms)
     except CostInputError as exc:
         return None, f"No estimate: {exc.args[0]}"
-    return estimate, f"{get_open_model(model_id).name} (fp16) on {_hardware_label(gpu_id, int(st.session_state.get('cap.gpus', 1)))}"
+    return estimate, f"{get_open_model(model_id).name} (fp16) on {result.hardware}"
 
 
 def _use_in_costs(result: SweepResult, treated_as: str | None) -> None:
@@ -161,7 +239,7 @@ def _cost_offer(result: SweepResult) -> None:
         per_replica = cost_report(state.scenario(), assumptions).assumptions.gpus_per_replica
     except Exception:  # noqa: BLE001 - the Costs page says what is wrong with its inputs
         per_replica = None
-    gpu_id, count = st.session_state.get("cap.gpu", THIS_MACHINE), int(st.session_state.get("cap.gpus", 1))
+    gpu_id, count = result.gpu_id, result.gpus
     problems = []
     if not names_model(result.model, assumptions.open_model_id):
         problems.append(f"it was measured on {result.model_name}, and the cost model prices {get_open_model(assumptions.open_model_id).name}")
@@ -185,8 +263,8 @@ def _results(result: SweepResult) -> None:
     st.subheader("Result")
     cap, knee = result.capacity, result.knee
     st.caption(plain(f"{result.model_name} at {result.server}, {result.measured_at}, on {result.hardware}. "
-                     f"{result.input_tokens:,} prompt and {result.output_tokens:,} output tokens a request; targets: "
-                     f"{result.targets.describe()}, for {result.targets.goodput_share:.0%} of requests."))
+                     f"{result.input_tokens:,} prompt and {result.output_tokens:,} output tokens a request, from "
+                     f"{result.prompts}; targets: {result.targets.describe()}, for {result.targets.goodput_share:.0%} of requests."))
     if result.stopped_because:
         st.info(f"The sweep stopped: {plain(result.stopped_because)}.", icon=":material/info:")
     estimate, basis = _estimate(result)
@@ -214,7 +292,7 @@ def _results(result: SweepResult) -> None:
     with left:
         show_chart(sweep_throughput_figure(result.steps, cap, estimate.output_tokens_per_s if estimate else None), key="cap.chart.throughput")
     with right:
-        show_chart(sweep_latency_figure(result.steps, cap, result.targets.tpot_ms), key="cap.chart.latency")
+        show_chart(sweep_latency_figure(result.steps, cap, result.targets.tpot_ms, result.open_loop), key="cap.chart.latency")
     st.dataframe(pd.DataFrame(result.table()), hide_index=True, key="cap.table")
     for note in result.notes:
         st.caption(plain(note))
@@ -226,8 +304,9 @@ def capacity_page() -> None:
     st.caption(scenario_summary(state.scenario(), state.loaded_preset_name()))
     st.markdown("How much does **one server** really serve? Point this at your own OpenAI-compatible server, and it loads it "
                 "in concurrency steps, finds the throughput at your latency targets, and can hand that figure to the cost model.")
-    st.caption(plain(outbound().describe()) + " The bundled in-process model is not swept: it serves the whole workshop one "
-               "request at a time; serve a model with `python -m llama_cpp.server` or `llama-server` and sweep that.")
+    st.caption(plain(outbound().describe()) + " This app's own model can be swept too, at concurrency 1 only: it serves the "
+               "whole workshop one request at a time. To see batching, serve a model with llama.cpp's `llama-server --parallel N` "
+               "(or vLLM, Ollama, TGI, SGLang) and sweep that.")
     _settings()
     run: SweepRun | None = st.session_state.get(JOB_KEY)
     busy = run is not None and run.running

@@ -79,3 +79,46 @@ def test_the_report_includes_the_sweep(app):
     at = open_page(at, "views/report.py")
     assert not at.exception
     assert any(c.label.startswith("Capacity sweep") for c in at.checkbox)
+
+
+def test_this_apps_model_is_swept_at_concurrency_1_through_its_queue(app):
+    at = open_page(app, "views/capacity.py")
+    at.radio(key="cap.target").set_value("local").run()
+    assert at.number_input(key="cap.max_concurrency_local").disabled and at.number_input(key="cap.max_concurrency_local").value == 1
+    assert at.number_input(key="cap.requests_local").proto.max == 32  # the shared model is not held for long
+    for key, value in {"cap.input_tokens": 16, "cap.output_tokens": 6, "cap.requests_local": 2, "cap.ttft_ms": 60_000.0}.items():
+        at.number_input(key=key).set_value(value)
+    at.run()
+    at.button(key="cap.action.start").click().run()
+    run = at.session_state["cap.job"]
+    run.job.join(120)
+    assert not run.running and run.error is None, run.error
+    at.run()
+    assert not at.exception, at.exception
+    result = at.session_state["cap.result"]
+    assert [s.concurrency for s in result.steps] == [1] and result.hardware == "this machine" and result.gpu_id is None
+    assert result.server.endswith("(in this app)")
+    assert any("No estimate: the capacity model knows the catalog's GPUs" in c.value for c in at.caption)
+    # measured here, priced on a catalog GPU: only when told to treat it so
+    assert at.button(key="cap.action.use").disabled
+
+
+def test_the_teams_own_prompts_and_an_open_loop_step(app):
+    from routing.prompt_files import parse_pasted
+
+    at = open_page(app, "views/capacity.py")
+    assert list(at.radio(key="cap.prompts").options) == ["the bundled sample set"]
+    at.session_state["rt.prompt_set"] = parse_pasted("Tell the Zanzibar office the printer is fixed.\nBook the Zanzibar room.")
+    at.run()
+    chosen = at.radio(key="cap.prompts")
+    assert chosen.value == "routing" and chosen.options[1] == "the Hybrid routing page's (pasted text, 2 prompts)"
+    at.number_input(key="cap.request_rate").set_value(25.0)
+    with OpenAIServer(tokens=4) as server:
+        _sweep(at, f"{server.url}/v1")
+    result = at.session_state["cap.result"]
+    assert result.open_loop is not None and result.open_loop.request_rate == 25.0
+    assert result.prompts == "the Hybrid routing page's prompts (pasted text)"
+    assert all("Zanzibar" in b["messages"][0]["content"] for b in server.bodies)
+    rows = at.dataframe[0].value
+    assert list(rows["load"])[-1] == "25 requests/s, Poisson (at most 2 in flight)"
+    assert [s.concurrency for s in result.steps] == [1, 2]  # the curve is the closed-loop steps

@@ -112,3 +112,36 @@ def test_against_llama_cpp_python_server(llama_server_url):
     (step,) = data["steps"]
     assert step["errors"] == 0 and step["requests"] == 2 and step["tpot_ms"]["p50"] > 0
     assert data["estimate"] is None  # the bundled model is not in the catalog, so nothing to estimate
+
+
+def test_an_open_loop_step_and_the_teams_own_prompts(tmp_path):
+    prompts = tmp_path / "prompts.csv"
+    prompts.write_text("prompt\nSummarise the ticket from the Zanzibar office about the broken printer.\n"
+                       "Translate the Zanzibar office's holiday notice into French.\n")
+    with OpenAIServer(tokens=4) as server:
+        result = run_cli("sweep", "--base-url", f"{server.url}/v1", "--input-tokens", "16", "--output-tokens", "4",
+                         "--max-concurrency", "2", "--requests-per-step", "4", "--request-rate", "40", "--prompts", str(prompts),
+                         "--json")
+        assert result.returncode == 0, result.stderr
+        data = json.loads(result.stdout)
+        assert set(data) == {"steps", "capacity", "estimate", "open_loop"}
+        assert set(data["open_loop"]) == STEP_KEYS | {"request_rate"} and data["open_loop"]["request_rate"] == 40.0
+        assert data["open_loop"]["requests"] == 4 and data["open_loop"]["concurrency"] == 2
+        assert all("Zanzibar" in b["messages"][0]["content"] for b in server.bodies)  # the team's texts were sent
+        assert sum(b["messages"][0]["content"].startswith("[rate 40.") for b in server.bodies) == 4
+
+
+@pytest.mark.parametrize(("content", "says"), [(b"", "--prompts"), (b"\xff\xfe\x00bad", "--prompts")])
+def test_a_bad_prompt_file_exits_2_before_anything_is_sent(tmp_path, content, says):
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(content)
+    with OpenAIServer() as server:
+        result = run_cli("sweep", "--base-url", f"{server.url}/v1", "--prompts", str(bad))
+        assert result.returncode == 2 and says in result.stderr and server.requests == 0
+
+
+def test_a_missing_prompt_file_and_a_bad_rate_exit_2():
+    missing = run_cli("sweep", "--base-url", closed_port_url(), "--prompts", "/nonexistent/prompts.csv")
+    assert missing.returncode == 2 and "--prompts" in missing.stderr
+    rate = run_cli("sweep", "--base-url", closed_port_url(), "--request-rate", "0")
+    assert rate.returncode == 2 and "--request-rate" in rate.stderr

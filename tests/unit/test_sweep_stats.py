@@ -39,6 +39,7 @@ class Step:
     concurrency: int
     records: tuple[R, ...]
     duration_s: float
+    request_rate: float | None = None
 
 
 def _step(c: int, tokens_per_s: float, good: float = 1.0) -> StepSummary:
@@ -122,3 +123,9 @@ def test_summaries_are_sane_for_any_requests(rows, duration):
     for p in (s.ttft_ms, s.tpot_ms, s.e2e_ms):
         if p.p50 is not None:
             assert p.p50 <= p.p90 <= p.p95 <= p.p99
+
+
+@pytest.mark.parametrize("n", [1, 3, 4, 7, 20, 1000])
+def test_the_interval_of_all_or_none_reaches_1_or_0_exactly(n):
+    # found by hypothesis: 4 of 4 gave an upper bound of 0.9999999999999999, below the share itself
+    assert wilson_interval(n, n)[1] == 1.0 and wilson_interval(0, n)[0] == 0.0
