@@ -21,6 +21,8 @@ from deploy.processes import free_port
 from deploy.processes import llama_server as process_llama_server
 
 ANTHROPIC_TEST_KEY = "sk-ant-test-key-0000"
+# The bundled model's threads in the tests, in-process and in llama_cpp.server (why: tests/conftest.py).
+MODEL_THREADS = 1
 
 
 def closed_port_url() -> str:
@@ -31,7 +33,7 @@ def closed_port_url() -> str:
 @contextmanager
 def llama_server(log_dir: Path, api_key: str | None = None):
     """Start ``python -m llama_cpp.server`` with the bundled model; yield its /v1 URL."""
-    with process_llama_server(log_dir, api_key) as server:
+    with process_llama_server(log_dir, api_key, threads=MODEL_THREADS) as server:
         yield server.url
 
 
