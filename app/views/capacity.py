@@ -92,7 +92,8 @@ def _settings() -> None:
              help="This app's model serves the whole workshop: it is swept at concurrency 1 only, each request waiting its "
                   "turn in the same queue as everyone's runs.")
     local = st.session_state["cap.target"] == LOCAL
-    left, middle, right_col = st.columns(3)
+    # The URL and the hardware need the width; a model name is short or left empty.
+    left, middle, right_col = st.columns([4, 3, 5])
     if local:
         left.text_input("Server base URL", value="(this app's local model)", disabled=True, key="cap.base_url_local")
         middle.text_input("Model", value="the Playground's local model", disabled=True, key="cap.model_local")
@@ -105,7 +106,7 @@ def _settings() -> None:
     options = [THIS_MACHINE, *(g.id for g in gpus())]
     st.session_state.setdefault("cap.gpu", costs.gpu_id)
     with right_col:
-        gpu_col, count_col = st.columns([3, 2])
+        gpu_col, count_col = st.columns([3, 1.3])
         if local:  # the app's model runs here, whatever the cost model prices
             gpu_col.selectbox("Hardware it runs on", [THIS_MACHINE], format_func=lambda g: "this machine", disabled=True,
                               key="cap.gpu_local")

@@ -36,3 +36,16 @@ def fill_text(page: Page, label: str, text: str, commit: str = "Enter") -> None:
     field.press(commit)
     wait_for_app(page)
     expect(field).to_have_value(text)
+
+
+def choose(page: Page, label: str, option: str, nth: int | None = None) -> None:
+    """Pick ``option`` in the select box ``label`` (the ``nth`` of that name), as a user filters the list.
+
+    Typed rather than clicked open: a click on the box just chosen (it keeps the focus) can leave
+    its list closed.
+    """
+    field = page.get_by_label(label, exact=True) if nth is None else page.get_by_label(label).nth(nth)
+    field.focus()
+    field.press_sequentially(option[:12])
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_for_app(page)

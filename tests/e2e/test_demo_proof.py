@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from decisions.report import build_report
 from decisions.report_render import render_html
-from tests.e2e.helpers import set_number, wait_for_app
+from tests.e2e.helpers import choose, set_number, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -36,16 +36,6 @@ def _throughput(page: Page):
     return page.get_by_role("spinbutton", name="Generated tokens/s per replica (all sequences)")
 
 
-def _choose(page: Page, label: str, option: str) -> None:
-    # Typed, as a user filters the list: a click on the box just chosen (it keeps the focus) can
-    # leave its list closed.
-    field = page.get_by_label(label, exact=True)
-    field.focus()
-    field.press_sequentially(option[:12])
-    page.get_by_role("option", name=option, exact=True).click()
-    wait_for_app(page)
-
-
 def test_the_costs_page_survives_a_new_model_then_gpu_changes(browser: Browser, base_url, shots):
     context = browser.new_context(viewport=PROJECTOR, base_url=base_url)
     page = context.new_page()
@@ -55,11 +45,11 @@ def test_the_costs_page_survives_a_new_model_then_gpu_changes(browser: Browser, 
     # shared cores that took over 15 s (a full run failed here): a longer bound for this first wait only.
     expect(_throughput(page)).to_be_visible(timeout=60_000)
     before = _throughput(page).input_value()
-    _choose(page, "Open model", "Llama 3.3 70B Instruct")
+    choose(page, "Open model", "Llama 3.3 70B Instruct")
     expect(_throughput(page)).not_to_have_value(before)  # the browser shows the new model's estimate, not the old one
     for gpu in ("NVIDIA A100 80GB (SXM)", "NVIDIA L40S 48GB", "NVIDIA H100 80GB (SXM)"):  # GPU changes in a row
         previous = _throughput(page).input_value()
-        _choose(page, "GPU", gpu)
+        choose(page, "GPU", gpu)
         expect(_throughput(page)).not_to_have_value(previous)  # this GPU's estimate has arrived before it is read
         expect(page.get_by_test_id("stException")).to_have_count(0)
     estimate = _throughput(page).input_value()
@@ -139,7 +129,7 @@ def test_a_side_that_cannot_answer_says_so_while_the_other_is_still_answering(pa
     with socket.socket() as silent:  # the left side's server: accepts the request and never answers
         silent.bind(("127.0.0.1", 0))
         silent.listen(8)
-        _choose_nth(page, 0, "OpenAI, or an OpenAI-compatible server")
+        choose(page, "Backend", "OpenAI, or an OpenAI-compatible server", nth=0)
         _fill_base_url(page, 0, f"http://127.0.0.1:{silent.getsockname()[1]}/v1")
         _fill_base_url(page, 1, "http://127.0.0.1:9/v1")  # the right side: nothing listens on port 9
         page.get_by_label("Prompt", exact=True).fill("Say hi.")
@@ -152,14 +142,6 @@ def test_a_side_that_cannot_answer_says_so_while_the_other_is_still_answering(pa
         page.screenshot(path=shots / "demo-playground-fails-fast.png")
     # The silent server is gone: the left side fails too and the run ends.
     expect(page.get_by_role("button", name="Stop")).to_have_count(0, timeout=60_000)
-
-
-def _choose_nth(page: Page, index: int, option: str) -> None:
-    field = page.get_by_label("Backend").nth(index)
-    field.focus()
-    field.press_sequentially(option[:12])
-    page.get_by_role("option", name=option, exact=True).click()
-    wait_for_app(page)
 
 
 def _fill_base_url(page: Page, index: int, text: str) -> None:

