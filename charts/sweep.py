@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
@@ -33,8 +34,11 @@ def sweep_throughput_figure(steps: Sequence[StepSummary], chosen: StepSummary | 
     if estimate_tokens_per_s is not None:
         figure.add_hline(y=estimate_tokens_per_s, line_dash="dash", line_color="#444",
                          annotation_text=f"capacity model: {estimate_tokens_per_s:,.0f} tokens/s", annotation_position="top left")
+    # A log axis for 1, 2, 4, 8 ...; its range set from the steps, or plotly pads a single step with
+    # ticks below 1 ("0 0 0 1 2 4 8") that no sweep has.
+    low, high = (min(s.concurrency for s in steps), max(s.concurrency for s in steps)) if steps else (1, 8)
     figure.update_layout(xaxis={"title": "Requests in flight (concurrency)", "type": "log", "dtick": 0.30103,
-                                "tickformat": "d"},
+                                "tickformat": "d", "range": [math.log10(low / 1.4), math.log10(high * 1.4)]},
                          yaxis={"title": "Output tokens/s, whole server", "rangemode": "tozero"},
                          margin={"l": 10, "r": 10, "t": 30, "b": 10}, height=360)
     return legible(figure)

@@ -108,7 +108,7 @@ def probe_local(backend: Backend, plan: SweepPlan, texts: Sequence[str] = ()) ->
     notes = (f"Prompts: {how}.",
              "Concurrency 1 only, each request through the shared queue: the model serves the whole workshop. Answers may "
              "end before the output length (the model stops at its end token); the real counts are used.")
-    where = f"{backend.label} (in this app)" if isinstance(backend, LocalGGUFBackend) else backend.label
+    where = "this app (the Playground's local model)" if isinstance(backend, LocalGGUFBackend) else backend.label
     return ServerInfo(where, backend.model, (backend.model,), cutter.name or "none", False, None,
                       "the model's own tokenizer" if cutter.kind else "the server's usage report", notes), prompts
 

@@ -19,6 +19,7 @@ from calculators.local_costs import requests_per_replica_month
 from calculators.measured import catalog_model_for, names_model
 from calculators.report import cost_report
 from calculators.sweep import SweepResult, SweepTargets
+from charts.costs import compact
 from charts.sweep import sweep_latency_figure, sweep_throughput_figure
 from inference.registry import BackendConfig
 from inference.sweep import MAX_CONCURRENCY, MAX_REQUEST_RATE, MAX_REQUESTS_PER_STEP, SweepPlan
@@ -127,7 +128,7 @@ def _settings() -> None:
     cols[3].number_input("TPOT target (ms)", 1.0, 60_000.0, key="cap.tpot_ms", **state.KEEP, step=5.0, format="%.1f",
                          placeholder="no target", help="Prefilled from the Costs page's time-per-token target, if set.")
     if local:
-        cols[4].number_input("Maximum concurrency", 1, 1, value=1, disabled=True, key="cap.max_concurrency_local",
+        cols[4].number_input("Concurrency", 1, 1, value=1, disabled=True, key="cap.max_concurrency_local",
                              help="This app's model serves everyone, one request at a time.")
         cols[5].number_input("Requests per step", 1, LOCAL_MAX_REQUESTS, value=8, key="cap.requests_local", **state.KEEP,
                              help=f"At most {LOCAL_MAX_REQUESTS}: each one holds the shared model while it answers.")
@@ -277,8 +278,10 @@ def _results(result: SweepResult) -> None:
         per_month = requests_per_replica_month(cap.output_tokens_per_s, result.output_tokens, state.cost_assumptions())
         columns[0].metric("Throughput at the targets", f"{cap.output_tokens_per_s:,.1f} tokens/s", f"concurrency {cap.concurrency}",
                           delta_color="off", delta_arrow="off")
-        columns[1].metric("Requests a month, one replica", f"{per_month:,.0f}",
-                          "at the Costs page's utilisation, hours, peak", delta_color="off", delta_arrow="off")
+        # Seven digits do not fit a quarter of the page at 1024 px: 1.11M, the exact figure on hover.
+        columns[1].metric("Requests a month, one replica", compact(per_month) if per_month >= 1e6 else f"{per_month:,.0f}",
+                          "at the Costs page's utilisation, hours, peak", delta_color="off", delta_arrow="off",
+                          help=f"{per_month:,.0f} requests a month")
     if knee is not None:
         columns[2].metric("Knee (concurrency)", f"{knee.concurrency}", f"{knee.output_tokens_per_s:,.1f} tokens/s", delta_color="off", delta_arrow="off")
     if estimate is not None:

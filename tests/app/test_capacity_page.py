@@ -97,7 +97,7 @@ def test_this_apps_model_is_swept_at_concurrency_1_through_its_queue(app):
     assert not at.exception, at.exception
     result = at.session_state["cap.result"]
     assert [s.concurrency for s in result.steps] == [1] and result.hardware == "this machine" and result.gpu_id is None
-    assert result.server.endswith("(in this app)")
+    assert result.server == "this app (the Playground's local model)"
     assert any("No estimate: the capacity model knows the catalog's GPUs" in c.value for c in at.caption)
     # measured here, priced on a catalog GPU: only when told to treat it so
     assert at.button(key="cap.action.use").disabled

@@ -30,7 +30,7 @@ def test_prompts_are_cut_with_the_models_own_tokenizer_and_the_step_is_measured(
     info, prompts = probe_local(backend, plan, load_sample_prompts().prompts)
     llm = backend.loaded_model().llm
     assert {len(llm.tokenize(p.encode(), add_bos=False, special=False)) for p in prompts} <= {23, 24, 25}  # cut at 24, re-read
-    assert info.tokenizer == "the model's own tokenizer" and info.base_url.endswith("(in this app)")
+    assert info.tokenizer == "the model's own tokenizer" and info.base_url.startswith("this app")
     step, waits = sweep_local(backend, plan, info, prompts)
     assert step is not None and step.concurrency == 1 and len(step.records) == 2
     summary = summarise_step(1, step.records, step.duration_s, SweepTargets())
