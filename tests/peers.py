@@ -335,7 +335,8 @@ def batching_llama_server(log_dir: Path, parallel: int = 4, threads: int = 1):
 
     One thread and no polling by default: ggml's worker threads spin while they wait, and on two
     cores shared with a browser, an app and other tests, two spinning threads measured 1.3 s a
-    token where one idle machine gives 37 ms.
+    token where one idle machine gives 37 ms. Its Prometheus ``/metrics`` are on (tokens generated,
+    ``llama_decode`` calls), so a test can count the work batching saves.
     """
     from deploy.processes import free_port, serve_process
     from inference import bundled_model_path
@@ -346,7 +347,7 @@ def batching_llama_server(log_dir: Path, parallel: int = 4, threads: int = 1):
     port = free_port()
     command = [binary, "-m", str(bundled_model_path()), "--host", "127.0.0.1", "--port", str(port), "--parallel", str(parallel),
                "-c", str(1024 * parallel), "-t", str(threads), "-tb", str(threads), "--poll", "0",
-               "--alias", "smollm2-135m-instruct", "--no-webui"]
+               "--alias", "smollm2-135m-instruct", "--no-webui", "--metrics"]
     with serve_process(command, f"http://127.0.0.1:{port}/health", log_dir / "llama-server.log", name="llama-server",
                        url=f"http://127.0.0.1:{port}/v1") as server:
         yield server
