@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # loaded when a page asks: the backends pull in the cloud SDK
     from advisor import QualityEvidence
     from decisions import Decision
     from inference import BackendConfig
+    from routing.prompt_files import PromptSet
 
 SCENARIO_KEY = "crossover.scenario"
 WEIGHTS_KEY = "crossover.weights"
@@ -134,6 +135,9 @@ def reset_weights() -> None:
 
 COSTS_KEY = "crossover.cost_assumptions"
 THROUGHPUT_LABEL_KEY = "crossover.throughput_label"
+# The Hybrid routing page's prompt set (a routing.prompt_files.PromptSet); the Costs page's
+# shared-prefix measure and the Capacity sweep read it too.
+ROUTING_PROMPTS_KEY = "rt.prompt_set"
 EVIDENCE_KEY = "crossover.quality_evidence"
 COSTS_ERROR_KEY = "crossover.cost_error"
 # Choosing another GPU or model brings back the catalog's figures for what depends on it.
@@ -320,3 +324,8 @@ def playground_side(side: str) -> PlaygroundSide:
 def library_owner() -> str:
     """The owner typed in the Library (the report's default owner)."""
     return str(st.session_state.get(LIBRARY_OWNER_KEY, ""))
+
+
+def routing_prompts() -> PromptSet | None:
+    """The prompts loaded on the Hybrid routing page, also from another page; None before it set any."""
+    return st.session_state.get(ROUTING_PROMPTS_KEY)

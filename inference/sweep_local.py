@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from inference.backend import Backend
 from inference.local_gguf import LocalGGUFBackend
@@ -130,8 +131,7 @@ def sweep_local(backend: Backend, plan: SweepPlan, info: ServerInfo, prompts: Se
             return None, waits
         sent = time.perf_counter() - start - waits.waited_s
         record = _one(backend, f"[1.{index}] {prompts[index % len(prompts)]}", plan.output_tokens, should_stop, waits)
-        records.append(RequestRecord(record.ttft_s, record.e2e_s, record.output_tokens, record.itl_s, record.error_kind,
-                                     sent_s=sent))
+        records.append(replace(record, sent_s=sent))
         on_progress(1, 1, len(records))
     if should_stop():
         return None, waits

@@ -24,7 +24,6 @@ from scenario.text import plain
 __all__ = ["cache_summary", "whole_bill_inputs"]
 
 # The Hybrid routing page keeps the prompts it routes here; the cache is measured on the same set.
-ROUTING_PROMPTS_KEY = "rt.prompt_set"
 SYSTEM_PROMPT_KEY = "costs.override.system_prompt"
 
 
@@ -34,7 +33,7 @@ def _measure(prompts: tuple[str, ...], system_prompt: str, model_ref: str) -> Pr
 
 
 def _prompts() -> PromptSet:
-    return st.session_state.get(ROUTING_PROMPTS_KEY) or load_sample_prompts()
+    return state.routing_prompts() or load_sample_prompts()
 
 
 def _use(measured: PrefixMeasure, source: str) -> None:

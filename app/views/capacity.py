@@ -34,7 +34,6 @@ GPU_COUNTS = (1, 2, 4, 8)
 SERVER, LOCAL = "server", "local"
 # The app's own model serves everyone: a sweep of it sends at most this many requests, one at a time.
 LOCAL_MAX_REQUESTS = 32
-ROUTING_PROMPTS_KEY = "rt.prompt_set"  # the Hybrid routing page's prompt set (app/views/routing.py)
 SAMPLE, ROUTING = "sample", "routing"
 DEFINITIONS = (
     "**How it is measured** (the definitions of vLLM's `bench serve`): each step keeps *concurrency* requests in flight "
@@ -60,7 +59,7 @@ def _hardware_label(gpu_id: str, count: int) -> str:
 
 def _routing_prompts() -> PromptSet | None:
     """The Hybrid routing page's prompts, when the team loaded its own there."""
-    prompts: PromptSet | None = st.session_state.get(ROUTING_PROMPTS_KEY)
+    prompts = state.routing_prompts()
     return prompts if prompts is not None and prompts.prompts and prompts.source != load_sample_prompts().source else None
 
 

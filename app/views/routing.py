@@ -47,7 +47,7 @@ from routing.simulate import (
 from scenario import InputError
 from scenario.text import plain
 
-PROMPTS_KEY = "rt.prompt_set"
+PROMPTS_KEY = state.ROUTING_PROMPTS_KEY
 ERROR_KEY = "rt.input_error"
 FACTS_KEY = "rt.facts_key"  # what this session's prompts were analysed with
 ANALYSED_KEPT = 8  # prompt sets analysed and kept for every session
