@@ -16,7 +16,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from decisions.report import build_report
 from decisions.report_render import render_html
-from tests.e2e.helpers import choose, set_number, wait_for_app
+from tests.e2e.helpers import QUIET, choose, set_number, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -37,7 +37,7 @@ def _throughput(page: Page):
 
 
 def test_the_costs_page_survives_a_new_model_then_gpu_changes(browser: Browser, base_url, shots):
-    context = browser.new_context(viewport=PROJECTOR, base_url=base_url)
+    context = browser.new_context(**QUIET, viewport=PROJECTOR, base_url=base_url)
     page = context.new_page()
     page.goto("/costs")
     wait_for_app(page)
@@ -73,7 +73,7 @@ def _preset_link(page: Page) -> str:
 
 @pytest.mark.parametrize("presenter", [False, True], ids=["1024x768", "presenter"])
 def test_no_page_cuts_off_a_figure_at_1024_px(browser: Browser, base_url, shots, presenter):
-    context = browser.new_context(viewport=PROJECTOR, base_url=base_url)
+    context = browser.new_context(**QUIET, viewport=PROJECTOR, base_url=base_url)
     page = context.new_page()
     link = _preset_link(page)
     if presenter:
@@ -106,7 +106,7 @@ def test_the_report_has_no_sideways_scroll_at_1280_px_or_a4_and_prints(browser: 
     path = tmp_path / "report.html"
     path.write_text(render_html(report, costs), encoding="utf-8")
     for width in (1280, 794):  # 794 px: A4's width at 96 dpi
-        context = browser.new_context(viewport={"width": width, "height": 900})
+        context = browser.new_context(**QUIET, viewport={"width": width, "height": 900})
         page = context.new_page()
         page.goto(path.as_uri())
         expect(page.locator(".js-plotly-plot .main-svg").first).to_be_visible()

@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from deploy.processes import streamlit_server
 from inference.shared_server import LOCAL_SERVER_ENV
-from tests.e2e.helpers import fill_text, set_number, wait_for_app
+from tests.e2e.helpers import QUIET, fill_text, set_number, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -43,8 +43,8 @@ def _playground(page: Page, prompt: str, max_tokens: int) -> None:
 
 
 def test_a_closed_tab_hands_the_model_to_the_next_in_line(browser: Browser, base_url, streamlit_log, shots):
-    first_context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 1000})
-    second_context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 1000})
+    first_context = browser.new_context(**QUIET, base_url=base_url, viewport={"width": 1280, "height": 1000})
+    second_context = browser.new_context(**QUIET, base_url=base_url, viewport={"width": 1280, "height": 1000})
     first, second = first_context.new_page(), second_context.new_page()
     _playground(first, LONG_PROMPT, 1500)
     _playground(second, "Say hi.", 8)
@@ -82,7 +82,7 @@ def test_a_replica_restart_loses_no_saved_scenario(browser: Browser, replicas, s
     folder: Path = replicas["folder"]
     env = replicas["env"] | {"CROSSOVER_DATA_DIR": str(folder / "a")}
     with streamlit_server(folder / "a.log", env) as first:
-        page = browser.new_page(base_url=first.url, viewport={"width": 1280, "height": 1000})
+        page = browser.new_page(**QUIET, base_url=first.url, viewport={"width": 1280, "height": 1000})
         page.goto("/checklist")
         wait_for_app(page)
         set_number(page, "Requests per month", 654_000)
@@ -98,7 +98,7 @@ def test_a_replica_restart_loses_no_saved_scenario(browser: Browser, replicas, s
 
     with streamlit_server(folder / "a-again.log", env, port=int(port)) as again:
         for url in (again.url, replicas["other"]):
-            page = browser.new_page(base_url=url, viewport={"width": 1280, "height": 1000})
+            page = browser.new_page(**QUIET, base_url=url, viewport={"width": 1280, "height": 1000})
             page.goto("/library")
             wait_for_app(page)
             expect(page.get_by_label("Scenario", exact=True)).to_have_value("Cluster plan, v1")
@@ -111,7 +111,7 @@ def test_a_replica_restart_loses_no_saved_scenario(browser: Browser, replicas, s
 
 
 def test_the_local_side_runs_on_the_shared_server(browser: Browser, replicas):
-    page = browser.new_page(base_url=replicas["other"], viewport={"width": 1280, "height": 1000})
+    page = browser.new_page(**QUIET, base_url=replicas["other"], viewport={"width": 1280, "height": 1000})
     page.goto("/playground")
     wait_for_app(page)
     expect(page.get_by_text(re.compile(r"The local model is served by the shared inference server at http://127\.0\.0\.1:\d+/v1"))).to_be_visible()

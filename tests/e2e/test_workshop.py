@@ -15,7 +15,7 @@ from advisor import get_preset
 from decisions.document import Decision
 from decisions.links import encode_link
 from tests.e2e.conftest import serve_app
-from tests.e2e.helpers import fill_text, set_number, wait_for_app
+from tests.e2e.helpers import QUIET, fill_text, set_number, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -92,7 +92,7 @@ def test_save_version_restore_and_open_a_shared_link(page: Page, browser: Browse
     edited = get_preset("startup-mvp").scenario.model_copy(update={"requests_per_month": 400_000})
     expect(page).to_have_url(re.compile(r"[?&]s=" + re.escape(encode_link(Decision(scenario=edited)))))
     link = page.url
-    other = browser.new_context(viewport={"width": 1280, "height": 1000})
+    other = browser.new_context(**QUIET, viewport={"width": 1280, "height": 1000})
     fresh = other.new_page()
     _go(fresh, link.replace("/library", "/checklist"))
     expect(fresh.get_by_text("Scenario opened from a shared link; change any answer.")).to_be_visible()
@@ -181,7 +181,7 @@ def test_report_downloads_open_and_print_to_pdf_with_no_key_anywhere(page: Page,
     assert json.loads(files["json"].read_text())["decision"]["scenario"]["requests_per_month"] == 300_000
     assert "# Hospital decision" in files["md"].read_text()
 
-    reader = browser.new_context()
+    reader = browser.new_context(**QUIET)
     report = reader.new_page()
     report.goto(files["html"].as_uri())
     expect(report.locator(".js-plotly-plot")).to_have_count(4)
