@@ -54,7 +54,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     except InputError as exc:
         return fail_invalid_scenario(exc)
-    report, costs = build_report(decision, title=title or "Where should this workload run?", owner=args.owner)
+    report, costs = build_report(decision, title=title, owner=args.owner)
     text = {"html": lambda: render_html(report, costs), "markdown": lambda: render_markdown(report),
             "json": lambda: render_json(report)}[kind]()
     try:

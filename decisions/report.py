@@ -7,6 +7,7 @@ them) playground runs, blind votes and the measured quality gap.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
@@ -25,10 +26,13 @@ from advisor.providers import (
 from advisor.scoring import OPTIONS, QualityEvidence, Recommendation
 from advisor.what_if import what_would_change
 from calculators import CostInputError, CostReport, UnknownCloudModel, cost_report
+from calculators.rate_limits import RateLimitCheck
 from decisions.document import Decision
 from scenario import Scenario
 
-__all__ = ["DecisionReport", "ReportTable", "build_report"]
+__all__ = ["DEFAULT_TITLE", "DecisionReport", "ReportTable", "build_report", "with_cover"]
+
+DEFAULT_TITLE = "Where should this workload run?"
 
 
 class ReportTable(BaseModel):
@@ -71,7 +75,15 @@ def _crossover_version() -> str:
         return "development"
 
 
-def _recommendation(scenario: Scenario, result: Recommendation, decision: Decision, evidence: QualityEvidence | None) -> dict[str, Any]:
+def with_cover(report: DecisionReport, *, title: str, owner: str = "", notes: str = "") -> DecisionReport:
+    """The same report under this title, owner and notes, stamped now: the Report page keeps the
+    computed report while these are typed, and gives it the cover at download time."""
+    return report.model_copy(update={"title": title.strip() or DEFAULT_TITLE, "owner": owner, "notes": notes,
+                                     "generated_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")})
+
+
+def _recommendation(scenario: Scenario, result: Recommendation, decision: Decision, evidence: QualityEvidence | None,
+                    rate_limit: Callable[[Scenario], RateLimitCheck | None] | None) -> dict[str, Any]:
     deciding = result.deciding_factors() if result.runner_up else []
     return {
         "winner": result.recommendation,
@@ -94,7 +106,8 @@ def _recommendation(scenario: Scenario, result: Recommendation, decision: Decisi
             {"factor": FACTOR_LABELS[c.factor], "option": OPTION_LABELS[c.option], "points": round(c.points, 2), "reason": c.reason}
             for c in result.factors
         ],
-        "what_would_change": [flip.sentence for flip in what_would_change(scenario, decision.weights, evidence, decision.costs)],
+        "what_would_change": [flip.sentence for flip in what_would_change(scenario, decision.weights, evidence, decision.costs,
+                                                                                 rate_limit=rate_limit)],
         "costs": result.costs.as_json() if result.costs else None,
         "latency": {o: None if (e := (result.latency or {}).get(o)) is None else
                     {"ttft_ms": round(e.ttft_ms, 1), "answer_ms": round(e.answer_ms, 1), "basis": e.basis} for o in OPTIONS},
@@ -156,15 +169,21 @@ def _privacy_facts(decision: Decision) -> list[ReportTable]:
 def build_report(
     decision: Decision,
     *,
-    title: str = "Where should this workload run?",
+    title: str = DEFAULT_TITLE,
     owner: str = "",
     notes: str = "",
     evidence: QualityEvidence | None = None,
     extra_tables: list[ReportTable] | None = None,
+    rate_limit: Callable[[Scenario], RateLimitCheck | None] | None = None,
 ) -> tuple[DecisionReport, CostReport | None]:
-    """Assemble the report; also returns the cost model's result for the charts."""
+    """Assemble the report; also returns the cost model's result for the charts.
+
+    ``rate_limit`` is a load profile's rate-limit check as a function of the scenario (the
+    Costs page's, when one is on): the answer and "what would change it" then count it, as the
+    Recommendation page does.
+    """
     scenario = decision.scenario
-    result = assess(scenario, decision.weights, evidence, decision.costs)
+    result = assess(scenario, decision.weights, evidence, decision.costs, rate_limit(scenario) if rate_limit else None)
     costs: CostReport | None
     cost_error = None
     resolved: dict[str, Any] = {}
@@ -174,13 +193,11 @@ def build_report(
     except (CostInputError, UnknownCloudModel, KeyError) as exc:
         costs, cost_error = None, f"The cost model could not run with these assumptions: {exc.args[0] if exc.args else exc}"
     report = DecisionReport(
-        title=title.strip() or "Where should this workload run?",
-        owner=owner,
-        notes=notes,
-        generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        title=DEFAULT_TITLE,
+        generated_at="",
         crossover_version=_crossover_version(),
         decision=decision,
-        recommendation=_recommendation(scenario, result, decision, evidence),
+        recommendation=_recommendation(scenario, result, decision, evidence, rate_limit),
         costs=_costs(costs) if costs else None,
         cost_error=cost_error,
         resolved_assumptions=resolved,
@@ -188,4 +205,5 @@ def build_report(
         extra_tables=[*(t for t in (extra_tables or []) if t.rows), *_privacy_facts(decision)],
         result=result,
     )
+    report = with_cover(report, title=title, owner=owner, notes=notes)
     return report, costs

@@ -306,8 +306,9 @@ def _breakdown(report: CostReport) -> None:
               "USD a month": hybrid.monthly_usd - hybrid.cloud_usd, "Basis": f"{hybrid.local_requests_per_month:,} requests on local"},
              {"Option": f"Hybrid ({hybrid.local_share:.0%} local)", "Item": "Cloud part", "USD a month": hybrid.cloud_usd,
               "Basis": f"{hybrid.cloud_requests_per_month:,} requests on {hybrid.cloud_ref}"}]
+    # "dollar" (the browser's currency format): a saving reads "-$103.65"; the printf form gave "$-103.65".
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
-                 column_config={"USD a month": st.column_config.NumberColumn(format="$%,.2f")})
+                 column_config={"USD a month": st.column_config.NumberColumn(format="dollar")})
     if report.local.upfront_usd:
         st.caption(f"Owning also means paying {_money(report.local.upfront_usd)} up front for the GPUs (amortised above).")
 

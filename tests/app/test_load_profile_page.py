@@ -1,6 +1,8 @@
 """Issue 21 on the Costs page (AppTest): a shape's percentiles, the rate-limit check, the base-burst plan beside the
 privacy split, applying the profile to the cost model, and the Recommendation counting the limit."""
 
+import re
+
 from app.state import COSTS_KEY, SCENARIO_KEY
 from calculators import CostAssumptions
 from scenario import Scenario
@@ -68,3 +70,18 @@ def test_the_recommendation_counts_a_limit_the_peak_exceeds(app):
     at.toggle(key="load.on").set_value(False).run()
     at = open_page(at, "views/recommendation.py")
     assert not any(w.value.startswith("Rate limit") for w in at.warning)
+
+
+
+
+def test_the_report_counts_the_limit_as_the_recommendation_does(app):
+    # The limit used to count on the Recommendation page only: the report's scores and margin
+    # differed from the page's (one set of numbers). The report's notes and "what would change
+    # it" are checked in tests/unit/test_decisions.py.
+    at = _open_with_profile(app)
+    at = open_page(at, "views/recommendation.py")
+    winner, score = re.match(r"## (.+) — ([\d.]+) / 100", next(m.value for m in at.markdown if m.value.startswith("## "))).groups()
+    runner_up = next(m.value for m in at.markdown if m.value.startswith("Runner-up: "))
+    other, other_score, margin = re.match(r"Runner-up: \*\*(.+)\*\* at ([\d.]+), \*\*([\d.]+) points\*\* behind", runner_up).groups()
+    at = open_page(at, "views/report.py")
+    assert at.text[0].value == f"Recommendation: {winner} ({score}/100); runner-up {other} at {other_score}, {margin} points behind"

@@ -1,5 +1,5 @@
 """Issue 21 in real Chromium: an uploaded load profile drives the rate-limit check, the base-burst plan and
-chart on the Costs page, and the Recommendation counts the limit its peak exceeds."""
+chart on the Costs page, and the Recommendation and the Report count the limit its peak exceeds."""
 
 import re
 
@@ -53,6 +53,14 @@ def test_uploaded_profile_drives_limits_and_the_base_burst_plan(page: Page, shot
     # A note on the page (and the load factor's reason): the peak is over gpt-4o's Tier 1 limit.
     expect(page.get_by_test_id("stAlert").filter(has_text=re.compile(r"Rate limit: at its peak the load profile sends [\d,]+ "
                                                                       r"requests a minute to openai:gpt-4o"))).to_be_visible()
+    # The report counts the limit too: its answer is the page's, to the decimal.
+    answer = page.get_by_role("heading", level=2).filter(has_text=" / 100")
+    expect(answer).to_be_visible()
+    winner, score = re.match(r"(.+) — ([\d.]+) / 100", answer.inner_text()).groups()
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Report").click()
+    wait_for_app(page)
+    expect(page.get_by_text(f"Recommendation: {winner} ({score}/100)", exact=False)).to_be_visible()
+    page.screenshot(path=shots / "load-profile-report-1280.png")
 
     page.set_viewport_size({"width": 1024, "height": 2400})
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Costs").click()

@@ -147,6 +147,30 @@ def test_the_report_holds_the_answer_costs_sources_assumptions_and_measurements(
     assert parse_decision(data["decision"]) == _hospital()
 
 
+def test_a_load_profiles_rate_limit_counts_in_the_report_as_on_the_recommendation_page():
+    import numpy as np
+
+    from advisor import assess
+    from advisor.what_if import what_would_change
+    from calculators.rate_limits import check_rate_limits
+
+    decision = Decision(scenario=Scenario(requests_per_month=3_000_000), costs=CostAssumptions(cloud_models=["openai:gpt-4o"]))
+
+    def limit(scenario: Scenario):  # a peak of 60x the average minute, against the lowest tier
+        average = scenario.requests_per_month / (30 * 24 * 60)
+        return check_rate_limits(np.array([average, average * 60]), scenario.input_tokens_per_request,
+                                 scenario.output_tokens_per_request, "openai:gpt-4o")
+
+    report, _ = build_report(decision, rate_limit=limit)
+    page = assess(decision.scenario, decision.weights, None, decision.costs, limit(decision.scenario))
+    assert any(note.startswith("Rate limit") for note in page.notes)
+    assert report.recommendation["notes"] == page.notes
+    assert report.recommendation["scores"] != build_report(decision)[0].recommendation["scores"]  # the limit moved the scores
+    assert report.recommendation["what_would_change"] == [
+        f.sentence for f in what_would_change(decision.scenario, decision.weights, None, decision.costs, rate_limit=limit)]
+    assert "Rate limit" in render_markdown(report)
+
+
 def test_text_in_the_report_is_escaped():
     report, costs = build_report(Decision(), title="<script>alert(1)</script>", notes="a | b")
     html = render_html(report, costs)
