@@ -392,38 +392,59 @@ def probe_server(plan: SweepPlan, key: SecretStr | None = None, texts: Sequence[
     return ServerInfo(base_url, model, served, tokenizer.name or "none", ignore_eos, warm.prompt_tokens, source, tuple(notes)), prompts
 
 
+class _StepRequests:
+    """One step's requests, closed- or open-loop: each numbered, timed from the step's start and kept.
+
+    A request number goes in front of each prompt: no two requests share a prefix a server
+    could serve from its cache.
+    """
+
+    def __init__(self, http: httpx2.Client, info: ServerInfo, key: SecretStr | None, prompts: Sequence[str], plan: SweepPlan,
+                 label: str, should_stop: Callable[[], bool], on_request: Callable[[], None]):
+        self.http, self.info, self.key, self.prompts, self.plan, self.label = http, info, key, prompts, plan, label
+        self.should_stop, self.on_request = should_stop, on_request
+        self.lock = threading.Lock()
+        self.records: list[RequestRecord] = []
+        self.tokenizer = _Tokenizer(http, info.base_url, info.model, key, known=info.tokenizer)  # counts where no usage is reported
+        self.start = time.perf_counter()
+
+    def send(self, index: int) -> None:
+        prompt = f"[{self.label}.{index}] {self.prompts[index % len(self.prompts)]}"
+        body = _request_body(self.info.model, prompt, self.plan.output_tokens, self.info.ignore_eos)
+        sent_at = time.perf_counter() - self.start
+        record = replace(_one_request(self.http, self.info.base_url, self.key, body, self.tokenizer, self.should_stop),
+                         sent_s=sent_at)
+        with self.lock:  # progress is counted under the lock: requests finish at the same moment
+            self.records.append(record)
+            self.on_request()
+
+    def finished(self, concurrency: int, request_rate: float | None = None) -> StepRecords | None:
+        """The step's records, or None when it was stopped part-way."""
+        duration = time.perf_counter() - self.start
+        if self.should_stop() or len(self.records) < self.plan.requests_per_step:
+            return None
+        return StepRecords(concurrency, tuple(self.records), duration, request_rate=request_rate)
+
+
 def _run_step(http: httpx2.Client, info: ServerInfo, key: SecretStr | None, prompts: Sequence[str], plan: SweepPlan,
               concurrency: int, should_stop: Callable[[], bool], on_request: Callable[[], None]) -> StepRecords | None:
     """``plan.requests_per_step`` requests with ``concurrency`` in flight; None when stopped part-way."""
-    lock = threading.Lock()
+    step = _StepRequests(http, info, key, prompts, plan, str(concurrency), should_stop, on_request)
     sent = [0]
-    records: list[RequestRecord] = []
-    tokenizer = _Tokenizer(http, info.base_url, info.model, key, known=info.tokenizer)  # counts where no usage is reported
 
     def worker() -> None:
         while not should_stop():
-            with lock:
+            with step.lock:
                 if sent[0] >= plan.requests_per_step:
                     return
                 index = sent[0]
                 sent[0] += 1
-            # A request number in front: no two requests share a prefix a server could serve from its cache.
-            prompt = f"[{concurrency}.{index}] {prompts[index % len(prompts)]}"
-            body = _request_body(info.model, prompt, plan.output_tokens, info.ignore_eos)
-            sent_at = time.perf_counter() - start
-            record = replace(_one_request(http, info.base_url, key, body, tokenizer, should_stop), sent_s=sent_at)
-            with lock:  # progress is counted under the lock: workers finish at the same moment
-                records.append(record)
-                on_request()
+            step.send(index)
 
-    start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="crossover-sweep") as pool:
         for future in [pool.submit(worker) for _ in range(concurrency)]:
             future.result()
-    duration = time.perf_counter() - start
-    if should_stop() or len(records) < plan.requests_per_step:
-        return None
-    return StepRecords(concurrency, tuple(records), duration)
+    return step.finished(concurrency)
 
 
 def poisson_send_times(rate: float, n: int, seed: int = 0) -> list[float]:
@@ -443,34 +464,21 @@ def _run_open_loop(http: httpx2.Client, info: ServerInfo, key: SecretStr | None,
     (at most ``plan.max_concurrency`` in flight: a request past the cap waits, and its clock starts when
     it is sent, as in vLLM's ``--max-concurrency``); None when stopped part-way."""
     assert plan.request_rate is not None
-    lock = threading.Lock()
-    records: list[RequestRecord] = []
-    tokenizer = _Tokenizer(http, info.base_url, info.model, key, known=info.tokenizer)
+    step = _StepRequests(http, info, key, prompts, plan, f"rate {plan.request_rate:g}", should_stop, on_request)
 
     def send(index: int) -> None:
-        if should_stop():
-            return
-        prompt = f"[rate {plan.request_rate:g}.{index}] {prompts[index % len(prompts)]}"
-        body = _request_body(info.model, prompt, plan.output_tokens, info.ignore_eos)
-        sent_at = time.perf_counter() - start
-        record = replace(_one_request(http, info.base_url, key, body, tokenizer, should_stop), sent_s=sent_at)
-        with lock:
-            records.append(record)
-            on_request()
+        if not should_stop():
+            step.send(index)
 
-    start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=plan.max_concurrency, thread_name_prefix="crossover-sweep-rate") as pool:
         for index, at in enumerate(poisson_send_times(plan.request_rate, plan.requests_per_step, plan.seed)):
             # Sleep in short slices so Stop is seen within a tenth of a second.
-            while (wait := start + at - time.perf_counter()) > 0 and not should_stop():
+            while (wait := step.start + at - time.perf_counter()) > 0 and not should_stop():
                 time.sleep(min(wait, 0.1))
             if should_stop():
                 break
             pool.submit(send, index)
-    duration = time.perf_counter() - start
-    if should_stop() or len(records) < plan.requests_per_step:
-        return None
-    return StepRecords(plan.max_concurrency, tuple(records), duration, request_rate=plan.request_rate)
+    return step.finished(plan.max_concurrency, plan.request_rate)
 
 
 def run_sweep(plan: SweepPlan, info: ServerInfo, prompts: Sequence[str], key: SecretStr | None = None, *,
