@@ -23,7 +23,6 @@ from scenario.text import plain
 
 __all__ = ["cache_summary", "whole_bill_inputs"]
 
-# The Hybrid routing page keeps the prompts it routes here; the cache is measured on the same set.
 SYSTEM_PROMPT_KEY = "costs.override.system_prompt"
 
 
@@ -33,6 +32,7 @@ def _measure(prompts: tuple[str, ...], system_prompt: str, model_ref: str) -> Pr
 
 
 def _prompts() -> PromptSet:
+    """The cache is measured on the prompts the Hybrid routing page routes (the sample set before it has any)."""
     return state.routing_prompts() or load_sample_prompts()
 
 

@@ -65,11 +65,10 @@ def report_page() -> None:
     else:
         st.caption("Run the Playground or the Quality check first to add measured speed, cost, votes and accuracy to the report.")
 
-    title = st.session_state.get("rep.title", "").strip() or DEFAULT_TITLE
     # With a load profile on the Costs page, the report counts its rate limit as the Recommendation does.
     computed, costs = _report(state.decision().model_dump_json(), evidence.model_dump_json() if evidence else None, included,
                               *rate_limit_for_what_if())
-    report = with_cover(computed, title=title, owner=st.session_state.get("rep.owner", ""),
+    report = with_cover(computed, title=st.session_state.get("rep.title", ""), owner=st.session_state.get("rep.owner", ""),
                         notes=st.session_state.get("rep.notes", ""))
     rec = report.recommendation
     with st.container(border=True):
@@ -87,7 +86,7 @@ def report_page() -> None:
             st.warning(plain(report.cost_error))
         st.caption(f"Prices: {report.costs['price_data_version'] if report.costs else 'n/a'} · {len(included)} measurement table(s)")
 
-    stem = _file_stem(title)
+    stem = _file_stem(report.title)
     columns = st.columns(3)
     columns[0].download_button("Download HTML (with charts)", data=lambda: render_html(report, costs), file_name=f"{stem}.html",
                                mime="text/html", key="rep.action.html", type="primary", on_click="ignore",

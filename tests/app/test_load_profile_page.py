@@ -1,5 +1,5 @@
 """Issue 21 on the Costs page (AppTest): a shape's percentiles, the rate-limit check, the base-burst plan beside the
-privacy split, applying the profile to the cost model, and the Recommendation counting the limit."""
+privacy split, applying the profile to the cost model, and the Recommendation and the Report counting the limit."""
 
 import re
 
@@ -70,8 +70,6 @@ def test_the_recommendation_counts_a_limit_the_peak_exceeds(app):
     at.toggle(key="load.on").set_value(False).run()
     at = open_page(at, "views/recommendation.py")
     assert not any(w.value.startswith("Rate limit") for w in at.warning)
-
-
 
 
 def test_the_report_counts_the_limit_as_the_recommendation_does(app):
