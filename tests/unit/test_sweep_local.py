@@ -14,11 +14,14 @@ from inference.sweep import SweepPlan
 from inference.sweep_local import probe_local, sweep_local
 from inference.types import BackendFailure
 from routing.prompt_files import load_sample_prompts
+from tests.peers import MODEL_THREADS
 
 
 @pytest.fixture(scope="module")
 def backend() -> LocalGGUFBackend:
-    return LocalGGUFBackend(n_ctx=1024, n_threads=2)
+    # One thread, as everywhere in the suite (tests/conftest.py): two spun against the other
+    # pytest worker and took 23 s here for what one thread does in 1.5 s.
+    return LocalGGUFBackend(n_ctx=1024, n_threads=MODEL_THREADS)
 
 
 def _plan(**changes) -> SweepPlan:
