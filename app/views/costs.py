@@ -83,7 +83,7 @@ def _headline(report: CostReport) -> None:
     with st.container(horizontal=True, key="metric-row-costs", gap="small"):
         st.metric(f"Cloud: {plain(cloud.price.label)}", f"{_money(cloud.monthly_usd)}/mo", border=True,
                   help=f"{_money(cloud.per_request_usd) if cloud.per_request_usd >= 0.01 else f'${cloud.per_request_usd:.5f}'} a request")
-        st.metric(f"Local: {local.gpus} GPU{'s' if local.gpus != 1 else ''}, {local.servers} server{'s' if local.servers != 1 else ''}",
+        st.metric(f"Local: {_gpus(local.gpus)}, {local.servers} server{'s' if local.servers != 1 else ''}",
                   f"{_money(local.monthly_usd)}/mo", border=True)
         st.metric(f"Hybrid: {hybrid.local_share:.0%} local", f"{_money(hybrid.monthly_usd)}/mo", border=True)
         st.metric("Break-even, requests a month", compact(be.requests_per_month) if be.requests_per_month is not None else "never",
@@ -296,18 +296,24 @@ def _price_table(report: CostReport) -> None:
     )
 
 
+def _gpus(count: int) -> str:
+    return f"{count} GPU{'s' if count != 1 else ''}"
+
+
 def _breakdown(report: CostReport) -> None:
     rows = [{"Option": f"Cloud: {c.price.label}", "Item": line.item, "USD a month": line.monthly_usd, "Basis": line.basis}
             for c in report.cloud for line in c.lines]
-    rows += [{"Option": f"Local ({report.local.gpus} GPUs)", "Item": line.item, "USD a month": line.monthly_usd, "Basis": line.basis}
+    rows += [{"Option": f"Local ({_gpus(report.local.gpus)})", "Item": line.item, "USD a month": line.monthly_usd, "Basis": line.basis}
              for line in report.local.lines]
     hybrid = report.hybrid
-    rows += [{"Option": f"Hybrid ({hybrid.local_share:.0%} local)", "Item": f"Local part ({hybrid.local.gpus} GPUs)",
+    rows += [{"Option": f"Hybrid ({hybrid.local_share:.0%} local)", "Item": f"Local part ({_gpus(hybrid.local.gpus)})",
               "USD a month": hybrid.monthly_usd - hybrid.cloud_usd, "Basis": f"{hybrid.local_requests_per_month:,} requests on local"},
              {"Option": f"Hybrid ({hybrid.local_share:.0%} local)", "Item": "Cloud part", "USD a month": hybrid.cloud_usd,
               "Basis": f"{hybrid.cloud_requests_per_month:,} requests on {hybrid.cloud_ref}"}]
     # "dollar" (the browser's currency format): a saving reads "-$103.65"; the printf form gave "$-103.65".
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
+    # The money second, after what it is for: at 1024 px the results column shows two columns, and
+    # after the wide option names it used to show the item and not the figure.
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_order=("Option", "USD a month", "Item", "Basis"),
                  column_config={"USD a month": st.column_config.NumberColumn(format="dollar")})
     if report.local.upfront_usd:
         st.caption(f"Owning also means paying {_money(report.local.upfront_usd)} up front for the GPUs (amortised above).")

@@ -179,11 +179,13 @@ def _save_section(library: ScenarioLibrary | None) -> None:
     right.text_input("Owner", key=OWNER_KEY, max_chars=80, placeholder="who answers for it", **state.KEEP)
     st.text_area("Notes", key=NOTES_KEY, max_chars=5000, height=80, placeholder="what was agreed, what to check next", **state.KEEP)
     disabled = library is None
-    buttons = st.columns([2, 2, 3])
+    # A row that wraps, each button as wide as its label: in fixed columns at 1024 px the version
+    # button, which names the scenario, was cut to "Save as version 2 o…".
+    buttons = st.container(horizontal=True, gap="small", key="lib-save-buttons")
     if current:
-        buttons[0].button(f"Save as version {current['version'] + 1} of '{plain(current['name'])}'", key="lib.action.save_version",
-                          type="primary", on_click=_save, args=(library, False), disabled=disabled, width="stretch")
-        with buttons[1].popover("Save as a new scenario", width="stretch", disabled=disabled):
+        buttons.button(f"Save as version {current['version'] + 1} of '{plain(current['name'])}'", key="lib.action.save_version",
+                       type="primary", on_click=_save, args=(library, False), disabled=disabled, icon=":material/save:")
+        with buttons.popover("Save as a new scenario", disabled=disabled):
             st.text_input("New scenario's name", key=NEW_NAME_KEY, max_chars=120, placeholder=f"e.g. {current['name']}, variant B",
                           **state.KEEP)
             st.text_area("Its notes", key=NEW_NOTES_KEY, max_chars=5000, height=80, placeholder="what this variant changes",
@@ -191,11 +193,11 @@ def _save_section(library: ScenarioLibrary | None) -> None:
             st.button("Save as a new scenario", key="lib.action.save_copy", type="primary", on_click=_save, args=(library, True),
                       width="stretch", icon=":material/save:")
     else:
-        buttons[0].button("Save", key="lib.action.save_new", type="primary", on_click=_save, args=(library, True),
-                          disabled=disabled, width="stretch", icon=":material/save:")
-    buttons[2].download_button("Download as JSON", data=state.decision().model_dump_json(indent=2),
-                               file_name="crossover-scenario.json", mime="application/json", key="lib.action.export",
-                               on_click="ignore", width="stretch", icon=":material/download:")
+        buttons.button("Save", key="lib.action.save_new", type="primary", on_click=_save, args=(library, True),
+                       disabled=disabled, icon=":material/save:")
+    buttons.download_button("Download as JSON", data=state.decision().model_dump_json(indent=2),
+                            file_name="crossover-scenario.json", mime="application/json", key="lib.action.export",
+                            on_click="ignore", icon=":material/download:")
 
 
 def _share_section() -> None:

@@ -51,6 +51,9 @@ def test_local_lines_show_in_the_breakdown(app):
     items = _table_items(at)
     assert {"GPUs: licences", "Data transfer", "Risk premium (reliability & security)"} <= set(items)
     assert at.session_state[COSTS_KEY].outage_hours_month == 2.0
+    assert "Local (1 GPU)" in _table_items(at, "Option")  # not "1 GPUs"
+    # The money beside the option it belongs to: at 1024 px the tab shows about two columns.
+    assert list(at.dataframe[0].proto.column_order) == ["Option", "USD a month", "Item", "Basis"]
 
 
 def test_the_checklist_asks_for_the_batch_share(app):

@@ -65,6 +65,10 @@ def _save(page: Page, name: str, owner: str = "", notes: str = "") -> None:
         fill_text(page, "Notes", notes, commit="Tab")
 
 
+# The texts inside an element that are wider than their box (drawn cut off, ending in "…").
+CUT = "b => [b, ...b.querySelectorAll('*')].filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)"
+
+
 def _assert_no_secret(text: str, where: str) -> None:
     for secret in SECRETS:
         assert secret not in text, f"an API key reached {where}"
@@ -76,6 +80,14 @@ def test_save_version_restore_and_open_a_shared_link(page: Page, browser: Browse
     _save(page, "Workshop A", owner="Ana", notes="first pass")
     _click(page, "Save")
     expect(page.get_by_text("Saved 'Workshop A' as version 1.")).to_be_visible()
+    # At a projector's 1024 px the buttons that name the scenario show it whole (they were cut to "Save as version 2 o…").
+    page.set_viewport_size({"width": 1024, "height": 1000})
+    wait_for_app(page)
+    for name in ("Save as version 2 of 'Workshop A'", "Save as a new scenario"):
+        expect(page.get_by_role("button", name=name)).to_be_visible()
+        assert page.get_by_role("button", name=name).evaluate(CUT) == [], name
+    page.set_viewport_size({"width": 1280, "height": 1400})
+    wait_for_app(page)
 
     # a change, saved as version 2 of the same scenario
     _nav(page, "Checklist")
