@@ -26,6 +26,7 @@ from calculators.latency import LatencyEstimate, latency_targets
 from calculators.options import OptionCosts
 from calculators.rate_limits import RateLimitCheck
 from scenario import Scenario
+from scenario.text import counted
 
 __all__ = [
     "OPTIONS",
@@ -235,7 +236,7 @@ def _cost(s: Scenario, costs: OptionCosts) -> Lean:
     others = [o for o in OPTIONS if o != cheapest]
     ties = [o for o in others if costs.of(o) <= low]
     dearer = [o for o in others if costs.of(o) > low]
-    figures = (f"cloud ({costs.cloud_model}) {_money(costs.cloud)}, local ({costs.local_gpus} GPU{'s' if costs.local_gpus != 1 else ''}) "
+    figures = (f"cloud ({costs.cloud_model}) {_money(costs.cloud)}, local ({counted(costs.local_gpus, 'GPU')}) "
                f"{_money(costs.local)}, hybrid ({costs.hybrid_local_share:.0%} local) {_money(costs.hybrid)} a month")
     if dearer:
         runner = min(dearer, key=costs.of)

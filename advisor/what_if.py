@@ -46,7 +46,7 @@ _NUMERIC: dict[str, tuple[Sequence[float], Callable[[float], str]]] = {
         np.unique(np.geomspace(10, 60_000, 121).round()).tolist(),
         lambda v: f"a p95 target of {v:,.0f} ms",
     ),
-    "horizon_months": (list(range(1, 121)), lambda v: f"a {v:.0f}-month horizon"),
+    "horizon_months": (list(range(1, 121)), lambda v: f"{'an' if v in (8, 11, 18) or 80 <= v < 90 else 'a'} {v:.0f}-month horizon"),
     "sensitive_share": ([i / 100 for i in range(101)], lambda v: f"{v:.0%} sensitive requests"),
 }
 

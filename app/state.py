@@ -115,7 +115,7 @@ def load_preset(preset: Preset) -> None:
     """Replace the scenario with a preset's and redraw every input from it."""
     st.session_state[SCENARIO_KEY] = preset.scenario
     st.session_state[PRESET_KEY] = f"from preset {preset.name}"
-    st.session_state.pop(OPEN_SCENARIO_KEY, None)
+    close_open_scenario()
     st.session_state.pop(ERROR_KEY, None)
     redraw(INPUT_PREFIX)
 
@@ -252,10 +252,25 @@ def load_decision(loaded: Decision, label: str | None) -> None:
     st.session_state[WEIGHTS_KEY] = loaded.weights
     st.session_state[COSTS_KEY] = loaded.costs
     st.session_state[PRESET_KEY] = label
-    for key in (ERROR_KEY, COSTS_ERROR_KEY, THROUGHPUT_LABEL_KEY, OPEN_SCENARIO_KEY):
+    close_open_scenario()
+    for key in (ERROR_KEY, COSTS_ERROR_KEY, THROUGHPUT_LABEL_KEY):
         st.session_state.pop(key, None)
     for prefix in (INPUT_PREFIX, WEIGHT_PREFIX, COST_PREFIX):
         redraw(prefix)
+
+
+def close_open_scenario() -> None:
+    """The work no longer continues a saved scenario: a preset, a link or a file replaced it.
+
+    The Library's name and notes are emptied where they still show that scenario's saved ones:
+    left there, the next Save filed the new work under the old scenario's name (a second
+    'Startup plan' holding the hospital preset). What was typed since is kept, and so is the
+    owner (the same person goes on working).
+    """
+    opened = st.session_state.pop(OPEN_SCENARIO_KEY, None)
+    for key, saved in (opened or {}).get("fields", {}).items():
+        if key != LIBRARY_OWNER_KEY and st.session_state.get(key) == saved:
+            st.session_state[key] = ""
 
 
 def open_scenario() -> dict[str, Any] | None:

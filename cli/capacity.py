@@ -13,6 +13,7 @@ if TYPE_CHECKING:  # the cost model loads only when the command runs
     from calculators.capacity import CapacityEstimate
 
 from cli.common import EXIT_BAD_INPUT, positive_int
+from scenario.text import counted
 
 __all__ = ["add_capacity_command", "capacity_json"]
 
@@ -100,7 +101,7 @@ def _cmd_capacity(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(capacity_json(estimate), indent=2))
         return 0
-    print(f"{estimate.gpus_per_replica} GPU(s) per replica, concurrency {estimate.concurrency} "
+    print(f"{counted(estimate.gpus_per_replica, 'GPU')} per replica, concurrency {estimate.concurrency} "
           f"(memory holds {estimate.max_concurrency}; limited by {estimate.limited_by.replace('_', ' ')})")
     print(f"  {estimate.output_tokens_per_s:,.0f} output tokens/s, {estimate.requests_per_s:,.2f} requests/s, "
           f"TTFT {estimate.ttft_ms:,.0f} ms, {estimate.tpot_ms:,.1f} ms a token")

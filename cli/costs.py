@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # the cost model (pandas, price data) loads only when the com
     from calculators import CostAssumptions, CostReport
 
 from cli.common import EXIT_BAD_INPUT, add_source_arguments
+from scenario.text import counted
 
 __all__ = ["add_costs_command"]
 
@@ -193,21 +194,24 @@ def _as_json(report: CostReport) -> dict[str, Any]:
 
 
 def _as_text(report: CostReport) -> str:
+    hybrid, cap = report.hybrid, report.capacity
+    cloud = [f"Cloud  {c.price.label}" + (" (your prices)" if c.price.overridden else "") for c in report.cloud]
+    local = f"Local  {counted(report.local.gpus, 'GPU')}, {counted(report.local.servers, 'server')}"
+    mixed = f"Hybrid {hybrid.local_share:.0%} local, rest on {hybrid.cloud_ref}"
+    # One width for every option's name, so the dollar figures stand in one column.
+    width = max(len(label) for label in (*cloud, local, mixed))
     lines = [f"Monthly cost at {report.requests_per_month:,} requests ({report.tokens_per_request:,} tokens each):", ""]
-    for c in report.cloud:
-        mark = " (your prices)" if c.price.overridden else ""
-        lines.append(f"  Cloud  {c.price.label}{mark:<16} ${c.monthly_usd:>14,.2f}   (${c.per_request_usd:.6f} a request)")
+    for label, c in zip(cloud, report.cloud, strict=True):
+        lines.append(f"  {label:<{width}}  ${c.monthly_usd:>14,.2f}   (${c.per_request_usd:.6f} a request)")
         if c is report.cloud[0] and len(c.lines) > 1:
             lines.extend(f"           {line.item:<30} ${line.monthly_usd:>12,.2f}  {line.basis}" for line in c.lines)
-    lines.append(f"  Local  {report.local.gpus} GPU(s), {report.local.servers} server(s){'':<8} ${report.local.monthly_usd:>14,.2f}")
+    lines.append(f"  {local:<{width}}  ${report.local.monthly_usd:>14,.2f}")
     for line in report.local.lines:
         lines.append(f"           {line.item:<30} ${line.monthly_usd:>12,.2f}  {line.basis}")
-    hybrid = report.hybrid
-    cap = report.capacity
-    lines.append(f"           Capacity: {cap.gpus_per_replica} GPU(s) a replica at concurrency {cap.concurrency} "
+    lines.append(f"           Capacity: {counted(cap.gpus_per_replica, 'GPU')} a replica at concurrency {cap.concurrency} "
                  f"(limited by {cap.limited_by.replace('_', ' ')}), TTFT {cap.ttft_ms:,.0f} ms, {cap.tpot_ms:,.1f} ms a token")
     lines.append(f"           {cap.sentence()}")
-    lines.append(f"  Hybrid {hybrid.local_share:.0%} local, rest on {hybrid.cloud_ref}{'':<4} ${hybrid.monthly_usd:>14,.2f}")
+    lines.append(f"  {mixed:<{width}}  ${hybrid.monthly_usd:>14,.2f}")
     lines.append("")
     lines.extend(f"Break-even: {b.sentence}" for b in report.breakeven)
     lines.extend(f"Note: {n}" for n in report.notes)

@@ -9,6 +9,7 @@ from typing import Any
 
 from cli.common import add_source_arguments, fail, fail_invalid_scenario, scenario_from_source
 from scenario import InputError, Scenario
+from scenario.text import counted
 
 __all__ = ["add_load_command"]
 
@@ -73,7 +74,7 @@ def _as_text(result: dict[str, Any]) -> str:
         *(f"  {s}" for s in limits.sentences),
         "",
         f"Base load local, bursts to {plan.cloud_ref} ({plan.schedule.replace('_', ' ')}):",
-        f"  cheapest at P{best.percentile:g}: {best.replicas} replica(s) of {plan.gpus_per_replica} GPU(s), "
+        f"  cheapest at P{best.percentile:g}: {counted(best.replicas, 'replica')} of {counted(plan.gpus_per_replica, 'GPU')}, "
         f"{best.local_share:.1%} of requests local, ${best.monthly_usd:,.2f} a month",
         f"  all local sized for the peak: ${plan.all_local_peak_usd:,.2f}; all cloud: ${plan.all_cloud_usd:,.2f}",
         *(f"  Note: {n}" for n in plan.notes),

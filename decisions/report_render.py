@@ -21,7 +21,7 @@ from charts.costs import cost_curves_figure, tco_figure
 from charts.recommendation import factor_contributions, option_scores
 from decisions.report import DecisionReport
 from scenario import Scenario
-from scenario.text import plain
+from scenario.text import counted, plain
 
 __all__ = ["headline", "render_html", "render_json", "render_markdown", "scenario_rows"]
 
@@ -149,7 +149,7 @@ def _cost_rows(c: dict[str, Any]) -> list[dict[str, str]]:
     return [
         *[{"option": f"Cloud: {m['model']}" + (" (your prices)" if m["your_prices"] else ""), "monthly": _money(m["monthly_usd"]),
            "per request": f"${m['per_request_usd']:.6f}"} for m in c["cloud"]],
-        {"option": f"Local: {c['local']['gpus']} GPU(s), {c['local']['servers']} server(s)", "monthly": _money(c["local"]["monthly_usd"]), "per request": ""},
+        {"option": f"Local: {counted(c['local']['gpus'], 'GPU')}, {counted(c['local']['servers'], 'server')}", "monthly": _money(c["local"]["monthly_usd"]), "per request": ""},
         {"option": f"Hybrid: {c['hybrid']['local_share']:.0%} local, rest on {c['hybrid']['cloud_model']}", "monthly": _money(c["hybrid"]["monthly_usd"]), "per request": ""},
     ]
 

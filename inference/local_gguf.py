@@ -306,8 +306,7 @@ class LocalGGUFBackend(Backend):
 
     def _run(self, slot: _Slot, file: Path, limits: ModelLimits, request: GenerationRequest) -> Iterator[StreamEvent]:
         model, loaded_now = _load_into(slot, file, limits.n_ctx, limits.n_threads)
-        if loaded_now:
-            yield StreamEvent(load_ms=model.load_ms)
+        yield StreamEvent(load_ms=model.load_ms if loaded_now else None, threads=model.n_threads)
         yield from self._complete(model, request)
 
     def _complete(self, model: LocalModel, request: GenerationRequest) -> Iterator[StreamEvent]:

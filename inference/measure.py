@@ -19,7 +19,7 @@ from inference.types import BackendFailure, GenerationRequest, RunResult
 __all__ = ["measure"]
 
 # Figures a backend reports as it goes; the latest report wins (Anthropic's counts are cumulative).
-_REPORTED = ("input_tokens", "output_tokens", "cached_prompt_tokens", "reasoning_tokens", "retries", "cold", "token_source")
+_REPORTED = ("input_tokens", "output_tokens", "cached_prompt_tokens", "reasoning_tokens", "retries", "cold", "token_source", "threads")
 
 
 def measure(

@@ -45,6 +45,8 @@ class StreamEvent:
     waited_ms: float | None = None
     cold: bool | None = None
     token_source: str | None = None
+    # The CPU threads an in-process model decodes with (after the caps), for what a speed was measured on.
+    threads: int | None = None
 
 
 class BackendFailure(Exception):
@@ -82,6 +84,7 @@ class RunResult(BaseModel):
     retry_after_s: float | None = None
     fallback_from: str | None = None
     token_source: str = "not reported"
+    threads: int | None = None
     statuses: list[str] = Field(default_factory=list)
 
     @property

@@ -5,7 +5,8 @@ Markdown. A saved scenario's name like ``[Click](https://evil.example)`` or
 ``![](https://tracker.example/p.png)`` would otherwise become a live link or an image every
 viewer's browser fetches. :func:`plain` makes any text display as exactly what was typed;
 :func:`excerpt` quotes a value briefly (an error never repeats megabytes of input);
-:func:`spreadsheet_safe` keeps a downloaded CSV cell from running as a formula.
+:func:`spreadsheet_safe` keeps a downloaded CSV cell from running as a formula;
+:func:`counted` writes a count with its noun ("1 GPU", "2 GPUs"), not "1 GPU(s)".
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import json
 import re
 from typing import Any
 
-__all__ = ["excerpt", "plain", "spreadsheet_safe"]
+__all__ = ["counted", "excerpt", "plain", "spreadsheet_safe"]
 
 # CommonMark lets any ASCII punctuation be escaped with a backslash, and then shows it as is.
 # Escaped: what opens a link, an image, emphasis, code, HTML, a table cell or maths anywhere
@@ -68,3 +69,8 @@ def spreadsheet_safe(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
+
+
+def counted(count: int, noun: str) -> str:
+    """``count`` and ``noun``, plural unless the count is one: "1 GPU", "3 GPUs", "0 servers"."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"

@@ -23,7 +23,7 @@ from calculators.load_profile import SHAPES, LoadProfile, parse_profile, profile
 from calculators.rate_limits import RateLimitCheck, check_rate_limits, model_tiers
 from charts.load import base_burst_curve_figure, typical_week_figure
 from scenario import InputError, Scenario
-from scenario.text import plain
+from scenario.text import counted, plain
 
 __all__ = ["base_burst_share", "load_profile_section", "rate_limit_check", "rate_limit_for_what_if"]
 
@@ -220,8 +220,8 @@ def load_profile_section(scenario: Scenario, report: CostReport) -> None:
     best = plan.best
     others = {"all cloud": plan.all_cloud_usd, "all local sized for the peak": plan.all_local_peak_usd}
     cheaper = {name: usd for name, usd in others.items() if usd < best.monthly_usd}
-    st.markdown(f"Base-burst is cheapest at **P{best.percentile:g}**: {best.replicas} replica(s) of {plan.gpus_per_replica} "
-                f"GPU(s) ({plan.replica_rpm:,.0f} requests a minute each) keep **{best.local_share:.1%}** of requests local; "
+    st.markdown(f"Base-burst is cheapest at **P{best.percentile:g}**: {counted(best.replicas, 'replica')} of "
+                f"{counted(plan.gpus_per_replica, 'GPU')} ({plan.replica_rpm:,.0f} requests a minute each) keep **{best.local_share:.1%}** of requests local; "
                 f"the rest go to {plain(plan.cloud_ref)}: **${best.monthly_usd:,.0f}** a month."
                 + (" Cheaper still: " + ", ".join(f"{name} (${usd:,.0f})" for name, usd in cheaper.items()) + "." if cheaper else ""))
     _strategies(report, plan)

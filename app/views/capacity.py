@@ -24,7 +24,7 @@ from charts.sweep import sweep_latency_figure, sweep_throughput_figure
 from inference.registry import BackendConfig
 from inference.sweep import MAX_CONCURRENCY, MAX_REQUEST_RATE, MAX_REQUESTS_PER_STEP, SweepPlan
 from routing.prompt_files import PromptSet, load_sample_prompts
-from scenario.text import plain
+from scenario.text import counted, plain
 
 JOB_KEY = "cap.job"
 RESULT_KEY = "cap.result"
@@ -247,7 +247,7 @@ def _cost_offer(result: SweepResult) -> None:
     if gpu_id != assumptions.gpu_id:
         problems.append(f"it was measured on {result.hardware}, and the cost model prices {get_gpu(assumptions.gpu_id).name}")
     elif per_replica is not None and count != per_replica:
-        problems.append(f"it was measured on {count} GPU(s), and the cost model's replica has {per_replica}")
+        problems.append(f"it was measured on {counted(count, 'GPU')}, and the cost model's replica has {per_replica}")
     figure = f"{cap.output_tokens_per_s:,.1f} tokens/s"
     if not problems:
         st.button(f"Use this measured capacity in the cost model ({figure})", key="cap.action.use", type="primary",

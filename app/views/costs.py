@@ -40,7 +40,7 @@ from calculators.tokens import count_tokens, token_counter
 from charts.capacity import throughput_latency_figure
 from charts.costs import compact, cost_curves_figure, tco_figure, tornado_figure
 from scenario import Scenario
-from scenario.text import plain
+from scenario.text import counted, plain
 
 scenario_input = partial(bound_input, page="costs")
 CHANGE_KEY = "costs.sensitivity_change"
@@ -83,7 +83,7 @@ def _headline(report: CostReport) -> None:
     with st.container(horizontal=True, key="metric-row-costs", gap="small"):
         st.metric(f"Cloud: {plain(cloud.price.label)}", f"{_money(cloud.monthly_usd)}/mo", border=True,
                   help=f"{_money(cloud.per_request_usd) if cloud.per_request_usd >= 0.01 else f'${cloud.per_request_usd:.5f}'} a request")
-        st.metric(f"Local: {_gpus(local.gpus)}, {local.servers} server{'s' if local.servers != 1 else ''}",
+        st.metric(f"Local: {counted(local.gpus, 'GPU')}, {counted(local.servers, 'server')}",
                   f"{_money(local.monthly_usd)}/mo", border=True)
         st.metric(f"Hybrid: {hybrid.local_share:.0%} local", f"{_money(hybrid.monthly_usd)}/mo", border=True)
         st.metric("Break-even, requests a month", compact(be.requests_per_month) if be.requests_per_month is not None else "never",
@@ -204,7 +204,7 @@ def _local_inputs(a: CostAssumptions, scenario: Scenario) -> None:
 def _capacity_inputs(a: CostAssumptions, report: CostReport, scenario: Scenario) -> None:
     with st.expander("Local: capacity", expanded=True):
         cap = report.capacity
-        st.markdown(f"**{cap.gpus_per_replica} GPU{'s' if cap.gpus_per_replica != 1 else ''} a replica** at concurrency "
+        st.markdown(f"**{counted(cap.gpus_per_replica, 'GPU')} a replica** at concurrency "
                     f"**{cap.concurrency:,}** (memory holds {cap.max_concurrency:,}; limited by {cap.limited_by.replace('_', ' ')}): "
                     f"first token {cap.ttft_ms:,.0f} ms, {cap.tpot_ms:,.1f} ms a token.")
         sentence = cap.sentence()
@@ -296,17 +296,13 @@ def _price_table(report: CostReport) -> None:
     )
 
 
-def _gpus(count: int) -> str:
-    return f"{count} GPU{'s' if count != 1 else ''}"
-
-
 def _breakdown(report: CostReport) -> None:
     rows = [{"Option": f"Cloud: {c.price.label}", "Item": line.item, "USD a month": line.monthly_usd, "Basis": line.basis}
             for c in report.cloud for line in c.lines]
-    rows += [{"Option": f"Local ({_gpus(report.local.gpus)})", "Item": line.item, "USD a month": line.monthly_usd, "Basis": line.basis}
+    rows += [{"Option": f"Local ({counted(report.local.gpus, 'GPU')})", "Item": line.item, "USD a month": line.monthly_usd, "Basis": line.basis}
              for line in report.local.lines]
     hybrid = report.hybrid
-    rows += [{"Option": f"Hybrid ({hybrid.local_share:.0%} local)", "Item": f"Local part ({_gpus(hybrid.local.gpus)})",
+    rows += [{"Option": f"Hybrid ({hybrid.local_share:.0%} local)", "Item": f"Local part ({counted(hybrid.local.gpus, 'GPU')})",
               "USD a month": hybrid.monthly_usd - hybrid.cloud_usd, "Basis": f"{hybrid.local_requests_per_month:,} requests on local"},
              {"Option": f"Hybrid ({hybrid.local_share:.0%} local)", "Item": "Cloud part", "USD a month": hybrid.cloud_usd,
               "Basis": f"{hybrid.cloud_requests_per_month:,} requests on {hybrid.cloud_ref}"}]

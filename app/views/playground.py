@@ -217,7 +217,9 @@ def _vote(choice: str) -> None:
 def _measured(result: RunResult) -> MeasuredSpeed:
     """The run's decode speed with what it ran on: this app's CPU, or a shared server whose hardware is not known."""
     in_process = not shared_local_server_set()
-    hardware = (f"{platform.node() or 'this machine'}'s CPU ({default_threads()} threads, {platform.machine()})" if in_process
+    # The threads this run decoded with (a side can set fewer than the default).
+    threads = result.threads or default_threads()
+    hardware = (f"{platform.node() or 'this machine'}'s CPU ({threads} thread{'s' if threads != 1 else ''}, {platform.machine()})" if in_process
                 else "the shared inference server")
     return MeasuredSpeed(tokens_per_s=round(float(result.decode_tokens_per_s or 0), 1), model=result.model, hardware=hardware,
                          on_cpu=True if in_process else None, server=result.backend, measured_at=f"{datetime.now():%Y-%m-%d %H:%M}")

@@ -22,7 +22,7 @@ from app.components.widgets import scenario_summary
 from calculators import CostAssumptions
 from charts.recommendation import factor_contributions, option_scores
 from scenario import Scenario
-from scenario.text import plain
+from scenario.text import counted, plain
 
 
 @st.cache_data(max_entries=512, show_spinner="Looking for the inputs that would change the answer…")
@@ -78,7 +78,7 @@ def _costs_and_latency(result) -> None:  # noqa: ANN001 - a Recommendation
                 column.caption("Latency: no published figures for this model.")
             else:
                 column.caption(f"{estimate.ttft_ms:,.0f} ms to first token · {estimate.answer_ms / 1000:,.2f} s for the whole answer")
-        st.caption(f"Cloud is {costs.cloud_model}; local {costs.local_gpus} GPU(s); hybrid keeps {costs.hybrid_local_share:.0%} local. "
+        st.caption(f"Cloud is {costs.cloud_model}; local {counted(costs.local_gpus, 'GPU')}; hybrid keeps {costs.hybrid_local_share:.0%} local. "
                    "Change the assumptions on the Costs page and these, and the scores, follow.")
 
 

@@ -1,5 +1,10 @@
 """The playground through AppTest, with the real bundled model on both sides."""
 
+import os
+
+import pytest
+
+from app.state import THROUGHPUT_LABEL_KEY
 from scenario.text import plain
 from tests.app.conftest import click_run_and_wait, open_page
 
@@ -59,3 +64,18 @@ def test_inputs_survive_a_visit_to_another_page(app):
     open_page(at, "views/playground.py")
     assert at.text_area(key="pg.prompt").value == "Summarise our refund policy."
     assert at.number_input(key="pg.max_tokens").value == 200
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs a second core to set threads other than the suite's one")
+def test_the_measured_speed_names_the_threads_the_run_used(app):
+    # The suite's default is one thread (tests/conftest.py); this side asks for two. The label used
+    # to print the default whatever the run had used.
+    at = open_page(app, "views/playground.py")
+    at.number_input(key="pg.left.threads").set_value(2).run()
+    at.text_area(key="pg.prompt").input("Say hi.")
+    at.number_input(key="pg.max_tokens").set_value(4)
+    click_run_and_wait(at, timeout=120)
+    at.checkbox(key="pg.treat_as.0").check().run()
+    at.button(key="pg.action.use_throughput.0").click().run()
+    assert not at.exception
+    assert "CPU (2 threads, " in at.session_state[THROUGHPUT_LABEL_KEY]

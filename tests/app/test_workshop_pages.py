@@ -44,6 +44,37 @@ def test_save_then_open_restores_every_input(data_dir):
     assert other.button(key="lib.action.save_version").label == "Save as version 2 of 'Ward bot'"
 
 
+def test_a_preset_loaded_after_a_save_is_not_saved_under_the_old_name(data_dir):
+    at = AppTest.from_file(ENTRY, default_timeout=30)
+    at.run()
+    at.button(key="home.preset.startup-mvp").click().run()
+    open_page(at, "views/library.py")
+    at.text_input(key="lib.name").input("Startup plan").run()
+    at.text_input(key="lib.owner").input("Ana").run()
+    at.text_area(key="lib.notes").input("first pass").run()
+    at.button(key="lib.action.save_new").click().run()
+    assert "Saved 'Startup plan' as version 1." in _texts(at)
+
+    open_page(at, "views/home.py")
+    at.button(key="home.preset.hospital-records").click().run()
+    open_page(at, "views/library.py")
+    assert "Not saved yet" in _texts(at)
+    # The fields no longer offer the old name: a Save here used to file the hospital preset as a second 'Startup plan'.
+    assert (at.text_input(key="lib.name").value, at.text_area(key="lib.notes").value) == ("", "")
+    assert at.text_input(key="lib.owner").value == "Ana"  # the same person goes on working
+    at.button(key="lib.action.save_new").click().run()
+    names = [s.name for s in ScenarioLibrary(f"sqlite:///{data_dir / 'crossover.db'}").list()]
+    assert names == ["Startup plan"]  # refused: a new scenario needs a name
+    assert at.session_state[SCENARIO_KEY] == get_preset("hospital-records").scenario  # and the work is still here
+
+    # A name typed after the save is the user's own: loading a preset keeps it.
+    at.text_input(key="lib.name").input("Hospital pilot").run()
+    open_page(at, "views/home.py")
+    at.button(key="home.preset.ecommerce-assistant").click().run()
+    open_page(at, "views/library.py")
+    assert at.text_input(key="lib.name").value == "Hospital pilot"
+
+
 def test_a_damaged_library_file_is_explained_and_the_scenario_kept(data_dir):
     (data_dir / "crossover.db").write_bytes(b"not a database" * 200)
     at = AppTest.from_file(ENTRY, default_timeout=30)

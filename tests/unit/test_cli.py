@@ -137,6 +137,15 @@ def test_costs_text_and_capacity_model(worked_example):
     assert data["local"]["gpus"] >= 1  # from the capacity model when --gpus is not given
 
 
+def test_costs_text_lines_up_the_dollars_and_counts_in_words():
+    result = run("costs", "--preset", "ecommerce-assistant")
+    assert result.returncode == 0, result.stderr
+    options = [line for line in result.stdout.splitlines() if line.startswith(("  Cloud ", "  Local ", "  Hybrid "))]
+    assert len(options) == 5  # three cloud models, local, hybrid
+    assert len({line.index("$") for line in options}) == 1, options  # one column of figures
+    assert "Local  1 GPU, 1 server " in result.stdout and "(s)" not in result.stdout
+
+
 @pytest.mark.parametrize(
     ("flags", "message"),
     [

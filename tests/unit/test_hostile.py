@@ -263,6 +263,7 @@ def test_context_and_threads_are_capped_and_the_run_says_so():
     note = next(s for s in result.statuses if s.startswith("Settings adjusted"))
     assert "context capped at 8,192 tokens, what the model was trained on" in note
     assert f"threads capped at this machine's {os.cpu_count()} cores" in note
+    assert result.threads == os.cpu_count()  # the run reports the threads it really had
 
 
 def test_the_memory_budget_caps_the_context(monkeypatch):

@@ -5,6 +5,7 @@ import threading
 import pytest
 
 from inference import GenerationRequest, LocalGGUFBackend, load_local_model, measure
+from inference.local_gguf import default_threads
 
 QUESTION = GenerationRequest(prompt="Name three colours.", system="Be brief.", max_tokens=24, temperature=0)
 
@@ -21,6 +22,7 @@ def test_answers_with_honest_figures(backend):
     assert first.input_tokens and first.input_tokens > 10  # chat template + system + prompt
     assert 0 < first.output_tokens <= QUESTION.max_tokens
     assert first.ttft_ms > 0 and first.e2e_ms >= first.ttft_ms
+    assert first.threads == default_threads()  # what the speed was measured with
     if first.output_tokens > 1:
         assert first.decode_tokens_per_s > 0
     second = measure(backend, QUESTION)

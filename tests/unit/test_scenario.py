@@ -89,3 +89,9 @@ def test_load_file_accepts_a_preset_wrapper(tmp_path):
     file = tmp_path / "preset.json"
     file.write_text(json.dumps({"name": "x", "scenario": {"requests_per_month": 7}}))
     assert load_scenario_file(file).requests_per_month == 7
+
+
+def test_counts_read_as_words():
+    from scenario.text import counted
+
+    assert [counted(n, "GPU") for n in (0, 1, 2, 1200)] == ["0 GPUs", "1 GPU", "2 GPUs", "1,200 GPUs"]

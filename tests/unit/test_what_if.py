@@ -33,3 +33,12 @@ def test_flips_follow_the_weights():
     scenario = Scenario(requests_per_month=20_000)
     no_volume = Weights(volume=0)
     assert not any(f.field == "requests_per_month" for f in what_would_change(scenario, no_volume))
+
+
+def test_a_horizon_reads_as_english():
+    from advisor.what_if import _NUMERIC
+
+    describe = _NUMERIC["horizon_months"][1]
+    assert [describe(v) for v in (11, 8, 18, 84, 12, 1)] == [
+        "an 11-month horizon", "an 8-month horizon", "an 18-month horizon", "an 84-month horizon",
+        "a 12-month horizon", "a 1-month horizon"]
