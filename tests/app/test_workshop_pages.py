@@ -22,15 +22,23 @@ def _texts(at: AppTest) -> str:
                       *(i.value for i in at.info), *(c.value for c in at.caption)])
 
 
-def test_save_then_open_restores_every_input(data_dir):
+def _save_preset(preset_id: str, name: str, owner: str, notes: str = "") -> AppTest:
+    """A new session that loads a preset and saves it in the library as ``name``."""
     at = AppTest.from_file(ENTRY, default_timeout=30)
     at.run()
-    at.button(key="home.preset.hospital-records").click().run()
+    at.button(key=f"home.preset.{preset_id}").click().run()
     open_page(at, "views/library.py")
-    at.text_input(key="lib.name").input("Ward bot").run()
-    at.text_input(key="lib.owner").input("Ops").run()
+    at.text_input(key="lib.name").input(name).run()
+    at.text_input(key="lib.owner").input(owner).run()
+    if notes:
+        at.text_area(key="lib.notes").input(notes).run()
     at.button(key="lib.action.save_new").click().run()
-    assert "Saved 'Ward bot' as version 1." in _texts(at)
+    assert f"Saved '{name}' as version 1." in _texts(at)
+    return at
+
+
+def test_save_then_open_restores_every_input(data_dir):
+    _save_preset("hospital-records", "Ward bot", "Ops")
     saved = ScenarioLibrary(f"sqlite:///{data_dir / 'crossover.db'}").list()
     assert [(s.name, s.owner, s.version) for s in saved] == [("Ward bot", "Ops", 1)]
 
@@ -45,15 +53,7 @@ def test_save_then_open_restores_every_input(data_dir):
 
 
 def test_a_preset_loaded_after_a_save_is_not_saved_under_the_old_name(data_dir):
-    at = AppTest.from_file(ENTRY, default_timeout=30)
-    at.run()
-    at.button(key="home.preset.startup-mvp").click().run()
-    open_page(at, "views/library.py")
-    at.text_input(key="lib.name").input("Startup plan").run()
-    at.text_input(key="lib.owner").input("Ana").run()
-    at.text_area(key="lib.notes").input("first pass").run()
-    at.button(key="lib.action.save_new").click().run()
-    assert "Saved 'Startup plan' as version 1." in _texts(at)
+    at = _save_preset("startup-mvp", "Startup plan", "Ana", notes="first pass")
 
     open_page(at, "views/home.py")
     at.button(key="home.preset.hospital-records").click().run()
