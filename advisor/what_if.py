@@ -26,6 +26,8 @@ class Flip(BaseModel):
         direction: ``"up"`` or ``"down"`` for numbers, ``"set"`` for choices.
         new_winner: Who wins at that value.
         sentence: The change in words, for people.
+        until: For numbers, the last value at which ``new_winner`` still wins when it stops winning
+            further on (a band, not "or more"); None when it wins to the end of the searched range.
     """
 
     field: str
@@ -33,6 +35,7 @@ class Flip(BaseModel):
     direction: str
     new_winner: Option
     sentence: str
+    until: Any = None
 
 
 # Search ranges per numeric field: the grid is scanned outward from the current value,
@@ -119,25 +122,43 @@ def _numeric_flips(scenario: Scenario, field: str, weights: Weights, current_win
         ("up", [g for g in grid if g > current]),
         ("down", [g for g in reversed(grid) if g < current]),
     ):
+        values = [int(c) if integral else float(c) for c in candidates]
         previous = current
-        for candidate in candidates:
-            value = int(candidate) if integral else float(candidate)
+        for index, value in enumerate(values):
             if _winner(scenario, field, value, weights, evidence, scorer) != current_winner:
                 boundary = _boundary(scenario, field, previous, value, weights, evidence, scorer)
                 new_winner = _winner(scenario, field, boundary, weights, evidence, scorer)
-                bound = "or more" if direction == "up" else "or less"
-                flips.append(
-                    Flip(
-                        field=field,
-                        value=boundary,
-                        direction=direction,
-                        new_winner=new_winner,
-                        sentence=f"At {describe(boundary)} {bound}, {new_winner} would win instead of {current_winner}.",
-                    )
-                )
+                until = _band_end(scenario, field, value, values[index + 1:], new_winner, direction, weights, evidence, scorer)
+                if until is None:
+                    bound = "or more" if direction == "up" else "or less"
+                    sentence = f"At {describe(boundary)} {bound}, {new_winner} would win instead of {current_winner}."
+                else:
+                    low, high = sorted((boundary, until))
+                    sentence = (f"From {describe(low)} to {describe(high)}, {new_winner} would win instead of {current_winner} "
+                                f"(not beyond: further {direction}, it changes again).")
+                flips.append(Flip(field=field, value=boundary, direction=direction, new_winner=new_winner, sentence=sentence,
+                                  until=until))
                 break
             previous = value
     return flips
+
+
+def _band_end(scenario: Scenario, field: str, start: float, further: Sequence[float], new_winner: Option, direction: str,
+              weights: Weights, evidence: QualityEvidence | None, scorer: _Scorer | None) -> float | None:
+    """The last value, going on from ``start``, at which ``new_winner`` still wins; None if it wins to the range's end.
+
+    Without this a flip read "at 12,783 ms or more, cloud would win" where cloud won only up to
+    17,835 ms: the winner can change back (the latency check and the cost model both move).
+    """
+    inside = start
+    for value in further:
+        if _winner(scenario, field, value, weights, evidence, scorer) != new_winner:
+            end = _boundary(scenario, field, inside, value, weights, evidence, scorer)  # the first value past the band
+            if not isinstance(getattr(scenario, field), int):
+                return end
+            return end - 1 if direction == "up" else end + 1
+        inside = value
+    return None
 
 
 def what_would_change(scenario: Scenario, weights: Weights | None = None, evidence: QualityEvidence | None = None,

@@ -42,3 +42,23 @@ def test_a_horizon_reads_as_english():
     assert [describe(v) for v in (11, 8, 18, 84, 12, 1)] == [
         "an 11-month horizon", "an 8-month horizon", "an 18-month horizon", "an 84-month horizon",
         "a 12-month horizon", "a 1-month horizon"]
+
+
+def test_a_flip_that_holds_only_in_a_band_says_so():
+    # The e-commerce preset at 3M requests: cloud wins only for p95 targets from 12,783 to
+    # 17,836 ms and local again above; the page used to say "12,783 ms or more".
+    from advisor import get_preset
+
+    scenario = get_preset("ecommerce-assistant").scenario.model_copy(update={"requests_per_month": 3_000_000})
+    current = assess(scenario).recommendation
+    (flip,) = [f for f in what_would_change(scenario) if f.field == "latency_p95_ms" and f.direction == "up"]
+    assert flip.until is not None and flip.until > flip.value
+    winner_at = {v: assess(scenario.model_copy(update={"latency_p95_ms": v})).recommendation
+                 for v in (flip.value - 1, flip.value, flip.until, flip.until + 1)}
+    assert winner_at == {flip.value - 1: current, flip.value: flip.new_winner, flip.until: flip.new_winner,
+                         flip.until + 1: current}
+    assert flip.sentence.startswith(f"From a p95 target of {flip.value:,} ms to a p95 target of {flip.until:,} ms, ")
+    assert "or more" not in flip.sentence
+    # A flip that holds to the end of the range keeps its "or more" / "or less".
+    assert all(f.until is None and ("or more" in f.sentence or "or less" in f.sentence)
+               for f in what_would_change(scenario) if f.field == "requests_per_month")
