@@ -31,6 +31,7 @@ from pydantic import SecretStr
 from inference.cloud_errors import connect_failure
 from inference.outbound import OutboundPolicy, normalise_base_url, outbound_policy
 from inference.types import BackendFailure
+from scenario.limits import REQUEST_BUDGET
 
 __all__ = [
     "MAX_CONCURRENCY",
@@ -125,7 +126,18 @@ class SweepPlan:
             out.append(f"every step's concurrency must be from 1 to the maximum, {self.max_concurrency}")
         if self.request_rate is not None and not 0 < self.request_rate <= MAX_REQUEST_RATE:
             out.append(f"request rate is {self.request_rate:g}; use requests a second above 0 and at most {MAX_REQUEST_RATE:,.0f}")
+        # A server's requests are the budget's (the key they carry may be the operator's); the
+        # in-process model's are not. One more for the warm-up before the steps.
+        if self.base_url and not out and (planned := self.planned_requests) > (budget := REQUEST_BUDGET.value):
+            out.append(f"this sweep would send {planned:,} requests ({self.step_count} steps of {self.requests_per_step:,}, and a "
+                       f"warm-up); the limit is {budget:,} a run on this server: use fewer requests per step or a lower maximum "
+                       f"concurrency, or ask whoever runs it to raise {REQUEST_BUDGET.setting}")
         return out
+
+    @property
+    def planned_requests(self) -> int:
+        """The most requests the sweep sends: every step's, and the warm-up (two if the server refuses ignore_eos)."""
+        return self.step_count * self.requests_per_step + 2
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from inference.types import GenerationRequest, RunResult
 from quality.checks import check_answer, parse_judge_reply
 from quality.stats import newcombe_difference, wilson_interval
 from quality.tasks import Task, TaskSet, judge_prompt
-from scenario.limits import Limit
+from scenario.limits import REQUEST_BUDGET
 
 __all__ = [
     "BackendSummary",
@@ -55,7 +55,6 @@ MIN_TASKS_PER_SIDE = 30
 FAILURES_IN_A_ROW = 3
 # Failures that the next task would only repeat.
 _HOPELESS = {"no_key", "auth", "blocked", "unknown_model", "model_file", "connection"}
-REQUEST_BUDGET = Limit("requests to servers other than the local model", 1000, "CROSSOVER_MAX_REQUESTS_PER_RUN")
 
 
 class TaskResult(BaseModel):

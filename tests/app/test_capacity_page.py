@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 
 from app.state import COSTS_KEY, THROUGHPUT_LABEL_KEY
+from scenario.limits import REQUEST_BUDGET
+from scenario.text import plain
 from tests.app.conftest import open_page
-from tests.peers import OpenAIServer, closed_port_url
+from tests.peers import ChatServer, OpenAIServer, closed_port_url
 
 
 @pytest.fixture(autouse=True)
@@ -69,6 +71,19 @@ def test_an_unreachable_server_says_what_to_fix(app):
     at = open_page(app, "views/capacity.py")
     _sweep(at, closed_port_url())
     assert any("Cannot connect" in e.value for e in at.error)
+    assert "cap.result" not in at.session_state
+
+
+def test_a_sweep_over_the_request_budget_is_refused_before_it_sends(app, monkeypatch):
+    # Steps at concurrency 1, 2, 4 and 8 of 16 requests, and the warm-up: 66, over a budget of 50.
+    monkeypatch.setenv(REQUEST_BUDGET.setting, "50")
+    at = open_page(app, "views/capacity.py")
+    with ChatServer() as server:
+        _sweep(at, f"{server.url}/v1", **{"cap.max_concurrency": 8, "cap.requests": 16})
+    message = " ".join(e.value for e in at.error)
+    assert "this sweep would send 66 requests" in message and "the limit is 50 a run" in message
+    assert plain(REQUEST_BUDGET.setting) in message  # the error is shown as text (escaped Markdown)
+    assert server.requests == 0  # refused before anything was sent, with whatever key
     assert "cap.result" not in at.session_state
 
 

@@ -540,3 +540,15 @@ def test_the_cli_tasks_file_must_be_a_regular_file(tmp_path):
 def test_the_package_imports_used_here_do_not_pull_in_streamlit():
     code = "import sys, scenario.limits, scenario.text, inference.outbound, cli.output; assert 'streamlit' not in sys.modules"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 0
+
+
+def test_streamlit_refuses_uploads_far_beyond_the_apps_own_limits():
+    # Streamlit keeps a whole upload in memory before the app can refuse it: its 200 MB default let
+    # three 190 MB files take a shared server from 456 MB to 1,057 MB. Just over the app's 10 MiB
+    # still reaches the app's own message (Streamlit counts decimal megabytes).
+    import tomllib
+
+    from scenario.uploads import MAX_BYTES
+
+    config = tomllib.loads((Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml").read_text())
+    assert MAX_BYTES / 1e6 < config["server"]["maxUploadSize"] <= 12

@@ -76,6 +76,8 @@ def test_nothing_listening_exits_2():
     (("--max-concurrency", "100000"), "maximum concurrency is 100000"),
     (("--goodput-share", "1.5"), "--goodput-share"),
     (("--max-concurrency", "0"), "must be 1 or more"),
+    # The key a sweep carries may be someone else's: a run is bounded (CROSSOVER_MAX_REQUESTS_PER_RUN).
+    (("--max-concurrency", "256", "--requests-per-step", "2000"), "would send 18,002 requests (9 steps of 2,000, and a warm-up); the limit is 1,000"),
 ])
 def test_bad_flags_exit_2_before_anything_is_sent(flags, says):
     result = run_cli("sweep", "--base-url", closed_port_url(), *flags)
