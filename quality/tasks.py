@@ -7,6 +7,7 @@ for what each accepts.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import regex
@@ -43,13 +44,69 @@ JUDGE_RUBRIC = (
 )
 
 
+# What a pattern's counted repeats may expand to. The engine compiles ``x{100}`` as a hundred
+# copies: ``(?:(?:(?:a{100}){100}){100}){100}`` (46 characters) took a shared server to 3.5 GB and
+# a MemoryError while the task file was being read; 100,000 compiles in a tenth of a second and 30 MB.
+MAX_PATTERN_EXPANSION = 100_000
+_QUANTIFIER = re.compile(r"\{(\d*)(?:(,)(\d*))?\}[?+]?|[*+?][?+]?")
+_GROUP_HEADER = re.compile(r"\?(?:P?<[A-Za-z_]\w*>|<[=!]|[:=!>|]|[aiLmsuxV01-]+:?|P=\w+\)?)")
+
+
+def _expansion(pattern: str) -> int:
+    """How many elements ``pattern`` compiles to once counted repeats are unrolled (an estimate
+    from its text: every atom counts one, a group the sum of its branches, times its repeat)."""
+    stack: list[list[int]] = [[0]]  # per open group: its branches' sizes so far
+    last = 0  # the size of the atom or group just read, for a quantifier after it
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            if i <= len(pattern) and pattern[i - 1] in "pPN" and i < len(pattern) and pattern[i] == "{":
+                i = pattern.find("}", i) + 1 or len(pattern)  # \p{Letter}: one atom
+            last = 1
+        elif char == "[":
+            j = i + 1 + (pattern[i + 1:i + 2] == "^")
+            j += pattern[j:j + 1] == "]"  # a leading ] is a member
+            while j < len(pattern) and pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            i, last = j + 1, 1
+        elif char == "(":
+            stack.append([0])
+            header = _GROUP_HEADER.match(pattern, i + 1)  # (?:, (?P<name>, (?=, (?i: ... are not atoms
+            i = header.end() if header else i + 1
+            continue
+        elif char == ")" and len(stack) > 1:
+            last = sum(stack.pop())
+            i += 1
+        elif char == "|":
+            stack[-1].append(0)
+            i += 1
+            continue
+        elif (quantifier := _QUANTIFIER.match(pattern, i)) and (quantifier.group(1) or quantifier.group(3) or char != "{"):
+            low, comma, high = quantifier.group(1), quantifier.group(2), quantifier.group(3)
+            times = max(int(low or 0), int(high or 0)) if char == "{" else 1
+            stack[-1][-1] += last * (max(times, 1) - 1)  # the atom already counted once
+            last = 0 if comma or char != "{" else last
+            i = quantifier.end()
+            continue
+        else:
+            i, last = i + 1, 1
+        stack[-1][-1] += last
+    return sum(sum(branches) for branches in stack)
+
+
 def compile_pattern(pattern: str) -> regex.Pattern[str]:
     """A task's pattern on the ``regex`` engine (Python's ``re`` syntax), which can stop a match
     after a time limit and lets other threads run meanwhile (see ``quality.checks``).
 
     Raises:
-        regex.error: when the pattern is not valid.
+        regex.error: when the pattern is not valid, or its counted repeats would expand past
+            ``MAX_PATTERN_EXPANSION`` elements (compiling it would take gigabytes).
     """
+    if (size := _expansion(pattern)) > MAX_PATTERN_EXPANSION:
+        raise regex.error(f"its counted repeats expand to about {size:,} elements, more than {MAX_PATTERN_EXPANSION:,}; "
+                          "use an open repeat such as \\d+ or \\d{3,} instead of nested counts like (?:(?:\\d{100}){100}){100}")
     return regex.compile(pattern)
 
 

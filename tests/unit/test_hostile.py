@@ -20,6 +20,9 @@ import zlib
 from pathlib import Path
 
 import pytest
+import regex
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import SecretStr
 
 from cli.output import write_file_safely
@@ -211,6 +214,24 @@ def test_the_issues_patterns_finish():
 def test_a_bad_or_huge_pattern_is_refused_before_anything_runs():
     with pytest.raises(InputError, match="keep it to 500"):
         parse_task_file("t.csv", ("prompt,expected,check\nq," + "a" * 600 + ",regex\n").encode())
+
+
+# One level more (46 characters) took the server to 3.5 GB and a MemoryError while it read the
+# task file; this one compiles to about 300 MB, so without the guard the test fails, not the machine.
+PATTERN_BOMB = "(?:(?:(?:a{100}){100}){100})"
+
+
+def test_a_pattern_that_would_compile_to_gigabytes_is_refused_by_its_text(tmp_path):
+    task_file = "prompt,expected,check\nq," + PATTERN_BOMB + ",regex\n"
+    with pytest.raises(InputError, match=r"expand to about 1,000,000 elements, more than 100,000; use an open repeat"):
+        parse_task_file("t.csv", task_file.encode())
+    (tmp_path / "bomb.csv").write_text(task_file)
+    result = run_cli("eval", "--tasks", str(tmp_path / "bomb.csv"))
+    assert result.returncode == 2 and "expand to about 1,000,000 elements" in result.stderr  # it crashed with a traceback
+    # Counted repeats people write still compile, up to the bound.
+    for pattern in (r"\d{3}-\d{3}-\d{4}", r"[A-Z]{2}\d{2}[A-Z0-9]{4}\d{7}([A-Z0-9]?){0,16}", r"(?:a{100}){1000}", r"(?P<w>\w+){2,}"):
+        line = json.dumps({"prompt": "q", "expected": pattern, "check": "regex"})
+        assert parse_task_file("t.jsonl", line.encode()).tasks[0].expected == pattern
 
 
 @pytest.mark.parametrize("answer", ["{" * 30_000, "{\"a\":" * 5_000 + "1" + "}" * 5_000, "[" * 50_000 + "]" * 50_000])
@@ -552,3 +573,14 @@ def test_streamlit_refuses_uploads_far_beyond_the_apps_own_limits():
 
     config = tomllib.loads((Path(__file__).resolve().parents[2] / ".streamlit" / "config.toml").read_text())
     assert MAX_BYTES / 1e6 < config["server"]["maxUploadSize"] <= 12
+
+
+@given(st.text(alphabet="a\\d{}(),?:*+|[]^P<>=!0123456789", max_size=40))
+def test_any_pattern_text_is_sized_without_an_error(pattern):
+    from quality.tasks import _expansion, compile_pattern
+
+    assert _expansion(pattern) >= 0
+    try:
+        compile_pattern(pattern)
+    except regex.error:
+        pass  # refused with the engine's own message, or for its size: never another exception
