@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 
 from advisor.labels import OPTION_COLORS
 from calculators import BreakEven, CostReport
-from charts.layout import legible
+from charts.layout import chart_text, legible
 
 # Cloud models get distinct blues/purples; local and hybrid keep the app-wide colours.
 _CLOUD_PALETTE = ["#0072B2", "#56B4E9", "#CC79A7", "#6A3D9A", "#1F78B4", "#A6CEE3", "#8E44AD", "#2C3E50"]
@@ -47,13 +47,13 @@ def cost_curves_figure(curves: pd.DataFrame, report: CostReport) -> go.Figure:
         figure.add_scatter(
             x=rows.requests_per_month,
             y=rows.monthly_usd,
-            name=str(series),
+            name=chart_text(series),
             mode="lines",
             line=dict(color=_colour(option, cloud_index), width=3 if staircase else 2, shape="hv" if staircase else "linear",
                       dash="dot" if option == "hybrid" else "solid"),
             customdata=np.stack([rows.tokens_per_month, rows.gpus], axis=-1),
             hovertemplate="%{x:,.0f} requests/month (%{customdata[0]:,.0f} tokens)<br>$%{y:,.0f} a month"
-            + ("<br>%{customdata[1]} GPUs" if staircase else "") + f"<extra>{series}</extra>",
+            + ("<br>%{customdata[1]} GPUs" if staircase else "") + f"<extra>{chart_text(series)}</extra>",
         )
         cloud_index += option == "cloud"
     _breakeven_markers(figure, curves, report.breakeven)
@@ -88,7 +88,7 @@ def _breakeven_markers(figure: go.Figure, curves: pd.DataFrame, breakevens: list
         figure.add_scatter(
             x=[be.requests_per_month], y=[y], mode="markers", showlegend=False,
             marker=dict(symbol="diamond", size=12, color="#000", line=dict(color="#fff", width=1)),
-            hovertemplate=f"break-even vs {be.cloud_ref}<br>%{{x:,.0f}} requests/month<extra></extra>",
+            hovertemplate=f"break-even vs {chart_text(be.cloud_ref)}<br>%{{x:,.0f}} requests/month<extra></extra>",
         )
 
 
@@ -99,10 +99,10 @@ def tco_figure(tco: pd.DataFrame) -> go.Figure:
     for series, rows in tco.groupby("series", sort=False):
         option = rows.option.iloc[0]
         figure.add_scatter(
-            x=rows.month, y=rows.cumulative_usd, name=str(series), mode="lines",
+            x=rows.month, y=rows.cumulative_usd, name=chart_text(series), mode="lines",
             line=dict(color=_colour(option, cloud_index), width=3 if option != "cloud" else 2,
                       dash="dot" if option == "hybrid" else "solid"),
-            hovertemplate="month %{x}: $%{y:,.0f}<extra>" + str(series) + "</extra>",
+            hovertemplate="month %{x}: $%{y:,.0f}<extra>" + chart_text(series) + "</extra>",
         )
         cloud_index += option == "cloud"
     figure.update_layout(
@@ -115,7 +115,7 @@ def tco_figure(tco: pd.DataFrame) -> go.Figure:
 def tornado_figure(table: pd.DataFrame, change: float) -> go.Figure:
     """How far the monthly difference (local minus cloud) moves per assumption."""
     base = float(table.base_diff_usd.iloc[0])
-    labels = table.assumption.tolist()
+    labels = [chart_text(label) for label in table.assumption]
     figure = go.Figure()
     figure.add_bar(y=labels, x=table.low_diff_usd - base, base=base, orientation="h", name=f"assumption -{change:.0%}",
                    marker_color="#56B4E9", hovertemplate="%{y}: $%{x:+,.0f}<extra>-%{fullData.name}</extra>")

@@ -8,7 +8,7 @@ import streamlit as st
 
 from app import state
 from calculators.whole_bill import reasoning_multiple_measured
-from charts.layout import legible
+from charts.layout import chart_text, legible
 from inference import RunResult, summarise
 from scenario.text import plain
 
@@ -75,8 +75,8 @@ def distribution_chart(sides: list[tuple[str, list[RunResult]]]) -> go.Figure:
     figure = go.Figure()
     for label, results in sides:
         ok = [r for r in results if r.ok]
-        figure.add_box(y=[r.e2e_ms for r in ok], name=f"{label}: end to end", boxpoints="all", jitter=0.3)
-        figure.add_box(y=[r.ttft_ms for r in ok], name=f"{label}: first token", boxpoints="all", jitter=0.3)
+        figure.add_box(y=[r.e2e_ms for r in ok], name=f"{chart_text(label)}: end to end", boxpoints="all", jitter=0.3)
+        figure.add_box(y=[r.ttft_ms for r in ok], name=f"{chart_text(label)}: first token", boxpoints="all", jitter=0.3)
     figure.update_layout(height=320, margin=dict(l=10, r=10, t=20, b=10), yaxis_title="ms", showlegend=False)
     return legible(figure, legend=False)
 

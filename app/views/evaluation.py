@@ -17,7 +17,7 @@ from app.components.safety import backend, key_for, outbound
 from app.components.tab_watch import tab_closed_check
 from app.components.text import spreadsheet_frame
 from calculators import request_cost
-from charts.layout import legible
+from charts.layout import chart_text, legible
 from inference import BUNDLED_MODEL, BackendConfig, ResolvedKey
 from quality.runner import (
     EvalRun,
@@ -113,7 +113,7 @@ def _accuracy_chart(summaries) -> go.Figure:  # noqa: ANN001
             continue
         x = s.cost_per_1k_usd if s.cost_per_1k_usd is not None else 0.0
         figure.add_scatter(
-            x=[x], y=[s.accuracy], mode="markers+text", text=[s.backend], textposition="top center", name=s.backend,
+            x=[x], y=[s.accuracy], mode="markers+text", text=[chart_text(s.backend)], textposition="top center", name=chart_text(s.backend),
             marker=dict(size=14), error_y=dict(type="data", symmetric=False, array=[s.ci95[1] - s.accuracy], arrayminus=[s.accuracy - s.ci95[0]]),
         )
     figure.update_layout(height=360, margin=dict(l=10, r=10, t=30, b=10), showlegend=False,

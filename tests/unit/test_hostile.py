@@ -19,6 +19,7 @@ import threading
 import zlib
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import regex
 from hypothesis import given
@@ -584,3 +585,26 @@ def test_any_pattern_text_is_sized_without_an_error(pattern):
         compile_pattern(pattern)
     except regex.error:
         pass  # refused with the engine's own message, or for its size: never another exception
+
+
+# Plotly draws a subset of HTML in legends and hover labels: a model name from a shared link was a
+# live link and a page-sized red word over the Costs chart and in the HTML report.
+HOSTILE_MODEL = "custom:<a href='http://127.0.0.1:9/phish'>CHEAPEST</a><span style='font-size:200px'>HACKED</span>"
+
+
+def test_a_typed_model_name_is_text_in_every_chart_of_the_page_and_the_report():
+    from calculators import CostAssumptions
+    from charts.costs import tornado_figure
+    from decisions import Decision
+    from decisions.report import build_report
+    from decisions.report_render import _figures
+
+    prices = {HOSTILE_MODEL: {"input_per_mtok": 1, "output_per_mtok": 2}}
+    decision = Decision(costs=CostAssumptions(cloud_models=[HOSTILE_MODEL], price_overrides=prices))
+    report, costs = build_report(decision)
+    figures = [figure for _, figure in _figures(report, costs)]  # the report's, built as the Costs page builds them
+    figures.append(tornado_figure(pd.DataFrame({"assumption": ["<b>x</b>"], "base_diff_usd": [0.0], "low_diff_usd": [1.0], "high_diff_usd": [2.0]}), 0.2))
+    texts = [str(value) for figure in figures for trace in figure.data
+             for value in (trace.name, getattr(trace, "hovertemplate", None), getattr(trace, "y", None)) if value is not None]
+    assert any("CHEAPEST" in text for text in texts)  # the name is there...
+    assert not any("<a " in text or "<span" in text or "<b>" in text for text in texts)  # ...as text
