@@ -134,8 +134,7 @@ def _numeric_flips(scenario: Scenario, field: str, weights: Weights, current_win
                     sentence = f"At {describe(boundary)} {bound}, {new_winner} would win instead of {current_winner}."
                 else:
                     low, high = sorted((boundary, until))
-                    sentence = (f"From {describe(low)} to {describe(high)}, {new_winner} would win instead of {current_winner} "
-                                f"(not beyond: further {direction}, it changes again).")
+                    sentence = f"From {describe(low)} to {describe(high)}, and not beyond, {new_winner} would win instead of {current_winner}."
                 flips.append(Flip(field=field, value=boundary, direction=direction, new_winner=new_winner, sentence=sentence,
                                   until=until))
                 break

@@ -50,6 +50,9 @@ __all__ = [
 MINUTES_PER_MONTH = HOURS_PER_MONTH["always_on"] * 60  # 43,800: the cost model's month
 MAX_ROWS = Limit("rows", 500_000, "CROSSOVER_MAX_PROFILE_ROWS")
 MAX_DAYS = 100  # a quarter and some margin; bounds the per-minute series at 144,000 minutes
+# A profile needs a time column and perhaps a count; a few more (a region, a status) are fine.
+# A one-row file of 900,000 columns took 40 s of CPU and 1.6 GB to read on a shared server.
+MAX_COLUMNS = 50
 # A week starting on a Monday at midnight, so weekdays and office hours line up.
 WEEK_START = pd.Timestamp("2024-01-01 00:00")
 # At or above this peak-to-average the scenario's load_pattern becomes "spiky" (an office-
@@ -235,6 +238,10 @@ def parse_profile(name: str, data: bytes) -> LoadProfile:
             or more rows than the cap; each names the problem and the accepted formats.
     """
     text = decode_upload(name, data)
+    header = text.split("\n", 1)[0]
+    if header.count(",") >= MAX_COLUMNS:  # counted before pandas builds a column per field
+        raise _bad(f"{name} has {header.count(',') + 1:,} columns in its first line; a load profile needs a time column and "
+                   f"perhaps a count column (at most {MAX_COLUMNS}).")
     try:
         frame = pd.read_csv(io.StringIO(text), nrows=MAX_ROWS.value + 1, skipinitialspace=True)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:

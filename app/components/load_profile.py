@@ -28,6 +28,8 @@ from scenario.text import counted, plain
 __all__ = ["base_burst_share", "load_profile_section", "rate_limit_check", "rate_limit_for_what_if"]
 
 PROFILE_KEY = "crossover.load_profile"  # the LoadProfile in use (an upload outlives its widget)
+# Which upload was read (its file id), and what was wrong with it if it was refused.
+PARSED_KEY, PARSE_ERROR_KEY = "load.parsed_file", "load.parse_error"
 MODEL_KEY = "load.cloud_model"
 TIER_KEY = "load.tier"
 
@@ -42,13 +44,19 @@ def _profile() -> LoadProfile | None:
         return profile
     upload = st.file_uploader("Requests over time (CSV)", type=["csv"], key="load.file",
                               help="Timestamps (one row per request), or counts per minute or per hour; a day to a quarter.")
-    if upload is not None:
+    # Read once per upload, not on every rerun of the page: a large file took seconds of the
+    # shared server's CPU each time anything on the Costs page changed.
+    if upload is not None and st.session_state.get(PARSED_KEY) != upload.file_id:
+        st.session_state[PARSED_KEY] = upload.file_id
         try:
             st.session_state[PROFILE_KEY] = parse_profile(upload.name, upload.getvalue())
+            st.session_state.pop(PARSE_ERROR_KEY, None)
         except InputError as exc:
-            st.error(plain("; ".join(exc.problems)), icon=":material/error:")
+            st.session_state[PARSE_ERROR_KEY] = "; ".join(exc.problems)
             st.session_state.pop(PROFILE_KEY, None)
-            return None
+    if upload is not None and (problem := st.session_state.get(PARSE_ERROR_KEY)):
+        st.error(plain(problem), icon=":material/error:")
+        return None
     profile = st.session_state.get(PROFILE_KEY)
     if profile is None or profile.source == "shape":
         st.info("Upload a CSV to see its percentiles, the rate limits at its peaks and the base-burst plan.")
