@@ -54,6 +54,7 @@ MAX_REQUESTS_PER_STEP = 2_000
 MAX_INPUT_TOKENS = 32_768
 MAX_OUTPUT_TOKENS = 8_192
 MAX_REQUEST_RATE = 1_000.0  # requests a second in the open-loop step
+_TOKENIZER_TIMEOUT_S, _TOKENIZER_MAX_BYTES = 10.0, 1_000_000  # one /tokenize answer
 # A served name longer than this is not a model name; it is cut before it is shown.
 _NAME_CHARS = 120
 # Distinct prompts a sweep cycles through, so a server's prefix cache cannot answer them all from one.
@@ -233,9 +234,18 @@ class _Tokenizer:
         return None if self.kind is None else self.kind[0]
 
     def _post(self, path: str, body: dict) -> dict | None:
+        # Ten seconds and a megabyte for the whole answer, not per read: a server trickling bytes
+        # (or sending an endless body) would otherwise hold the sweep before it began.
+        start, received = time.perf_counter(), bytearray()
         try:
-            response = self.http.post(self.root + path, json=body, headers=_headers(self.key), timeout=10)
-            return response.json() if response.status_code == 200 else None
+            with self.http.stream("POST", self.root + path, json=body, headers=_headers(self.key), timeout=10) as response:
+                if response.status_code != 200:
+                    return None
+                for chunk in response.iter_bytes():
+                    received += chunk
+                    if len(received) > _TOKENIZER_MAX_BYTES or time.perf_counter() - start > _TOKENIZER_TIMEOUT_S:
+                        return None
+            return json.loads(received)
         except (httpx2.HTTPError, ValueError):
             return None
 
@@ -298,8 +308,12 @@ def _request_body(model: str, prompt: str, max_tokens: int, ignore_eos: bool) ->
 
 
 def _one_request(http: httpx2.Client, base_url: str, key: SecretStr | None, body: dict,
-                 tokenizer: _Tokenizer, should_stop: Callable[[], bool]) -> RequestRecord:
-    """Send one streamed request and time it; failures are recorded, never raised."""
+                 tokenizer: _Tokenizer, should_stop: Callable[[], bool], timeout_s: float) -> RequestRecord:
+    """Send one streamed request and time it; failures are recorded, never raised.
+
+    ``timeout_s`` bounds the whole request, not only each read: a server sending a keep-alive
+    line every two seconds held a sweep (and its Stop) for ever.
+    """
     start = time.perf_counter()
     chunk_times: list[float] = []
     parts: list[str] = []
@@ -315,6 +329,8 @@ def _one_request(http: httpx2.Client, base_url: str, key: SecretStr | None, body
             for line in response.iter_lines():
                 if should_stop():
                     return RequestRecord(None, None, 0, error_kind="cancelled")
+                if time.perf_counter() - start > timeout_s:
+                    return RequestRecord(None, None, 0, error_kind="timeout")
                 if not line.startswith("data:"):  # comments, event names, keep-alives
                     continue
                 payload = line[5:].strip()
@@ -354,7 +370,7 @@ def _one_request(http: httpx2.Client, base_url: str, key: SecretStr | None, body
 
 
 def probe_server(plan: SweepPlan, key: SecretStr | None = None, texts: Sequence[str] = (),
-                 policy: OutboundPolicy | None = None) -> tuple[ServerInfo, list[str]]:
+                 policy: OutboundPolicy | None = None, should_stop: Callable[[], bool] = lambda: False) -> tuple[ServerInfo, list[str]]:
     """Check the server before any load: reachable, serving the model, answering a streamed request.
 
     Returns the server's description and the prompts the sweep will send.
@@ -386,11 +402,13 @@ def probe_server(plan: SweepPlan, key: SecretStr | None = None, texts: Sequence[
         # (generate exactly max_tokens); it is not counted.
         ignore_eos = True
         warm = _one_request(http, base_url, key, _request_body(model, prompts[0], min(plan.output_tokens, 16), True),
-                            tokenizer, lambda: False)
+                            tokenizer, should_stop, plan.timeout_s)
         if warm.error_kind and warm.error_kind.startswith("http_4"):
             ignore_eos = False
             warm = _one_request(http, base_url, key, _request_body(model, prompts[0], min(plan.output_tokens, 16), False),
-                                tokenizer, lambda: False)
+                                tokenizer, should_stop, plan.timeout_s)
+        if warm.error_kind == "cancelled":
+            raise BackendFailure("cancelled", "Stopped before the sweep began.")
             notes.append("The server refused ignore_eos: answers may end before max_tokens; the real counts are used.")
         if warm.error_kind:
             status = warm.error_kind.removeprefix("http_")
@@ -424,7 +442,7 @@ class _StepRequests:
         prompt = f"[{self.label}.{index}] {self.prompts[index % len(self.prompts)]}"
         body = _request_body(self.info.model, prompt, self.plan.output_tokens, self.info.ignore_eos)
         sent_at = time.perf_counter() - self.start
-        record = replace(_one_request(self.http, self.info.base_url, self.key, body, self.tokenizer, self.should_stop),
+        record = replace(_one_request(self.http, self.info.base_url, self.key, body, self.tokenizer, self.should_stop, self.plan.timeout_s),
                          sent_s=sent_at)
         with self.lock:  # progress is counted under the lock: requests finish at the same moment
             self.records.append(record)

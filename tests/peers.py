@@ -258,10 +258,12 @@ class PixelServer(_Server):
 class OpenAIServer(_Server):
     """Speaks OpenAI's /v1/models and streamed /v1/chat/completions for the model ``served``:
     ``status`` answers every chat request with that HTTP status instead; ``tokens`` chunks
-    are streamed ``gap_s`` apart, with a usage report."""
+    are streamed ``gap_s`` apart, with a usage report. ``keep_alive_s`` > 0 sends only an SSE
+    comment line that often, for ever: a server that looks alive and never answers."""
 
-    def __init__(self, served: str = "llama-3.1-8b-instruct", status: int = 200, tokens: int = 6, gap_s: float = 0.005):
-        name, code, count, gap = served, status, tokens, gap_s
+    def __init__(self, served: str = "llama-3.1-8b-instruct", status: int = 200, tokens: int = 6, gap_s: float = 0.005,
+                 keep_alive_s: float = 0.0):
+        name, code, count, gap, keep_alive = served, status, tokens, gap_s, keep_alive_s
         self.bodies: list[dict] = []
 
         class Handler(BaseHTTPRequestHandler):
@@ -295,6 +297,14 @@ class OpenAIServer(_Server):
                 self.send_response(200)
                 self.send_header("content-type", "text/event-stream")
                 self.end_headers()
+                while keep_alive:
+                    time.sleep(keep_alive)
+                    try:
+                        self.wfile.write(b": keep-alive\n\n")
+                        self.wfile.flush()
+                    except OSError:  # the client gave up
+                        self.close_connection = True
+                        return
                 n = min(count, int(body.get("max_tokens", count)))
                 for _ in range(n):
                     time.sleep(gap)

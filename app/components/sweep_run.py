@@ -51,7 +51,7 @@ class SweepRun:
             if self.local is not None:
                 self._sweep_local(job, self.local)
                 return
-            info, prompts = probe_server(self.plan, self._key, self._texts, self._policy)
+            info, prompts = probe_server(self.plan, self._key, self._texts, self._policy, should_stop=job.should_stop)
             self.server, self.model, self.notes = info.base_url, info.model, [*info.notes, f"Output tokens: {info.token_source}."]
             run_sweep(self.plan, info, prompts, self._key, go_on=self.tally.add, should_stop=job.should_stop,
                       on_progress=self._progress, policy=self._policy)

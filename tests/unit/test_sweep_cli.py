@@ -4,6 +4,7 @@ and the key that never shows."""
 from __future__ import annotations
 
 import json
+import threading
 
 import pytest
 
@@ -147,3 +148,31 @@ def test_a_missing_prompt_file_and_a_bad_rate_exit_2():
     assert missing.returncode == 2 and "--prompts" in missing.stderr
     rate = run_cli("sweep", "--base-url", closed_port_url(), "--request-rate", "0")
     assert rate.returncode == 2 and "--request-rate" in rate.stderr
+
+
+def _probe_in_background(plan: SweepPlan, should_stop=lambda: False) -> list:
+    """probe_server on a thread; what it returned or raised (a test waits a bounded time for it)."""
+    outcome: list = []
+
+    def probe() -> None:
+        try:
+            outcome.append(probe_server(plan, should_stop=should_stop))
+        except BackendFailure as failure:
+            outcome.append(failure)
+
+    thread = threading.Thread(target=probe, daemon=True)
+    thread.start()
+    thread.join(30)
+    return outcome
+
+
+def test_a_server_that_only_keeps_the_line_alive_cannot_hold_the_sweep():
+    # Every read got its keep-alive line in time, so a per-read timeout never fired: the sweep
+    # (and its Stop) waited for ever. The whole request is bounded now, and Stop is heard.
+    with OpenAIServer(keep_alive_s=0.1) as server:
+        (timed_out,) = _probe_in_background(SweepPlan(f"{server.url}/v1", timeout_s=1.0))
+        assert isinstance(timed_out, BackendFailure) and timed_out.kind == "timeout"
+        stop = threading.Event()
+        threading.Timer(0.5, stop.set).start()
+        (stopped,) = _probe_in_background(SweepPlan(f"{server.url}/v1"), should_stop=stop.is_set)
+        assert isinstance(stopped, BackendFailure) and stopped.kind == "cancelled"
