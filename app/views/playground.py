@@ -186,7 +186,8 @@ def _draw_live(should_wait: bool) -> None:
                 st.error(plain(job.errors[side_index]), icon=":material/error:")  # it can quote a typed URL
                 continue
             st.caption(job.status(side_index))
-            st.markdown(job.texts[side_index] or "…")
+            # A model's answer is shown as it wrote it: its Markdown could fetch an image from anywhere.
+            st.markdown(plain(job.texts[side_index], multiline=True) or "…")
     st.button("Stop", key="pg.action.stop", icon=":material/stop:", on_click=job.job.stop.set if job.job else None,
               help="Ends the run now; a run waiting in the queue gives up its place.")
 
@@ -274,7 +275,7 @@ def _results() -> None:
         for position, side_index in enumerate(last.order):
             with columns[position]:
                 st.markdown(f"**Answer {'AB'[position]}**")
-                st.markdown(runs[side_index][-1].text or "_(no answer)_")
+                st.markdown(plain(runs[side_index][-1].text, multiline=True) or "_(no answer)_")
         buttons = st.columns(4)
         for column, (choice, label) in zip(buttons, VOTES.items(), strict=True):
             column.button(label, key=f"pg.action.vote.{choice}", on_click=_vote, args=(choice,), width="stretch")
@@ -287,7 +288,7 @@ def _results() -> None:
         with column:
             result = runs[index][-1]
             st.markdown(f"#### {plain(last.labels[index])}")
-            st.markdown(result.text or "_(no answer)_")
+            st.markdown(plain(result.text, multiline=True) or "_(no answer)_")
             run_figures(result, side=index)
             if len(runs[index]) > 1:
                 repeat_summary(runs[index])

@@ -301,7 +301,7 @@ def _run_for_real(simulation, facts) -> None:  # noqa: ANN001
                 cost, _ = request_cost(result, config, state.scenario(), state.cost_assumptions())
                 st.markdown(f"**#{index + 1} → {decision.route}** ({plain(decision.reason)}) — {plain(result.backend)}")
                 if result.ok:
-                    st.markdown(result.text or "_(empty answer)_")
+                    st.markdown(plain(result.text, multiline=True) or "_(empty answer)_")
                     st.caption(f"first token {result.ttft_ms or 0:,.0f} ms · end to end {result.e2e_ms or 0:,.0f} ms · "
                                + ("cost n/a" if cost is None else f"cost ${cost:.6f}"))
                 else:

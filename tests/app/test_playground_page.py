@@ -79,3 +79,21 @@ def test_the_measured_speed_names_the_threads_the_run_used(app):
     at.button(key="pg.action.use_throughput.0").click().run()
     assert not at.exception
     assert "CPU (2 threads, " in at.session_state[THROUGHPUT_LABEL_KEY]
+
+
+def test_an_answer_is_shown_as_the_model_wrote_it(app, monkeypatch):
+    # A model's Markdown image would make every viewer's browser fetch it (a tracking pixel).
+    from tests.peers import ChatServer
+
+    answer = "![px](http://127.0.0.1:9/pixel.png) **bold**"
+    monkeypatch.setenv("CROSSOVER_OUTBOUND", "private")
+    with ChatServer(answer) as server:
+        at = open_page(app, "views/playground.py")
+        at.selectbox(key="pg.left.kind").set_value("openai").run()
+        for side in ("left", "right"):
+            at.text_input(key=f"pg.{side}.base_url").input(server.url + "/v1").run()
+        at.text_area(key="pg.prompt").input("Say hi.")
+        at = click_run_and_wait(at, timeout=60)
+    shown = [m.value for m in at.markdown if "pixel.png" in m.value]
+    assert len(shown) == 2, ([e.value for e in at.error], [c.value for c in at.caption])
+    assert all(value == plain(answer, multiline=True) for value in shown)  # escaped: no image, no bold
