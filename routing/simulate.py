@@ -8,6 +8,7 @@ and thresholds can be changed and swept freely.
 from __future__ import annotations
 
 import math
+import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 
@@ -22,9 +23,11 @@ from routing.complexity import complexity
 from routing.policy import Policy, PromptFacts, RouteDecision, Tiered, decide
 from routing.prompt_files import PromptSet
 from routing.sensitive import ENTITY_LABELS, detect, detector_ready
-from scenario import Scenario
+from scenario import InputError, Scenario
+from scenario.limits import Limit
 
 __all__ = [
+    "SCAN_SECONDS",
     "DetectorQuality",
     "LatencyAssumptions",
     "Simulation",
@@ -34,25 +37,42 @@ __all__ = [
 ]
 
 
+# How long a shared server looks for sensitive data in one participant's prompts. Presidio's
+# phone-number recognizer takes about 0.15 ms a character of digit-heavy text: a 10 MB file of
+# "12 12 12 ..." would have held a core for about 25 minutes (English text: a tenth of that).
+SCAN_SECONDS = Limit("seconds of looking for sensitive data", 120, "CROSSOVER_MAX_SCAN_SECONDS")
+
+
 def analyse_prompts(
     prompts: PromptSet, threshold: float = 0.4, keywords: Sequence[str] = (),
-    progress: Callable[[int, int], None] | None = None, model_ref: str | None = None,
+    progress: Callable[[int, int], None] | None = None, model_ref: str | None = None, deadline_s: float | None = None,
 ) -> list[PromptFacts]:
     """Detect sensitive data, score complexity and count tokens for every prompt.
 
     Args:
-        progress: Called with (done, total) every 100 prompts and at the end.
+        progress: Called with (done, total) every 100 prompts, at least once a second, and at
+            the end (a page can stop there when its tab has gone).
         model_ref: The cloud model whose tokenizer counts (``calculators.tokens``: the same
             counter the Costs page and the Playground use; a stand-in where none ships).
+        deadline_s: Give up after this many seconds (a shared server's :data:`SCAN_SECONDS`).
+
+    Raises:
+        InputError: past ``deadline_s``, saying how far it got and what to do.
     """
     detector_ready()
     facts = []
     total = len(prompts.prompts)
+    start = last = time.perf_counter()
     for index, (prompt, label) in enumerate(zip(prompts.prompts, prompts.labels, strict=True)):
         facts.append(PromptFacts(index=index, prompt=prompt, findings=detect(prompt, threshold, keywords),
                                  complexity=complexity(prompt), input_tokens=max(1, count_tokens(prompt, model_ref)), label=label))
-        if progress and (index % 100 == 99 or index == total - 1):
+        now = time.perf_counter()
+        if deadline_s is not None and now - start > deadline_s and index < total - 1:
+            raise InputError(f"Looking for sensitive data in {total:,} prompts took more than {deadline_s:,.0f} s on this server "
+                             f"({index + 1:,} done): use a sample of them, or ask whoever runs it to raise {SCAN_SECONDS.setting}.")
+        if progress and (index % 100 == 99 or index == total - 1 or now - last >= 1.0):
             progress(index + 1, total)
+            last = now
     return facts
 
 

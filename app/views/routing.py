@@ -39,6 +39,7 @@ from routing.prompt_files import (
 )
 from routing.sensitive import CANNOT_FIND
 from routing.simulate import (
+    SCAN_SECONDS,
     LatencyAssumptions,
     analyse_prompts,
     simulate,
@@ -191,9 +192,11 @@ def _facts(prompts: PromptSet, threshold: float, keywords: tuple[str, ...], mode
             store.move_to_end(key)
             return store[key]
     bar = st.progress(0.0, text="Looking for sensitive data…")
-    facts = analyse_prompts(prompts, threshold, keywords, model_ref=model_ref,
-                            progress=lambda done, total: bar.progress(done / total, text=f"Analysed {done:,} of {total:,} prompts"))
-    bar.empty()
+    try:
+        facts = analyse_prompts(prompts, threshold, keywords, model_ref=model_ref, deadline_s=SCAN_SECONDS.value,
+                                progress=lambda done, total: bar.progress(done / total, text=f"Analysed {done:,} of {total:,} prompts"))
+    finally:
+        bar.empty()
     with lock:
         store[key] = facts  # read only from here on: every session shares it
         while len(store) > ANALYSED_KEPT:
@@ -320,7 +323,11 @@ def routing_page() -> None:
         policy = _policy_editor()
     with right:
         latency = _latency_settings()
-    facts = _facts(_prompt_set(), threshold, keywords, state.cost_assumptions().cloud_models[0])
+    try:
+        facts = _facts(_prompt_set(), threshold, keywords, state.cost_assumptions().cloud_models[0])
+    except InputError as exc:
+        st.error(plain("; ".join(exc.problems)), icon=":material/timer_off:")
+        return
     try:
         simulation = _memo("simulation", (_facts_key(), policy.model_dump_json(), state.scenario().model_dump_json(),
                                           state.cost_assumptions().model_dump_json(), latency.model_dump_json()),

@@ -51,3 +51,16 @@ def test_run_for_real_sends_a_prompt_along_its_route(app):
     assert not at.exception
     assert any(m.value.startswith(f"**#{local_index + 1} → local**") for m in at.markdown)
     assert any("first token" in c.value and "cost $" in c.value for c in at.caption)
+
+
+def test_a_scan_past_the_servers_time_limit_stops_with_a_message(app, monkeypatch):
+    # Digit-heavy text is the detector's slowest: a file of it held a shared core for tens of minutes.
+    monkeypatch.setenv("CROSSOVER_MAX_SCAN_SECONDS", "1")
+    at = open_page(app, "views/routing.py")
+    at.text_area(key="rt.paste").input("\n".join("12 " * 1_000 + str(i) for i in range(40))).run()
+    at.button(key="rt.action.paste").click().run()
+    assert not at.exception
+    message = " ".join(e.value for e in at.error)
+    assert "Looking for sensitive data in 40 prompts took more than 1 s on this server" in message
+    assert "CROSSOVER\\_MAX\\_SCAN\\_SECONDS" in message  # shown as text
+    assert len(at.session_state["rt.prompt_set"].prompts) == 40  # what was pasted is kept
