@@ -143,9 +143,10 @@ def _policy_editor() -> Policy:
                                    horizontal=True, key=key, **state.KEEP)
             rules.append(rule.model_copy(update={"environment": environment}))
     policy = base.model_copy(update={"rules": rules})
-    left, right = st.columns(2)
-    left.download_button("Export policy (JSON)", dump_policy(policy, "json"), f"{policy.name}.json", "application/json", key="rt.action.export_json")
-    right.download_button("Export policy (YAML)", dump_policy(policy, "yaml"), f"{policy.name}.yaml", "application/yaml", key="rt.action.export_yaml")
+    # A wrapping row, each button as wide as its label (in two columns at 1024 px both read "Export polic…").
+    exports = st.container(horizontal=True, gap="small", key="rt-policy-exports")
+    exports.download_button("Export policy (JSON)", dump_policy(policy, "json"), f"{policy.name}.json", "application/json", key="rt.action.export_json")
+    exports.download_button("Export policy (YAML)", dump_policy(policy, "yaml"), f"{policy.name}.yaml", "application/yaml", key="rt.action.export_yaml")
     uploaded = st.file_uploader("Or load a policy file (JSON or YAML)", type=["json", "yaml", "yml"], key="rt.action.policy_upload")
     if uploaded is not None:
         try:
