@@ -75,7 +75,10 @@ def normalise_base_url(url: str) -> str:
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname or parts.username or parts.password:
         return ""
     default = 443 if parts.scheme.lower() == "https" else 80
-    host = parts.hostname.lower() + (f":{port}" if port and port != default else "")
+    name = parts.hostname.lower()
+    # urlsplit drops an IPv6 address's brackets; without them the port could not be read back
+    # ("Port could not be cast to integer value as ':1:9901'") and every IPv6 server failed.
+    host = (f"[{name}]" if ":" in name else name) + (f":{port}" if port and port != default else "")
     return f"{parts.scheme.lower()}://{host}{parts.path.rstrip('/')}"
 
 

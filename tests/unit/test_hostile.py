@@ -33,7 +33,7 @@ from decisions.library import LibraryError, ScenarioLibrary
 from decisions.links import decode_link
 from inference import BackendConfig, GenerationRequest, ResolvedKey, build_backend, measure, resolve_key
 from inference.local_gguf import LocalGGUFBackend, load_local_model, loaded_models
-from inference.outbound import OutboundPolicy, outbound_policy
+from inference.outbound import OutboundPolicy, normalise_base_url, outbound_policy
 from quality.checks import check_answer
 from quality.runner import REQUEST_BUDGET, run_eval, start_eval_run
 from quality.tasks import MAX_TASKS, Task, TaskSet, parse_task_file
@@ -140,6 +140,15 @@ def test_each_outbound_setting_on_a_loopback_address(monkeypatch, mode, allowed)
                                        ResolvedKey(None, "nowhere"), outbound_policy(beyond_loopback=True)), HELLO)
         assert server.requests == (1 if allowed else 0)
     assert result.ok if allowed else result.error_kind == "blocked"
+
+
+@pytest.mark.parametrize("mode", ["any", "configured"])
+def test_an_ipv6_loopback_address_is_refused_with_a_message_not_a_crash(monkeypatch, mode):
+    assert normalise_base_url("http://[::1]:9901/v1/") == "http://[::1]:9901/v1"
+    monkeypatch.setenv("CROSSOVER_OUTBOUND", mode)
+    result = measure(build_backend(BackendConfig(kind="openai", model="m", base_url="http://[::1]:9901/v1"),
+                                   ResolvedKey(None, "nowhere"), outbound_policy(beyond_loopback=True)), HELLO)
+    assert result.error_kind == "blocked", result.error  # it was "Port could not be cast to integer value as ':1:9901'"
 
 
 def test_a_listed_server_is_allowed_under_configured(monkeypatch):
