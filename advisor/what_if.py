@@ -128,13 +128,16 @@ def _numeric_flips(scenario: Scenario, field: str, weights: Weights, current_win
             if _winner(scenario, field, value, weights, evidence, scorer) != current_winner:
                 boundary = _boundary(scenario, field, previous, value, weights, evidence, scorer)
                 new_winner = _winner(scenario, field, boundary, weights, evidence, scorer)
-                until = _band_end(scenario, field, value, values[index + 1:], new_winner, direction, weights, evidence, scorer)
-                if until is None:
+                band = _band_end(scenario, field, value, values[index + 1:], new_winner, direction, weights, evidence, scorer)
+                until = band[0] if band else None
+                if band is None:
                     bound = "or more" if direction == "up" else "or less"
                     sentence = f"At {describe(boundary)} {bound}, {new_winner} would win instead of {current_winner}."
                 else:
                     low, high = sorted((boundary, until))
-                    sentence = f"From {describe(low)} to {describe(high)}, and not beyond, {new_winner} would win instead of {current_winner}."
+                    past = _winner(scenario, field, band[1], weights, evidence, scorer)  # who wins just past the band
+                    beyond = f"{'above' if direction == 'up' else 'below'} that, {past} {'again' if past == current_winner else 'wins'}"
+                    sentence = f"From {describe(low)} to {describe(high)} ({beyond}), {new_winner} would win instead of {current_winner}."
                 flips.append(Flip(field=field, value=boundary, direction=direction, new_winner=new_winner, sentence=sentence,
                                   until=until))
                 break
@@ -143,19 +146,20 @@ def _numeric_flips(scenario: Scenario, field: str, weights: Weights, current_win
 
 
 def _band_end(scenario: Scenario, field: str, start: float, further: Sequence[float], new_winner: Option, direction: str,
-              weights: Weights, evidence: QualityEvidence | None, scorer: _Scorer | None) -> float | None:
-    """The last value, going on from ``start``, at which ``new_winner`` still wins; None if it wins to the range's end.
+              weights: Weights, evidence: QualityEvidence | None, scorer: _Scorer | None) -> tuple[float, float] | None:
+    """Where ``new_winner`` stops winning, going on from ``start``: (the last value at which it
+    still wins, the first at which it does not); None if it wins to the end of the range.
 
     Without this a flip read "at 12,783 ms or more, cloud would win" where cloud won only up to
-    17,835 ms: the winner can change back (the latency check and the cost model both move).
+    17,836 ms: the winner can change back (the latency check and the cost model both move).
     """
     inside = start
     for value in further:
         if _winner(scenario, field, value, weights, evidence, scorer) != new_winner:
             end = _boundary(scenario, field, inside, value, weights, evidence, scorer)  # the first value past the band
             if not isinstance(getattr(scenario, field), int):
-                return end
-            return end - 1 if direction == "up" else end + 1
+                return end, end  # to within the bisection's 1e-4
+            return (end - 1 if direction == "up" else end + 1), end
         inside = value
     return None
 

@@ -19,6 +19,10 @@ def _load_preset(page: Page, preset_id: str) -> None:
     page.goto("/")
     wait_for_app(page)
     page.locator(f".st-key-preset-card-{preset_id}").get_by_role("button", name="Use this case").click()
+    # The checklist holds the preset once the address carries its scenario. Waiting for an idle page
+    # alone could return before the switch: the next edit then reached the page being replaced and
+    # was lost (a full run saw the Costs page at the preset's 300,000 requests, not the 2M typed).
+    expect(page).to_have_url(re.compile(r"/checklist\?.*s="))
     wait_for_app(page)
 
 

@@ -57,7 +57,8 @@ def test_a_flip_that_holds_only_in_a_band_says_so():
                  for v in (flip.value - 1, flip.value, flip.until, flip.until + 1)}
     assert winner_at == {flip.value - 1: current, flip.value: flip.new_winner, flip.until: flip.new_winner,
                          flip.until + 1: current}
-    assert flip.sentence.startswith(f"From a p95 target of {flip.value:,} ms to a p95 target of {flip.until:,} ms, ")
+    assert flip.sentence == (f"From a p95 target of {flip.value:,} ms to a p95 target of {flip.until:,} ms (above that, "
+                             f"{current} again), {flip.new_winner} would win instead of {current}.")
     assert "or more" not in flip.sentence
     # A flip that holds to the end of the range keeps its "or more" / "or less".
     assert all(f.until is None and ("or more" in f.sentence or "or less" in f.sentence)
