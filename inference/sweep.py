@@ -407,9 +407,9 @@ def probe_server(plan: SweepPlan, key: SecretStr | None = None, texts: Sequence[
             ignore_eos = False
             warm = _one_request(http, base_url, key, _request_body(model, prompts[0], min(plan.output_tokens, 16), False),
                                 tokenizer, should_stop, plan.timeout_s)
+            notes.append("The server refused ignore_eos: answers may end before max_tokens; the real counts are used.")
         if warm.error_kind == "cancelled":
             raise BackendFailure("cancelled", "Stopped before the sweep began.")
-            notes.append("The server refused ignore_eos: answers may end before max_tokens; the real counts are used.")
         if warm.error_kind:
             status = warm.error_kind.removeprefix("http_")
             if status.isdigit():

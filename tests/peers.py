@@ -259,10 +259,11 @@ class OpenAIServer(_Server):
     """Speaks OpenAI's /v1/models and streamed /v1/chat/completions for the model ``served``:
     ``status`` answers every chat request with that HTTP status instead; ``tokens`` chunks
     are streamed ``gap_s`` apart, with a usage report. ``keep_alive_s`` > 0 sends only an SSE
-    comment line that often, for ever: a server that looks alive and never answers."""
+    comment line that often, for ever: a server that looks alive and never answers.
+    ``refuse_ignore_eos`` answers 400 to a request asking for ``ignore_eos``, as OpenAI's API does."""
 
     def __init__(self, served: str = "llama-3.1-8b-instruct", status: int = 200, tokens: int = 6, gap_s: float = 0.005,
-                 keep_alive_s: float = 0.0):
+                 keep_alive_s: float = 0.0, refuse_ignore_eos: bool = False):
         name, code, count, gap, keep_alive = served, status, tokens, gap_s, keep_alive_s
         self.bodies: list[dict] = []
 
@@ -294,6 +295,8 @@ class OpenAIServer(_Server):
                 state.bodies.append(body)
                 if code != 200:
                     return self._json(code, {"error": {"message": "db_password=hunter2"}})
+                if refuse_ignore_eos and "ignore_eos" in body:
+                    return self._json(400, {"error": {"message": "Unrecognized request argument supplied: ignore_eos"}})
                 self.send_response(200)
                 self.send_header("content-type", "text/event-stream")
                 self.end_headers()

@@ -176,3 +176,11 @@ def test_a_server_that_only_keeps_the_line_alive_cannot_hold_the_sweep():
         threading.Timer(0.5, stop.set).start()
         (stopped,) = _probe_in_background(SweepPlan(f"{server.url}/v1"), should_stop=stop.is_set)
         assert isinstance(stopped, BackendFailure) and stopped.kind == "cancelled"
+
+
+def test_a_server_that_refuses_ignore_eos_is_swept_without_it_and_the_sweep_says_so():
+    with OpenAIServer(refuse_ignore_eos=True) as server:
+        info, _ = probe_server(SweepPlan(f"{server.url}/v1", input_tokens=8, output_tokens=4))
+        assert not info.ignore_eos
+        assert "The server refused ignore_eos: answers may end before max_tokens; the real counts are used." in info.notes
+        assert [("ignore_eos" in body) for body in server.bodies] == [True, False]  # asked once, then the warm-up without it
