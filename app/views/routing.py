@@ -191,18 +191,27 @@ def _facts(prompts: PromptSet, threshold: float, keywords: tuple[str, ...], mode
     with lock:
         if key in store:
             store.move_to_end(key)
-            return store[key]
+            kept = store[key]
+            if isinstance(kept, InputError):
+                raise kept
+            return kept
     bar = st.progress(0.0, text="Looking for sensitive data…")
     try:
-        facts = analyse_prompts(prompts, threshold, keywords, model_ref=model_ref, deadline_s=SCAN_SECONDS.value,
-                                progress=lambda done, total: bar.progress(done / total, text=f"Analysed {done:,} of {total:,} prompts"))
+        kept = analyse_prompts(prompts, threshold, keywords, model_ref=model_ref, deadline_s=SCAN_SECONDS.value,
+                               progress=lambda done, total: bar.progress(done / total, text=f"Analysed {done:,} of {total:,} prompts"))
+    except InputError as exc:
+        # Kept like an answer: without it every rerun of the page scanned the same prompts for
+        # the whole time limit again, only to refuse them again.
+        kept = exc
     finally:
         bar.empty()
     with lock:
-        store[key] = facts  # read only from here on: every session shares it
+        store[key] = kept  # read only from here on: every session shares it
         while len(store) > ANALYSED_KEPT:
             store.popitem(last=False)  # an uploaded set can be thousands of prompts
-    return facts
+    if isinstance(kept, InputError):
+        raise kept
+    return kept
 
 
 def _facts_key() -> tuple:

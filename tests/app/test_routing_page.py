@@ -55,7 +55,12 @@ def test_run_for_real_sends_a_prompt_along_its_route(app):
 
 def test_a_scan_past_the_servers_time_limit_stops_with_a_message(app, monkeypatch):
     # Digit-heavy text is the detector's slowest: a file of it held a shared core for tens of minutes.
+    import routing.simulate
+
     monkeypatch.setenv("CROSSOVER_MAX_SCAN_SECONDS", "1")
+    scans = []
+    scan = routing.simulate.analyse_prompts
+    monkeypatch.setattr(routing.simulate, "analyse_prompts", lambda *args, **kwargs: scans.append(1) or scan(*args, **kwargs))
     at = open_page(app, "views/routing.py")
     at.text_area(key="rt.paste").input("\n".join("12 " * 1_000 + str(i) for i in range(40))).run()
     at.button(key="rt.action.paste").click().run()
@@ -64,3 +69,6 @@ def test_a_scan_past_the_servers_time_limit_stops_with_a_message(app, monkeypatc
     assert "Looking for sensitive data in 40 prompts took more than 1 s on this server" in message
     assert "CROSSOVER\\_MAX\\_SCAN\\_SECONDS" in message  # shown as text
     assert len(at.session_state["rt.prompt_set"].prompts) == 40  # what was pasted is kept
+    scanned = len(scans)
+    at.run()  # any rerun of the page: the refusal is kept, not worked out again for the whole time limit
+    assert len(scans) == scanned and "took more than 1 s" in " ".join(e.value for e in at.error)
