@@ -129,13 +129,14 @@ def _numeric_flips(scenario: Scenario, field: str, weights: Weights, current_win
                 boundary = _boundary(scenario, field, previous, value, weights, evidence, scorer)
                 new_winner = _winner(scenario, field, boundary, weights, evidence, scorer)
                 band = _band_end(scenario, field, value, values[index + 1:], new_winner, direction, weights, evidence, scorer)
-                until = band[0] if band else None
+                until = None
                 if band is None:
                     bound = "or more" if direction == "up" else "or less"
                     sentence = f"At {describe(boundary)} {bound}, {new_winner} would win instead of {current_winner}."
                 else:
+                    until, outside = band
                     low, high = sorted((boundary, until))
-                    past = _winner(scenario, field, band[1], weights, evidence, scorer)  # who wins just past the band
+                    past = _winner(scenario, field, outside, weights, evidence, scorer)  # who wins just past the band
                     beyond = f"{'above' if direction == 'up' else 'below'} that, {past} {'again' if past == current_winner else 'wins'}"
                     sentence = f"From {describe(low)} to {describe(high)} ({beyond}), {new_winner} would win instead of {current_winner}."
                 flips.append(Flip(field=field, value=boundary, direction=direction, new_winner=new_winner, sentence=sentence,

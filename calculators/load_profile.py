@@ -238,9 +238,9 @@ def parse_profile(name: str, data: bytes) -> LoadProfile:
             or more rows than the cap; each names the problem and the accepted formats.
     """
     text = decode_upload(name, data)
-    header = text.split("\n", 1)[0]
-    if header.count(",") >= MAX_COLUMNS:  # counted before pandas builds a column per field
-        raise _bad(f"{name} has {header.count(',') + 1:,} columns in its first line; a load profile needs a time column and "
+    columns = text.split("\n", 1)[0].count(",") + 1  # counted before pandas builds a column per field
+    if columns > MAX_COLUMNS:
+        raise _bad(f"{name} has {columns:,} columns in its first line; a load profile needs a time column and "
                    f"perhaps a count column (at most {MAX_COLUMNS}).")
     try:
         frame = pd.read_csv(io.StringIO(text), nrows=MAX_ROWS.value + 1, skipinitialspace=True)

@@ -128,7 +128,7 @@ class SweepPlan:
         if self.request_rate is not None and not 0 < self.request_rate <= MAX_REQUEST_RATE:
             out.append(f"request rate is {self.request_rate:g}; use requests a second above 0 and at most {MAX_REQUEST_RATE:,.0f}")
         # A server's requests are the budget's (the key they carry may be the operator's); the
-        # in-process model's are not. One more for the warm-up before the steps.
+        # in-process model's are not.
         if self.base_url and not out and (planned := self.planned_requests) > (budget := REQUEST_BUDGET.value):
             out.append(f"this sweep would send {planned:,} requests ({self.step_count} steps of {self.requests_per_step:,}, and a "
                        f"warm-up); the limit is {budget:,} a run on this server: use fewer requests per step or a lower maximum "
@@ -238,7 +238,7 @@ class _Tokenizer:
         # (or sending an endless body) would otherwise hold the sweep before it began.
         start, received = time.perf_counter(), bytearray()
         try:
-            with self.http.stream("POST", self.root + path, json=body, headers=_headers(self.key), timeout=10) as response:
+            with self.http.stream("POST", self.root + path, json=body, headers=_headers(self.key), timeout=_TOKENIZER_TIMEOUT_S) as response:
                 if response.status_code != 200:
                     return None
                 for chunk in response.iter_bytes():

@@ -42,7 +42,7 @@ from inference.playground_run import (
     start_playground_run,
 )
 from inference.shared_server import local_model_note, shared_local_server_set
-from scenario.text import plain
+from scenario.text import counted, plain
 
 SIDES = state.PLAYGROUND_SIDES
 KIND_LABELS = {
@@ -220,7 +220,7 @@ def _measured(result: RunResult) -> MeasuredSpeed:
     in_process = not shared_local_server_set()
     # The threads this run decoded with (a side can set fewer than the default).
     threads = result.threads or default_threads()
-    hardware = (f"{platform.node() or 'this machine'}'s CPU ({threads} thread{'s' if threads != 1 else ''}, {platform.machine()})" if in_process
+    hardware = (f"{platform.node() or 'this machine'}'s CPU ({counted(threads, 'thread')}, {platform.machine()})" if in_process
                 else "the shared inference server")
     return MeasuredSpeed(tokens_per_s=round(float(result.decode_tokens_per_s or 0), 1), model=result.model, hardware=hardware,
                          on_cpu=True if in_process else None, server=result.backend, measured_at=f"{datetime.now():%Y-%m-%d %H:%M}")
