@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict
 from calculators.assumptions import HOURS_PER_MONTH
 from scenario.errors import InputError
 from scenario.limits import Limit
-from scenario.text import excerpt
+from scenario.text import counted, excerpt
 from scenario.uploads import decode_upload
 
 __all__ = [
@@ -290,7 +290,7 @@ def parse_profile(name: str, data: bytes) -> LoadProfile:
         if step == 60:
             notes.append("Counts per hour are spread evenly over their minutes: bursts within an hour are not seen.")
     if span_minutes < 60:
-        raise _bad(f"{name} covers {span_minutes} minute{'s' if span_minutes != 1 else ''}; at least one hour of data is needed.")
+        raise _bad(f"{name} covers {counted(span_minutes, 'minute')}; at least one hour of data is needed.")
     if span_minutes > MAX_DAYS * 1440:
         raise _bad(f"{name} covers {span_minutes / 1440:,.0f} days; the limit is {MAX_DAYS} days. Use a shorter period.")
     if source == "per hour":

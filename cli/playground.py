@@ -11,6 +11,7 @@ if TYPE_CHECKING:  # the backends (llama.cpp, both SDKs) load only when a comman
     from inference import BackendConfig, GenerationRequest, RunResult
 
 from cli.common import EXIT_BAD_INPUT, positive_int
+from scenario.text import counted
 
 __all__ = ["add_playground_commands"]
 
@@ -81,7 +82,7 @@ def _text(side: dict[str, Any]) -> str:
         return "n/a" if value is None else f"{value:,.{digits}f}{unit}"
     cost = "n/a" if side["cost_usd"] is None else f"${side['cost_usd']:.6f}"
     return (
-        f"{side['backend']}  ({side['runs']} run{'s' if side['runs'] != 1 else ''}{', medians' if side['runs'] > 1 else ''})\n"
+        f"{side['backend']}  ({counted(side['runs'], 'run')}{', medians' if side['runs'] > 1 else ''})\n"
         f"  time to first token {fmt('ttft_ms', ' ms')}, decode {fmt('decode_tokens_per_s', ' tokens/s', 1)}, "
         f"end to end {fmt('e2e_ms', ' ms')}\n"
         f"  tokens in {fmt('input_tokens', '')}, out {fmt('output_tokens', '')} ({side['token_source']}); cost {cost} ({side['cost_basis']})\n"
