@@ -74,6 +74,7 @@ BUTTON_REPLACES: list[tuple[str, set[str]]] = [
     ("costs.action.use_prefix", {"input.input_tokens_per_request", "cost.shared_prefix_tokens", "cost.shared_prefix_source"}),
     ("costs.action.cache_by_hand", {"cost.shared_prefix_tokens", "cost.shared_prefix_source"}),
     ("pg.action.use_reasoning", {"cost.reasoning_multiple"}),
+    ("costs.action.reasoning_defaults", {"cost.reasoning_multiple"}),  # "Back to the sourced defaults"
     ("costs.action.", {"cost.cloud_models", "cost.price_overrides"}),
     ("weights.reset", {"weight"}),
     ("lib.action.open", _OPENS),
