@@ -60,6 +60,12 @@ VIEW = re.compile(r"(input|weight|cost)\.(.+?)(?:\.v\d+)?")  # a view of the dec
 MODELS = {"input": (SCENARIO_KEY, Scenario), "weight": (WEIGHTS_KEY, Weights), "cost": (COSTS_KEY, CostAssumptions)}
 TEXT_CHARACTERS = string.ascii_letters + string.digits + " :/._-"
 
+
+def _cost_field_and_dependents(field: str) -> set[str]:
+    """A cost field a button sets, and those that go back to the catalog's figure with it."""
+    return {f"cost.{name}" for name in (field, *cost_resets(field))}
+
+
 # What a button replaces on purpose: canonical models ("input", "weight", "cost"), one of their
 # fields ("input.<field>") and page settings. The first matching prefix counts.
 _OPENS = {"input", "weight", "cost", "lib.name", "lib.owner", "lib.notes"}
@@ -73,8 +79,11 @@ BUTTON_REPLACES: list[tuple[str, set[str]]] = [
     # The measured prompt cache brings the prompts' average length with it; by hand puts the share back.
     ("costs.action.use_prefix", {"input.input_tokens_per_request", "cost.shared_prefix_tokens", "cost.shared_prefix_source"}),
     ("costs.action.cache_by_hand", {"cost.shared_prefix_tokens", "cost.shared_prefix_source"}),
-    ("pg.action.use_reasoning", {"cost.reasoning_multiple"}),
-    ("costs.action.reasoning_defaults", {"cost.reasoning_multiple"}),  # "Back to the sourced defaults"
+    ("pg.action.use_reasoning", _cost_field_and_dependents("reasoning_multiple")),
+    ("costs.action.reasoning_defaults", _cost_field_and_dependents("reasoning_multiple")),  # "Back to the sourced defaults"
+    # A measured speed (a finished capacity sweep, a Playground run) becomes the cost model's throughput.
+    ("cap.action.use", _cost_field_and_dependents("throughput_tokens_per_s")),
+    ("pg.action.use_throughput.", _cost_field_and_dependents("throughput_tokens_per_s")),
     ("costs.action.", {"cost.cloud_models", "cost.price_overrides"}),
     ("weights.reset", {"weight"}),
     ("lib.action.open", _OPENS),
