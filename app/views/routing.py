@@ -46,7 +46,7 @@ from routing.simulate import (
     threshold_sweep,
 )
 from scenario import InputError
-from scenario.text import plain
+from scenario.text import counted, plain
 
 PROMPTS_KEY = state.ROUTING_PROMPTS_KEY
 ERROR_KEY = "rt.input_error"
@@ -189,26 +189,24 @@ def _facts(prompts: PromptSet, threshold: float, keywords: tuple[str, ...], mode
     st.session_state[FACTS_KEY] = key
     lock, store = _analysed()
     with lock:
-        if key in store:
+        kept = store.get(key)
+        if kept is not None:
             store.move_to_end(key)
-            kept = store[key]
-            if isinstance(kept, InputError):
-                raise kept
-            return kept
-    bar = st.progress(0.0, text="Looking for sensitive data…")
-    try:
-        kept = analyse_prompts(prompts, threshold, keywords, model_ref=model_ref, deadline_s=SCAN_SECONDS.value,
-                               progress=lambda done, total: bar.progress(done / total, text=f"Analysed {done:,} of {total:,} prompts"))
-    except InputError as exc:
-        # Kept like an answer: without it every rerun of the page scanned the same prompts for
-        # the whole time limit again, only to refuse them again.
-        kept = exc
-    finally:
-        bar.empty()
-    with lock:
-        store[key] = kept  # read only from here on: every session shares it
-        while len(store) > ANALYSED_KEPT:
-            store.popitem(last=False)  # an uploaded set can be thousands of prompts
+    if kept is None:
+        bar = st.progress(0.0, text="Looking for sensitive data…")
+        try:
+            kept = analyse_prompts(prompts, threshold, keywords, model_ref=model_ref, deadline_s=SCAN_SECONDS.value,
+                                   progress=lambda done, total: bar.progress(done / total, text=f"Analysed {done:,} of {total:,} prompts"))
+        except InputError as exc:
+            # Kept like an answer: without it every rerun of the page scanned the same prompts for
+            # the whole time limit again, only to refuse them again.
+            kept = exc
+        finally:
+            bar.empty()
+        with lock:
+            store[key] = kept  # read only from here on: every session shares it
+            while len(store) > ANALYSED_KEPT:
+                store.popitem(last=False)  # an uploaded set can be thousands of prompts
     if isinstance(kept, InputError):
         raise kept
     return kept
@@ -245,7 +243,7 @@ def _results(simulation, facts, policy: Policy) -> None:  # noqa: ANN001
     else:
         columns[3].metric("Detector recall", "n/a", help="Add a 'sensitive' column to measure it.")
     if labelled_out:
-        st.error(f"{labelled_out:,} prompt{'s' if labelled_out != 1 else ''} labelled sensitive go{'es' if labelled_out == 1 else ''} to the cloud "
+        st.error(f"{counted(labelled_out, 'prompt')} labelled sensitive go{'es' if labelled_out == 1 else ''} to the cloud "
                  "under this policy: see the rows marked in the table below (the detector missed them or the policy sends them anyway).",
                  icon=":material/gpp_bad:")
     if simulation.leaked_by_type:
