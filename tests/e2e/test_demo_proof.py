@@ -46,11 +46,14 @@ def test_the_costs_page_survives_a_new_model_then_gpu_changes(browser: Browser, 
     expect(_throughput(page)).to_be_visible(timeout=60_000)
     before = _throughput(page).input_value()
     choose(page, "Open model", "Llama 3.3 70B Instruct")
-    expect(_throughput(page)).not_to_have_value(before)  # the browser shows the new model's estimate, not the old one
+    # Each change redraws the whole page for a model and GPU pair not computed before: about 2 s here on an
+    # idle machine. In one full run, with the other worker loading the cores, a 15 s wait ended with the page
+    # still half redrawn (the old capacity field beside the new one). So these waits get the longer bound too.
+    expect(_throughput(page)).not_to_have_value(before, timeout=60_000)  # the new model's estimate, not the old one
     for gpu in ("NVIDIA A100 80GB (SXM)", "NVIDIA L40S 48GB", "NVIDIA H100 80GB (SXM)"):  # GPU changes in a row
         previous = _throughput(page).input_value()
         choose(page, "GPU", gpu)
-        expect(_throughput(page)).not_to_have_value(previous)  # this GPU's estimate has arrived before it is read
+        expect(_throughput(page)).not_to_have_value(previous, timeout=60_000)  # this GPU's estimate has arrived before it is read
         expect(page.get_by_test_id("stException")).to_have_count(0)
     estimate = _throughput(page).input_value()
     set_number(page, "Peak-to-average load", 3)  # any other input: no stale value comes back with it
