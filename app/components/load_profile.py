@@ -214,7 +214,7 @@ def load_profile_section(scenario: Scenario, report: CostReport) -> None:
     assumptions = state.cost_assumptions()
     _limits(scenario, assumptions)
     st.markdown("**Base load local, bursts to the cloud**")
-    schedule = st.radio("Rented local capacity runs", list(SCHEDULES), format_func=SCHEDULES.get, key="load.schedule",
+    schedule = st.radio("Rented local capacity runs", list(SCHEDULES), format_func=SCHEDULES.__getitem__, key="load.schedule",
                         horizontal=True, **state.KEEP)
     cold_start = 10
     if schedule == "scale_to_zero":
